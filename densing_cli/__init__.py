@@ -1,0 +1,1 @@
+"""The ``densing`` command line: a thin face over data, fit, site and evaluators."""

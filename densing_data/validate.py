@@ -1,0 +1,198 @@
+"""Validation of a whole records directory: each file's schema, then the rules across files.
+
+Rules across files: ids unique per kind and revision; revisions numbered 1, 2, ... in one file;
+references (model, benchmark, ruler, parent model) resolve to current records; exactly one default
+ruler; no two current scores that repeat the same measurement.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from densing_data.record_files import ParsedRecord, read_record_file
+from densing_data.report import Report
+from densing_data.schema.records import KIND_FOLDERS, RulerKind
+
+KINDS = tuple(KIND_FOLDERS)
+
+
+@dataclass
+class RecordSet:
+    """Every record read from a records directory, grouped by kind, all revisions kept."""
+
+    by_kind: dict[str, list[ParsedRecord]] = field(default_factory=lambda: {k: [] for k in KINDS})
+
+    def history(self, kind: str) -> list[ParsedRecord]:
+        """All revisions of every record of ``kind``, in file order."""
+        return self.by_kind[kind]
+
+    def heads(self, kind: str) -> dict[str, ParsedRecord]:
+        """The highest revision of each id of ``kind`` (retracted ones included)."""
+        heads: dict[str, ParsedRecord] = {}
+        for parsed in self.by_kind[kind]:
+            held = heads.get(parsed.record.id)
+            if held is None or parsed.record.revision > held.record.revision:
+                heads[parsed.record.id] = parsed
+        return heads
+
+    def current(self, kind: str) -> list[ParsedRecord]:
+        """Head revisions that are not retracted, sorted by id."""
+        heads = self.heads(kind)
+        return [heads[i] for i in sorted(heads) if not heads[i].record.retracted]
+
+
+def record_files(records_dir: Path) -> list[Path]:
+    """Every file below ``records_dir`` (hidden files and lock files excluded), sorted."""
+    files = []
+    for path in sorted(records_dir.rglob("*")):
+        rel = path.relative_to(records_dir)
+        if any(part.startswith(".") for part in rel.parts):
+            continue
+        if path.is_file():
+            files.append(path)
+    return files
+
+
+def read_records_dir(records_dir: Path, shown_base: Path | None = None) -> tuple[RecordSet, Report]:
+    """Read and validate every record file of ``records_dir``."""
+    report = Report()
+    records = RecordSet()
+    if not records_dir.is_dir():
+        report.add(str(records_dir), 0, "records directory does not exist", kind="path")
+        return records, report
+    base = shown_base if shown_base is not None else records_dir.parent
+    for path in record_files(records_dir):
+        shown = _shown(path, base)
+        for parsed in read_record_file(path, records_dir, report, shown=shown):
+            records.by_kind[parsed.kind].append(parsed)
+    check_across_files(records, report)
+    return records, report
+
+
+def _shown(path: Path, base: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(base.resolve()))
+    except ValueError:
+        return str(path.resolve())
+
+
+def check_across_files(records: RecordSet, report: Report) -> None:
+    """Apply the rules that span records: history, ids, references, defaults, duplicates."""
+    for kind in KINDS:
+        _check_history(kind, records.history(kind), report)
+    _check_references(records, report)
+    _check_default_ruler(records, report)
+    _check_duplicate_scores(records, report)
+
+
+def _check_history(kind: str, history: list[ParsedRecord], report: Report) -> None:
+    seen: dict[tuple[str, int], ParsedRecord] = {}
+    by_id: dict[str, list[ParsedRecord]] = defaultdict(list)
+    for parsed in history:
+        key = (parsed.record.id, parsed.record.revision)
+        if key in seen:
+            first = seen[key]
+            report.add(
+                parsed.path, parsed.line,
+                f"duplicate {kind} id {key[0]!r} revision {key[1]} (first at {first.path}:{first.line}); "
+                "a correction needs the next revision number",
+                kind="duplicate",
+            )
+            continue
+        seen[key] = parsed
+        by_id[parsed.record.id].append(parsed)
+    for record_id, revisions in by_id.items():
+        numbers = sorted(p.record.revision for p in revisions)
+        if numbers != list(range(1, len(numbers) + 1)):
+            last = revisions[-1]
+            report.add(
+                last.path, last.line,
+                f"{kind} {record_id!r} has revisions {numbers}; expected 1, 2, ... without gaps",
+                kind="history",
+            )
+        files = {p.path for p in revisions}
+        if len(files) > 1:
+            report.add(
+                revisions[-1].path, revisions[-1].line,
+                f"revisions of {kind} {record_id!r} are spread over {sorted(files)}; keep them in one file",
+                kind="history",
+            )
+
+
+def _check_references(records: RecordSet, report: Report) -> None:
+    models = {p.record.id for p in records.current("model")}
+    benchmarks = {p.record.id for p in records.current("benchmark")}
+    rulers = {p.record.id for p in records.current("ruler")}
+
+    def need(parsed: ParsedRecord, what: str, value: str, known: set[str]) -> None:
+        if value not in known:
+            report.add(
+                parsed.path, parsed.line,
+                f"{parsed.kind} {parsed.record.id!r}: {what} {value!r} does not name a current {what} record",
+                kind="reference",
+            )
+
+    for parsed in records.current("score"):
+        need(parsed, "model", parsed.record.model, models)
+        need(parsed, "benchmark", parsed.record.benchmark, benchmarks)
+    for parsed in records.current("reference"):
+        need(parsed, "ruler", parsed.record.ruler, rulers)
+        need(parsed, "benchmark", parsed.record.benchmark, benchmarks)
+    for parsed in records.current("model"):
+        if parsed.record.derived_from is not None:
+            need(parsed, "model", parsed.record.derived_from.model, models)
+    for parsed in records.current("ruler"):
+        for bench in parsed.record.benchmarks:
+            need(parsed, "benchmark", bench, benchmarks)
+        if parsed.record.fitted_from_scores is not None:
+            for model in parsed.record.fitted_from_scores.models:
+                need(parsed, "model", model, models)
+
+
+def _check_default_ruler(records: RecordSet, report: Report) -> None:
+    rulers = records.current("ruler")
+    defaults = [p for p in rulers if p.record.default]
+    if rulers and len(defaults) != 1:
+        where = defaults[1] if len(defaults) > 1 else rulers[0]
+        names = [p.record.id for p in defaults]
+        report.add(
+            where.path, where.line,
+            f"exactly one current ruler must have default: true, found {len(defaults)} {names}",
+            kind="reference",
+        )
+    for parsed in rulers:
+        if parsed.record.kind is RulerKind.two_step:
+            has_refs = any(r.record.ruler == parsed.record.id for r in records.current("reference"))
+            if not has_refs:
+                report.add(
+                    parsed.path, parsed.line,
+                    f"two-step ruler {parsed.record.id!r} has no reference records under "
+                    f"references/{parsed.record.id}/",
+                    kind="reference",
+                )
+
+
+def _measurement_key(record: Any) -> tuple[Any, ...]:
+    return (
+        record.model, record.benchmark, record.shots, record.cot, record.metric,
+        record.protocol, record.source.url, record.source.locator, record.value,
+    )
+
+
+def _check_duplicate_scores(records: RecordSet, report: Report) -> None:
+    seen: dict[tuple[Any, ...], ParsedRecord] = {}
+    for parsed in records.current("score"):
+        key = _measurement_key(parsed.record)
+        first = seen.get(key)
+        if first is not None:
+            report.add(
+                parsed.path, parsed.line,
+                f"score {parsed.record.id!r} repeats the measurement of {first.record.id!r} "
+                f"(same model, benchmark, setting, source and value)",
+                kind="duplicate",
+            )
+        else:
+            seen[key] = parsed
