@@ -12,7 +12,11 @@ from densing_data.paths import RECORDS_DIR
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True,
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
     help="text: path:line: message; json: a list of problems; github: workflow annotations.",
 )
 def validate(paths: tuple[Path, ...], fmt: str) -> None:
@@ -31,10 +35,17 @@ def validate(paths: tuple[Path, ...], fmt: str) -> None:
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(["csv", "json", "parquet"]), default="csv", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "json", "parquet"]), default="csv", show_default=True
+)
 @click.option("--out", "out", type=click.Path(path_type=Path), required=True, help="Directory to write to.")
-@click.option("--records", "records_dir", type=click.Path(path_type=Path), default=None,
-              help="Records directory (default: the shipped records).")
+@click.option(
+    "--records",
+    "records_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Records directory (default: the shipped records).",
+)
 def export(fmt: str, out: Path, records_dir: Path | None) -> None:
     """Write the tables and a Frictionless datapackage.json to OUT."""
     from densing_data.export import export_tables

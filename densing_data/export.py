@@ -31,8 +31,11 @@ FOREIGN_KEYS: dict[str, list[tuple[str, str]]] = {
 """Table -> (column, referenced table): the references every record must keep."""
 
 LICENSES = [
-    {"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",
-     "title": "Creative Commons Attribution 4.0 (records); seed tables keep their sources' licenses"},
+    {
+        "name": "CC-BY-4.0",
+        "path": "https://creativecommons.org/licenses/by/4.0/",
+        "title": "Creative Commons Attribution 4.0 (records); seed tables keep their sources' licenses",
+    },
 ]
 
 
@@ -59,20 +62,28 @@ def datapackage(ds: Dataset, fmt: Format) -> dict:
         ]
         schema: dict = {"fields": fields, "primaryKey": ["id"]}
         keys = [
-            {"fields": [column], "reference": {"resource": "" if target == name else target, "fields": ["id"]}}
+            {
+                "fields": [column],
+                "reference": {"resource": "" if target == name else target, "fields": ["id"]},
+            }
             for column, target in FOREIGN_KEYS.get(name, [])
         ]
         if keys:
             schema["foreignKeys"] = keys
-        resources.append({
-            "name": name,
-            "path": f"{name}.{fmt}",
-            "type": "table",
-            "format": fmt,
-            "mediatype": {"csv": "text/csv", "json": "application/json",
-                          "parquet": "application/vnd.apache.parquet"}[fmt],
-            "schema": schema,
-        })
+        resources.append(
+            {
+                "name": name,
+                "path": f"{name}.{fmt}",
+                "type": "table",
+                "format": fmt,
+                "mediatype": {
+                    "csv": "text/csv",
+                    "json": "application/json",
+                    "parquet": "application/vnd.apache.parquet",
+                }[fmt],
+                "schema": schema,
+            }
+        )
     return {
         "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
         "name": "densing-law-leaderboard",

@@ -68,9 +68,7 @@ TABLE_NAMES = {
 }
 
 
-def load(
-    records_dir: Path | str | None = None, *, version_file: Path | str | None = None
-) -> Dataset:
+def load(records_dir: Path | str | None = None, *, version_file: Path | str | None = None) -> Dataset:
     """Read, validate and tabulate the records; raise :class:`DataError` when any is invalid."""
     root = Path(records_dir) if records_dir is not None else RECORDS_DIR
     records, report = read_records_dir(root)
@@ -95,7 +93,9 @@ def dataset_from_records(records: RecordSet, version: str) -> Dataset:
         heads = records.heads(kind)
         tables[name] = records_frame(model, records.current(kind))
         full = records_frame(model, records.history(kind))
-        head_revision = full["id"].map(lambda i: heads[i].record.revision)
+        head_revision = pd.Series(
+            [heads[i].record.revision for i in full["id"]], index=full.index, dtype="int64"
+        )
         full["current"] = (full["revision"] == head_revision) & ~full["retracted"].astype(bool)
         full["superseded_by"] = (full["revision"] + 1).where(full["revision"] < head_revision)
         full["superseded_by"] = full["superseded_by"].astype("Int64")

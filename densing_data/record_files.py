@@ -134,10 +134,16 @@ def _check_envelope(doc: Document, shown: str, report: Report) -> list[Any]:
     keys = list(data)
     unknown = [k for k in keys if k not in ("schema_version", "records")]
     for key in unknown:
-        report.add(shown, doc.line_of((key,)), f"unknown top-level key {key!r} (expected schema_version, records)")
+        report.add(
+            shown, doc.line_of((key,)), f"unknown top-level key {key!r} (expected schema_version, records)"
+        )
     version = data.get("schema_version")
     if version != SCHEMA_VERSION or isinstance(version, bool):
-        report.add(shown, doc.line_of(("schema_version",)), f"schema_version must be {SCHEMA_VERSION}, got {version!r}")
+        report.add(
+            shown,
+            doc.line_of(("schema_version",)),
+            f"schema_version must be {SCHEMA_VERSION}, got {version!r}",
+        )
     if "records" not in data:
         report.add(shown, 1, "missing key 'records' (a list of records)")
         return []
@@ -145,7 +151,9 @@ def _check_envelope(doc: Document, shown: str, report: Report) -> list[Any]:
         report.add(shown, doc.line_of(("records",)), "'records' must be the last top-level key")
     items = data["records"]
     if not isinstance(items, list) or not items:
-        report.add(shown, doc.line_of(("records",)), f"'records' must be a non-empty list, got {_type(items)}")
+        report.add(
+            shown, doc.line_of(("records",)), f"'records' must be a non-empty list, got {_type(items)}"
+        )
         return []
     return items
 
@@ -179,7 +187,8 @@ def _check_location(kind: str, rec: ParsedRecord, path: Path, shown: str, report
         got = (path.parent.parent.name, path.parent.name, path.name)
         if got != expected_parts:
             report.add(
-                shown, rec.line,
+                shown,
+                rec.line,
                 f"reference of {record.reference_model.name!r} for ruler {record.ruler!r} must live in "
                 f"{'/'.join(expected_parts)}, got {'/'.join(got)}",
                 kind="path",
@@ -190,7 +199,8 @@ def _check_location(kind: str, rec: ParsedRecord, path: Path, shown: str, report
     if path.stem != expected:
         field = "model" if kind == "score" else "id"
         report.add(
-            shown, rec.line,
+            shown,
+            rec.line,
             f"{kind} with {field} {expected!r} must live in {KIND_FOLDERS[kind]}/{expected}.yaml, "
             f"got {path.name}",
             kind="path",

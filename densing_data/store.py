@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Mapping, Sequence
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ from densing_data.record_files import ParsedRecord, expected_location
 from densing_data.report import Report
 from densing_data.schema.records import RECORD_MODELS, SCHEMA_VERSION
 from densing_data.strict_yaml import YamlProblem, dump_records_yaml, parse_yaml
-from densing_data.validate import check_across_files, read_records_dir
+from densing_data.validate import check_across_files, read_records_dir, shown_path
 
 LOCK_NAME = ".records.lock"
 
@@ -48,28 +49,46 @@ def append_records(
     validated before any file is touched). Raises :class:`StoreError` when a record is invalid or
     would break a rule across files (duplicate id, dangling reference, ...).
     """
-    if kind not in RECORD_MODELS:
-        raise ValueError(f"unknown record kind {kind!r}; expected one of {sorted(RECORD_MODELS)}")
+    return append_record_groups({kind: records}, records_dir=records_dir, lock_timeout=lock_timeout)
+
+
+def append_record_groups(
+    groups: Mapping[str, Sequence[Mapping[str, Any] | BaseModel]],
+    *,
+    records_dir: Path | None = None,
+    lock_timeout: float = 120.0,
+) -> list[Path]:
+    """Append records of several kinds (kind -> records) validated together, as :func:`append_records`.
+
+    Needed when new records of different kinds only make sense together: a two-step ruler needs its
+    reference records and each reference record needs its ruler, so neither can be appended alone.
+    """
+    unknown = sorted(set(groups) - set(RECORD_MODELS))
+    if unknown:
+        raise ValueError(f"unknown record kind(s) {unknown}; expected some of {sorted(RECORD_MODELS)}")
     root = Path(records_dir) if records_dir is not None else RECORDS_DIR
-    new = [_as_record(kind, item, index) for index, item in enumerate(records)]
+    new = {
+        kind: [_as_record(kind, item, i) for i, item in enumerate(items)] for kind, items in groups.items()
+    }
     root.mkdir(parents=True, exist_ok=True)
     with FileLock(str(root / LOCK_NAME), timeout=lock_timeout):
         existing, report = read_records_dir(root)
         if not report.ok:
             raise StoreError(report)
-        by_file: dict[Path, list[BaseModel]] = {}
-        for record in new:
-            target = root.joinpath(*expected_location(kind, record))
-            by_file.setdefault(target, []).append(record)
-            existing.by_kind[kind].append(
-                ParsedRecord(kind=kind, path=str(target), line=0, record=record)
-            )
+        by_file: dict[tuple[str, Path], list[BaseModel]] = {}
+        for kind, records in new.items():
+            for record in records:
+                target = root.joinpath(*expected_location(kind, record))
+                by_file.setdefault((kind, target), []).append(record)
+                existing.by_kind[kind].append(
+                    ParsedRecord(kind=kind, path=shown_path(target, root.parent), line=0, record=record)
+                )
         check_across_files(existing, report)
         if not report.ok:
             raise StoreError(report)
-        for target, items in by_file.items():
+        for (kind, target), items in by_file.items():
             _append_to_file(kind, target, items, root)
-    return list(by_file)
+    return [target for _, target in by_file]
 
 
 def _as_record(kind: str, item: Mapping[str, Any] | BaseModel, index: int) -> BaseModel:
@@ -89,8 +108,19 @@ def _as_record(kind: str, item: Mapping[str, Any] | BaseModel, index: int) -> Ba
 
 def record_to_yaml_dict(record: BaseModel) -> dict[str, Any]:
     """A record as the plain mapping written to YAML: defaults and empty values left out."""
-    data = record.model_dump(mode="json", exclude_defaults=True, exclude_none=True)
+    data = _plain(record.model_dump(mode="python", exclude_defaults=True, exclude_none=True))
     return {key: data[key] for key in type(record).model_fields if key in data}
+
+
+def _plain(value: Any) -> Any:
+    """Enums become their values (dates stay dates, so YAML writes them unquoted)."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, Enum):
+        return value.value
+    return value
 
 
 def _append_to_file(kind: str, target: Path, records: list[BaseModel], root: Path) -> None:
@@ -109,9 +139,7 @@ def _append_to_file(kind: str, target: Path, records: list[BaseModel], root: Pat
     _write_atomically(target, text)
 
 
-def _check_round_trip(
-    kind: str, target: Path, text: str, old_count: int, records: list[BaseModel]
-) -> None:
+def _check_round_trip(kind: str, target: Path, text: str, old_count: int, records: list[BaseModel]) -> None:
     """Refuse to write unless ``text`` reads back as the old records followed by ``records``."""
     report = Report()
     try:

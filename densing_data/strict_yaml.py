@@ -73,7 +73,9 @@ def _decode(raw: bytes) -> str:
         raise YamlProblem(line, "not UTF-8 text (binary file?)") from None
 
 
-def _mark_line(exc: yaml.YAMLError) -> int:
+def _mark_line(exc: yaml.YAMLError, text: str) -> int:
+    if isinstance(exc, yaml.reader.ReaderError):
+        return text[: exc.position].count("\n") + 1
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     return mark.line + 1 if mark is not None else 0
 
@@ -130,7 +132,9 @@ class _Builder:
         try:
             value = self._constructor.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, OverflowError) as err:
-            raise YamlProblem(line, f"bad {node.tag.rsplit(':', 1)[-1]} value {node.value!r}: {err}") from None
+            raise YamlProblem(
+                line, f"bad {node.tag.rsplit(':', 1)[-1]} value {node.value!r}: {err}"
+            ) from None
         if isinstance(value, float) and not math.isfinite(value):
             raise YamlProblem(line, f"non-finite number {node.value!r} is not allowed")
         return value
@@ -161,7 +165,7 @@ def parse_yaml(raw: bytes) -> Document:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as err:
         reason = getattr(err, "problem", None) or str(err).splitlines()[0]
-        raise YamlProblem(_mark_line(err), f"not valid YAML: {reason}") from None
+        raise YamlProblem(_mark_line(err, text), f"not valid YAML: {reason}") from None
     except RecursionError:
         raise YamlProblem(1, f"nesting deeper than {MAX_DEPTH} levels") from None
     if node is None:

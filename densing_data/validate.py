@@ -65,14 +65,15 @@ def read_records_dir(records_dir: Path, shown_base: Path | None = None) -> tuple
         return records, report
     base = shown_base if shown_base is not None else records_dir.parent
     for path in record_files(records_dir):
-        shown = _shown(path, base)
+        shown = shown_path(path, base)
         for parsed in read_record_file(path, records_dir, report, shown=shown):
             records.by_kind[parsed.kind].append(parsed)
     check_across_files(records, report)
     return records, report
 
 
-def _shown(path: Path, base: Path) -> str:
+def shown_path(path: Path, base: Path) -> str:
+    """``path`` as reports show it: relative to ``base`` when below it, else absolute."""
     try:
         return str(path.resolve().relative_to(base.resolve()))
     except ValueError:
@@ -96,7 +97,8 @@ def _check_history(kind: str, history: list[ParsedRecord], report: Report) -> No
         if key in seen:
             first = seen[key]
             report.add(
-                parsed.path, parsed.line,
+                parsed.path,
+                parsed.line,
                 f"duplicate {kind} id {key[0]!r} revision {key[1]} (first at {first.path}:{first.line}); "
                 "a correction needs the next revision number",
                 kind="duplicate",
@@ -109,14 +111,16 @@ def _check_history(kind: str, history: list[ParsedRecord], report: Report) -> No
         if numbers != list(range(1, len(numbers) + 1)):
             last = revisions[-1]
             report.add(
-                last.path, last.line,
+                last.path,
+                last.line,
                 f"{kind} {record_id!r} has revisions {numbers}; expected 1, 2, ... without gaps",
                 kind="history",
             )
         files = {p.path for p in revisions}
         if len(files) > 1:
             report.add(
-                revisions[-1].path, revisions[-1].line,
+                revisions[-1].path,
+                revisions[-1].line,
                 f"revisions of {kind} {record_id!r} are spread over {sorted(files)}; keep them in one file",
                 kind="history",
             )
@@ -130,7 +134,8 @@ def _check_references(records: RecordSet, report: Report) -> None:
     def need(parsed: ParsedRecord, what: str, value: str, known: set[str]) -> None:
         if value not in known:
             report.add(
-                parsed.path, parsed.line,
+                parsed.path,
+                parsed.line,
                 f"{parsed.kind} {parsed.record.id!r}: {what} {value!r} does not name a current {what} record",
                 kind="reference",
             )
@@ -159,7 +164,8 @@ def _check_default_ruler(records: RecordSet, report: Report) -> None:
         where = defaults[1] if len(defaults) > 1 else rulers[0]
         names = [p.record.id for p in defaults]
         report.add(
-            where.path, where.line,
+            where.path,
+            where.line,
             f"exactly one current ruler must have default: true, found {len(defaults)} {names}",
             kind="reference",
         )
@@ -168,7 +174,8 @@ def _check_default_ruler(records: RecordSet, report: Report) -> None:
             has_refs = any(r.record.ruler == parsed.record.id for r in records.current("reference"))
             if not has_refs:
                 report.add(
-                    parsed.path, parsed.line,
+                    parsed.path,
+                    parsed.line,
                     f"two-step ruler {parsed.record.id!r} has no reference records under "
                     f"references/{parsed.record.id}/",
                     kind="reference",
@@ -177,8 +184,15 @@ def _check_default_ruler(records: RecordSet, report: Report) -> None:
 
 def _measurement_key(record: Any) -> tuple[Any, ...]:
     return (
-        record.model, record.benchmark, record.shots, record.cot, record.metric,
-        record.protocol, record.source.url, record.source.locator, record.value,
+        record.model,
+        record.benchmark,
+        record.shots,
+        record.cot,
+        record.metric,
+        record.protocol,
+        record.source.url,
+        record.source.locator,
+        record.value,
     )
 
 
@@ -189,7 +203,8 @@ def _check_duplicate_scores(records: RecordSet, report: Report) -> None:
         first = seen.get(key)
         if first is not None:
             report.add(
-                parsed.path, parsed.line,
+                parsed.path,
+                parsed.line,
                 f"score {parsed.record.id!r} repeats the measurement of {first.record.id!r} "
                 f"(same model, benchmark, setting, source and value)",
                 kind="duplicate",

@@ -11,7 +11,7 @@ Scores are percentages in ``[0, 100]`` as printed in the source (fractions are c
 from __future__ import annotations
 
 import datetime as dt
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -20,6 +20,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    WithJsonSchema,
     model_validator,
 )
 
@@ -47,7 +48,13 @@ def _check_http_url(value: str) -> str:
     return value
 
 
-HttpUrl = Annotated[str, AfterValidator(_check_http_url)]
+HttpUrl = Annotated[
+    str,
+    AfterValidator(_check_http_url),
+    WithJsonSchema(
+        {"type": "string", "format": "uri", "pattern": r"^https?://[^\s\"<>]+$", "maxLength": 2000}
+    ),
+]
 """An absolute http(s) URL kept as the exact string written in the record."""
 
 Percent = Annotated[float, Field(ge=0.0, le=100.0)]
@@ -67,7 +74,9 @@ Date = Annotated[RecordDate, AfterValidator(_no_datetime)]
 class _Strict(BaseModel):
     """Base: unknown keys are refused, types are not coerced, NaN and infinities are refused."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False, frozen=True)
+    model_config = ConfigDict(
+        extra="forbid", strict=True, allow_inf_nan=False, frozen=True, use_attribute_docstrings=True
+    )
 
 
 class Source(_Strict):
@@ -86,7 +95,7 @@ class Link(_Strict):
     url: HttpUrl
 
 
-class ProvenanceKind(str, Enum):
+class ProvenanceKind(StrEnum):
     """Who produced a number."""
 
     developer = "developer"
@@ -100,7 +109,7 @@ class ProvenanceKind(str, Enum):
 class Provenance(_Strict):
     """Who measured a number and, for our evaluator, how."""
 
-    kind: ProvenanceKind
+    kind: Annotated[ProvenanceKind, Field(strict=False)]
     by: ShortText | None = None
     """Team or project that produced the number, such as "Qwen team" or "ObsScaling (Ruan et al. 2024)"."""
     evaluator_version: ShortText | None = None
@@ -110,9 +119,7 @@ class Provenance(_Strict):
     @model_validator(mode="after")
     def _evaluator_fields(self) -> Provenance:
         if self.kind is ProvenanceKind.evaluator:
-            missing = [
-                f for f in ("evaluator_version", "dtype", "hardware") if getattr(self, f) is None
-            ]
+            missing = [f for f in ("evaluator_version", "dtype", "hardware") if getattr(self, f) is None]
             if missing:
                 raise ValueError(f"kind 'evaluator' needs {', '.join(missing)}")
         return self
@@ -146,7 +153,7 @@ class _Revisioned(_Strict):
         return self
 
 
-class ModelKind(str, Enum):
+class ModelKind(StrEnum):
     """How a model's weights came about."""
 
     base = "base"
@@ -190,7 +197,7 @@ class ModelRecord(_Revisioned):
     params_nominal: bool = False
     """True when params_total is the size in the model's name, not an exact count."""
     training_tokens: PositiveInt | None = None
-    kind: ModelKind
+    kind: Annotated[ModelKind, Field(strict=False)]
     derived_from: DerivedFrom | None = None
     license: ShortText | None = None
     links: list[Link] = Field(default_factory=list, max_length=20)
@@ -230,7 +237,7 @@ class ScoreRecord(_Revisioned):
     notes: Text | None = None
 
 
-class LossUnit(str, Enum):
+class LossUnit(StrEnum):
     """Unit of a conditional loss."""
 
     nats_per_token = "nats_per_token"
@@ -259,7 +266,7 @@ class ReferenceRecord(_Revisioned):
     benchmark: Slug
     loss: Annotated[float, Field(gt=0.0, le=100.0)] | None = None
     """Conditional loss -log P(answer | instruction), averaged as loss_definition says."""
-    loss_unit: LossUnit | None = None
+    loss_unit: Annotated[LossUnit, Field(strict=False)] | None = None
     loss_definition: Text | None = None
     score: Percent | None = None
     item_count: PositiveInt | None = None
@@ -308,7 +315,7 @@ class BenchmarkRecord(_Revisioned):
         return self
 
 
-class RulerKind(str, Enum):
+class RulerKind(StrEnum):
     """How a ruler maps scores to effective sizes."""
 
     two_step = "two-step"
@@ -328,7 +335,7 @@ class RulerRecord(_Revisioned):
     """A ruler: the reference data effective sizes are measured against."""
 
     name: ShortText
-    kind: RulerKind
+    kind: Annotated[RulerKind, Field(strict=False)]
     description: Text
     benchmarks: Annotated[list[Slug], Field(min_length=1, max_length=50)]
     fitted_from_scores: ScoreSelection | None = None
