@@ -71,7 +71,7 @@ TABLE_NAMES = {
 def load(records_dir: Path | str | None = None, *, version_file: Path | str | None = None) -> Dataset:
     """Read, validate and tabulate the records; raise :class:`DataError` when any is invalid."""
     root = Path(records_dir) if records_dir is not None else RECORDS_DIR
-    records, report = read_records_dir(root)
+    records, report = read_records_dir(root, use_cache=True)
     if not report.ok:
         raise DataError(report)
     vfile = Path(version_file) if version_file is not None else _version_file_for(root)
@@ -89,17 +89,17 @@ def dataset_from_records(records: RecordSet, version: str) -> Dataset:
     tables = {}
     history = {}
     for kind, name in TABLE_NAMES.items():
-        model = RECORD_MODELS[kind]
+        full = records_frame(RECORD_MODELS[kind], records.history(kind))
         heads = records.heads(kind)
-        tables[name] = records_frame(model, records.current(kind))
-        full = records_frame(model, records.history(kind))
         head_revision = pd.Series(
             [heads[i].record.revision for i in full["id"]], index=full.index, dtype="int64"
         )
-        full["current"] = (full["revision"] == head_revision) & ~full["retracted"].astype(bool)
-        full["superseded_by"] = (full["revision"] + 1).where(full["revision"] < head_revision)
-        full["superseded_by"] = full["superseded_by"].astype("Int64")
+        is_head = full["revision"] == head_revision
+        full["current"] = is_head & ~full["retracted"].astype(bool)
+        full["superseded_by"] = (full["revision"] + 1).where(~is_head).astype("Int64")
         history[kind] = full
+        current = full[full["current"]].drop(columns=["current", "superseded_by"])
+        tables[name] = current.sort_values("id", kind="stable").reset_index(drop=True)
     return Dataset(version=version, history=history, **tables)
 
 

@@ -24,6 +24,7 @@ class RecordSet:
     """Every record read from a records directory, grouped by kind, all revisions kept."""
 
     by_kind: dict[str, list[ParsedRecord]] = field(default_factory=lambda: {k: [] for k in KINDS})
+    _heads: dict[str, tuple[int, dict[str, ParsedRecord]]] = field(default_factory=dict, repr=False)
 
     def history(self, kind: str) -> list[ParsedRecord]:
         """All revisions of every record of ``kind``, in file order."""
@@ -31,11 +32,15 @@ class RecordSet:
 
     def heads(self, kind: str) -> dict[str, ParsedRecord]:
         """The highest revision of each id of ``kind`` (retracted ones included)."""
+        held_count, held_heads = self._heads.get(kind, (-1, {}))
+        if held_count == len(self.by_kind[kind]):
+            return held_heads
         heads: dict[str, ParsedRecord] = {}
         for parsed in self.by_kind[kind]:
             held = heads.get(parsed.record.id)
             if held is None or parsed.record.revision > held.record.revision:
                 heads[parsed.record.id] = parsed
+        self._heads[kind] = (len(self.by_kind[kind]), heads)
         return heads
 
     def current(self, kind: str) -> list[ParsedRecord]:
@@ -56,18 +61,36 @@ def record_files(records_dir: Path) -> list[Path]:
     return files
 
 
-def read_records_dir(records_dir: Path, shown_base: Path | None = None) -> tuple[RecordSet, Report]:
-    """Read and validate every record file of ``records_dir``."""
+def read_records_dir(
+    records_dir: Path, shown_base: Path | None = None, *, use_cache: bool = False
+) -> tuple[RecordSet, Report]:
+    """Read and validate every record file of ``records_dir``.
+
+    With ``use_cache``, files whose bytes are unchanged since they last parsed cleanly come from
+    :class:`~densing_data.parse_cache.ParseCache`; the rules across files are checked either way.
+    """
+    from densing_data.parse_cache import ParseCache
+
     report = Report()
     records = RecordSet()
     if not records_dir.is_dir():
         report.add(str(records_dir), 0, "records directory does not exist", kind="path")
         return records, report
     base = shown_base if shown_base is not None else records_dir.parent
+    cache = ParseCache(records_dir) if use_cache else None
+    seen = set()
     for path in record_files(records_dir):
         shown = shown_path(path, base)
-        for parsed in read_record_file(path, records_dir, report, shown=shown):
+        seen.add(str(path.resolve().relative_to(records_dir.resolve())))
+        if cache is not None:
+            parsed_file = cache.read(path, report, shown)
+        else:
+            parsed_file = read_record_file(path, records_dir, report, shown=shown)
+        for parsed in parsed_file:
             records.by_kind[parsed.kind].append(parsed)
+    if cache is not None:
+        cache.forget_missing(seen)
+        cache.save()
     check_across_files(records, report)
     return records, report
 

@@ -11,6 +11,7 @@ Scores are percentages in ``[0, 100]`` as printed in the source (fractions are c
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -36,14 +37,16 @@ Text = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
 
+_HTTP_URL = re.compile(r"https?://[^\x00-\x20\"<>/?#\x7f]+(?:[/?#][^\x00-\x20\"<>\x7f]*)?")
+
+
 def _check_http_url(value: str) -> str:
-    """Accept only absolute http(s) URLs without whitespace or control characters."""
+    """Accept only absolute http(s) URLs with a host and no whitespace, control characters, quotes or '<>'."""
     if not (value.startswith("https://") or value.startswith("http://")):
         raise ValueError("must be an http(s) URL (starting with https:// or http://)")
     if len(value) > 2000:
         raise ValueError("URL longer than 2000 characters")
-    host = value.split("://", 1)[1].split("/", 1)[0]
-    if not host or any(ch.isspace() or ord(ch) < 32 for ch in value) or '"' in value or "<" in value:
+    if _HTTP_URL.fullmatch(value) is None:
         raise ValueError("must be a well-formed http(s) URL with a host and no spaces, quotes or '<'")
     return value
 

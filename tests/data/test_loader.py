@@ -44,3 +44,32 @@ def test_shipped_data_loads_with_a_version() -> None:
     assert ds.version == densing_data.data_version()
     assert len(ds.benchmarks) >= 5
     assert ds.scores["model"].isin(ds.models["id"]).all()
+
+
+def test_cache_reuses_unchanged_files_and_sees_changes(
+    records_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DENSING_CACHE_DIR", str(tmp_path / "cache"))
+    first = densing_data.load(records_dir)
+    caches = list((tmp_path / "cache").glob("records-*.json"))
+    assert len(caches) == 1
+    second = densing_data.load(records_dir)
+    pd.testing.assert_frame_equal(first.scores, second.scores)
+    pd.testing.assert_frame_equal(first.models, second.models)
+    path = records_dir / "scores" / "tiny-1b.yaml"
+    path.write_text(path.read_text().replace("value: 40.0", "value: 41.0"))
+    assert densing_data.load(records_dir).scores.set_index("id").loc["tiny-1b.mmlu", "value"] == 41.0
+    path.write_text(path.read_text().replace("value: 41.0", "value: 141.0"))
+    with pytest.raises(DataError, match="less than or equal to 100"):
+        densing_data.load(records_dir)
+
+
+def test_damaged_cache_is_ignored(records_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DENSING_CACHE_DIR", str(tmp_path / "cache"))
+    densing_data.load(records_dir)
+    cache = next((tmp_path / "cache").glob("records-*.json"))
+    text = cache.read_text()
+    cache.write_text(text.replace('\\"value\\":40.0', '\\"value\\":400.0'))
+    assert densing_data.load(records_dir).scores.set_index("id").loc["tiny-1b.mmlu", "value"] == 40.0
+    cache.write_text("{not json")
+    assert len(densing_data.load(records_dir).scores) == 3
