@@ -72,7 +72,7 @@ def append_record_groups(
     }
     root.mkdir(parents=True, exist_ok=True)
     with FileLock(str(root / LOCK_NAME), timeout=lock_timeout):
-        existing, report = read_records_dir(root)
+        existing, report = read_records_dir(root, use_cache=True)
         if not report.ok:
             raise StoreError(report)
         by_file: dict[tuple[str, Path], list[BaseModel]] = {}

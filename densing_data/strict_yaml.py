@@ -175,10 +175,18 @@ def parse_yaml(raw: bytes) -> Document:
     return Document(data=data, lines=builder.lines)
 
 
+class _NoAliasDumper(yaml.SafeDumper):
+    """A safe dumper that writes shared objects out in full instead of as anchors and aliases."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 def dump_records_yaml(records: list[dict[str, Any]]) -> str:
-    """Serialise records as the block-sequence items of a ``records:`` list."""
-    return yaml.safe_dump(
+    """Serialise records as the block-sequence items of a ``records:`` list (never with aliases)."""
+    return yaml.dump(
         records,
+        Dumper=_NoAliasDumper,
         sort_keys=False,
         allow_unicode=True,
         default_flow_style=False,

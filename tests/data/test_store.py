@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import multiprocessing as mp
 from pathlib import Path
 
@@ -107,3 +108,16 @@ def test_concurrent_appends_from_processes_lose_nothing(records_dir: Path) -> No
     assert expected <= ids
     assert len(records.history("score")) == 3 + workers * each
     assert not list(records_dir.rglob("*.tmp"))
+
+
+def test_shared_objects_are_written_in_full_not_as_aliases(records_dir: Path) -> None:
+    day = dt.date(2026, 11, 23)
+    shared_source = {"url": "https://example.org/shared", "locator": "Table 9"}
+    items = [
+        score(f"tiny-1b.shared{i}", value=10.0 + i, protocol="shared", recorded=day, source=shared_source)
+        for i in range(3)
+    ]
+    append_records("score", items, records_dir=records_dir)
+    text = (records_dir / "scores" / "tiny-1b.yaml").read_text()
+    assert "&" not in text and "*id" not in text
+    assert text.count("https://example.org/shared") == 3
