@@ -1,0 +1,128 @@
+"""The seed import: published-score tables and ObsScaling -> benchmark, model, score and ruler records.
+
+:func:`build_seed_records` turns the seed folder into records (as mappings) and an
+:class:`ImportReport`; :func:`run_seed_import` compares them with the stored records and appends what
+is new through the store, all kinds in one validated append. A second run on the same input appends
+nothing; a stored record whose content differs is reported as needing a correction, never rewritten.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from densing_data.importers import benchmarks_catalog, catalogs
+from densing_data.importers.common import ImportReport, SeedError
+from densing_data.importers.models import ModelResolver, build_model, gather_evidence
+from densing_data.importers.rulers import build_rulers
+from densing_data.importers.scores import build_scores
+from densing_data.importers.seed_obsscaling import read_obsscaling
+from densing_data.importers.seed_reported import REPORTED_FILES, ScoreDraft, read_reported
+from densing_data.importers.sync import SyncPlan, plan_sync
+from densing_data.paths import RECORDS_DIR
+from densing_data.store import StoreError, append_record_groups
+from densing_data.validate import read_records_dir
+
+KIND_ORDER = ("benchmark", "model", "score", "ruler")
+NOT_IMPORTED_MD = Path(__file__).resolve().parent / "NOT_IMPORTED.md"
+
+
+@dataclass(frozen=True)
+class CatalogPaths:
+    """The curated tables to read (tests point them at fixtures)."""
+
+    benchmarks: Path = benchmarks_catalog.CATALOG_CSV
+    sources: Path = catalogs.SOURCES_CSV
+    models: Path = catalogs.MODELS_CSV
+    release_dates: Path = catalogs.RELEASE_DATES_CSV
+
+
+def build_seed_records(
+    seed_dir: Path, paths: CatalogPaths = CatalogPaths()
+) -> tuple[dict[str, list[dict[str, Any]]], ImportReport]:
+    """Records (kind -> mappings) built from ``seed_dir`` and the report of what was left out."""
+    bench_catalog = benchmarks_catalog.load_catalog(paths.benchmarks)
+    sources = catalogs.load_sources(paths.sources)
+    resolver = ModelResolver(catalogs.load_models(paths.models))
+    dates = catalogs.load_release_dates(paths.release_dates)
+    unresolved = catalogs.load_unresolved(paths.release_dates.with_name("release_dates_unresolved.csv"))
+    report = ImportReport()
+    drafts: list[ScoreDraft] = []
+    facts = []
+    for name in REPORTED_FILES:
+        file_drafts, file_facts = read_reported(seed_dir / name, bench_catalog, sources, report)
+        drafts += file_drafts
+        facts += file_facts
+    obs_drafts, obs_facts = read_obsscaling(seed_dir / "obsscaling", bench_catalog, report)
+    evidence = gather_evidence(resolver, facts, obs_facts)
+    id_by_key = {f.name: resolver.reported_id(f) for f in facts} | {
+        o.repo: resolver.obsscaling_id(o) for o in obs_facts
+    }
+    models: dict[str, dict[str, Any]] = {}
+    for model_id in sorted(evidence):
+        record, reason = build_model(evidence[model_id], dates, unresolved)
+        if record is None:
+            report.leave_out(f"model {model_id} ({', '.join(evidence[model_id].names()[:3])})", reason)
+        else:
+            models[model_id] = record
+    scores = build_scores(drafts + obs_drafts, lambda d: id_by_key[d.model_key], models, report)
+    rulers = build_rulers(scores, report)
+    used = {s["benchmark"] for s in scores} | {b for r in rulers for b in r["benchmarks"]}
+    benchmarks = [b for b in bench_catalog.records if b["id"] in used]
+    wanted = {"benchmark": benchmarks, "model": list(models.values()), "score": scores, "ruler": rulers}
+    report.produced = {kind: len(wanted[kind]) for kind in KIND_ORDER}
+    return wanted, report
+
+
+def run_seed_import(
+    seed_dir: Path,
+    *,
+    records_dir: Path | None = None,
+    dry_run: bool = False,
+    correction_note: str | None = None,
+    paths: CatalogPaths = CatalogPaths(),
+) -> tuple[SyncPlan, ImportReport]:
+    """Build the seed records and append the new ones to ``records_dir`` (default: the shipped records).
+
+    Stored records whose content differs are listed in ``plan.changed`` and left as they are, unless a
+    ``correction_note`` is given: then a corrected revision carrying it is appended. Raises
+    :class:`SeedError` for bad seed input and :class:`StoreError` when the store refuses the records.
+    """
+    wanted, report = build_seed_records(seed_dir, paths)
+    root = Path(records_dir) if records_dir is not None else RECORDS_DIR
+    existing, problems = read_records_dir(root)
+    if not problems.ok:
+        raise StoreError(problems)
+    plan = plan_sync(existing, wanted, correction_note)
+    to_append = {kind: plan.to_append.get(kind, []) for kind in KIND_ORDER}
+    to_append = {kind: items for kind, items in to_append.items() if items}
+    if to_append and not dry_run:
+        append_record_groups(to_append, records_dir=root)
+    return plan, report
+
+
+def render_not_imported(report: ImportReport, seed_dir: Path) -> str:
+    """NOT_IMPORTED.md: every seed item the import left out, with the reason."""
+    lines = [
+        "# Seed items not imported",
+        "",
+        "Generated by `python -m densing_data.importers` (do not edit by hand; rerun the importer). "
+        f"Seed folder: `{seed_dir.name}`.",
+        "",
+        "| What | Why | Where |",
+        "|---|---|---|",
+    ]
+    for what, reason, where in report.left_out:
+        lines.append(f"| {_cell(what)} | {_cell(reason)} | {_cell(where)} |")
+    if not report.left_out:
+        lines.append("| (nothing) | | |")
+    lines += ["", "## Other notes", ""] + [f"- {_cell(n)}" for n in report.notes]
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+__all__ = ["CatalogPaths", "SeedError", "build_seed_records", "render_not_imported", "run_seed_import"]

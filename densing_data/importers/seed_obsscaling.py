@@ -1,0 +1,165 @@
+"""Read the ObsScaling uniform measurements (Ruan et al. 2024, Apache-2.0) under ``SEED/obsscaling/``.
+
+One harness measured every model, so each file is its own protocol: ``obsscaling`` (Open LLM
+Leaderboard v1 settings) and ``obsscaling-leaderboard-v2`` (Open LLM Leaderboard v2 tasks). Values are
+fractions and become percent. ``base_llm_benchmark_eval_sub_10b.csv`` is the sub-10B subset of the main
+file: it is checked to agree with it and then not imported a second time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from densing_data.importers.benchmarks_catalog import BenchmarkCatalog
+from densing_data.importers.catalogs import SourceInfo
+from densing_data.importers.common import RECORDED, CsvRow, ImportReport, SeedError, parse_number, read_csv
+from densing_data.importers.seed_reported import ScoreDraft
+
+REPO = "https://github.com/ryoungj/ObsScaling"
+COMMIT = "4d6e1e43fd2635d04654aa77d1df9d5266ea0382"
+PAPER = "https://arxiv.org/abs/2405.10938"
+BY = "ObsScaling (Ruan et al. 2024)"
+ORGANIZATION = "ObsScaling authors"
+MAIN_FILE = "base_llm_benchmark_eval.csv"
+SUBSET_FILE = "base_llm_benchmark_eval_sub_10b.csv"
+V2_FILE = "base_llm_leaderboard_v2_eval.csv"
+
+MAIN_SHOTS = {"MMLU": 5, "ARC-C": 25, "HellaSwag": 10, "Winograd": 5, "TruthfulQA": 0, "GSM8K": 5}
+"""Shots stated for the Open LLM Leaderboard v1 settings (seed README); XWinograd and HumanEval unstated."""
+MAIN_COLUMNS = ("MMLU", "ARC-C", "HellaSwag", "Winograd", "TruthfulQA", "GSM8K", "XWinograd", "HumanEval")
+V2_COLUMNS = (
+    "leaderboard_bbh",
+    "leaderboard_gpqa",
+    "leaderboard_ifeval",
+    "leaderboard_math_hard",
+    "leaderboard_mmlu_pro",
+    "leaderboard_musr",
+)
+META_COLUMNS = ("Model", "Model Family", "Model Size (B)", "Pretraining Data Size (T)", "FLOPs (1E21)")
+PROTOCOL_NOTES = {
+    "obsscaling": (
+        "ObsScaling's own lm-evaluation-harness runs with Open LLM Leaderboard v1 settings "
+        "(MMLU 5-shot, ARC-C 25-shot, HellaSwag 10-shot, WinoGrande 5-shot, TruthfulQA 0-shot, GSM8K 5-shot; "
+        "XWinograd and HumanEval settings not stated in the seed); fraction x 100."
+    ),
+    "obsscaling-leaderboard-v2": (
+        "ObsScaling's runs of the Open LLM Leaderboard v2 tasks (lm-evaluation-harness 'leaderboard_*' task "
+        "definitions; BBH, GPQA, MuSR and MMLU-Pro are scored as multiple choice by log-likelihood, not "
+        "generated); raw task scores, not the leaderboard's baseline-normalised ones; fraction x 100."
+    ),
+}
+SOURCES = {
+    "obsscaling": SourceInfo("obsscaling", BY, ORGANIZATION),
+    "obsscaling-leaderboard-v2": SourceInfo("obsscaling-leaderboard-v2", BY, ORGANIZATION),
+}
+
+
+@dataclass(frozen=True)
+class ObsModelFacts:
+    """What ObsScaling states about a model."""
+
+    repo: str
+    family: str
+    params_total: int | None
+    training_tokens: int | None
+    row: CsvRow
+
+
+def file_url(name: str) -> str:
+    """URL of an ObsScaling results file at the pinned commit."""
+    return f"{REPO}/blob/{COMMIT}/eval_results/{name}"
+
+
+def read_obsscaling(
+    folder: Path, benchmarks: BenchmarkCatalog, report: ImportReport
+) -> tuple[list[ScoreDraft], list[ObsModelFacts]]:
+    """Score drafts and model facts from the ObsScaling files in ``folder``."""
+    main = read_csv(folder / MAIN_FILE, META_COLUMNS + MAIN_COLUMNS)
+    drafts = [d for row in main for d in _row_drafts(row, MAIN_COLUMNS, "obsscaling", benchmarks)]
+    facts = [_facts(row) for row in main]
+    _check_subset(main, folder / SUBSET_FILE, report)
+    v2 = read_csv(folder / V2_FILE, ("Model", *V2_COLUMNS))
+    known = {row.get("Model") for row in main}
+    for row in v2:
+        if row.get("Model") not in known:
+            raise row.error(f"model {row.get('Model')!r} is not in {MAIN_FILE}")
+    drafts += [d for row in v2 for d in _row_drafts(row, V2_COLUMNS, "obsscaling-leaderboard-v2", benchmarks)]
+    empty = [
+        f"{row.get('Model')} ({', '.join(c for c in MAIN_COLUMNS if row.get(c) == '')})"
+        for row in main
+        if any(row.get(c) == "" for c in MAIN_COLUMNS)
+    ]
+    empty += [
+        f"{row.get('Model')} (v2: {', '.join(c for c in V2_COLUMNS if row.get(c) == '')})"
+        for row in v2
+        if any(row.get(c) == "" for c in V2_COLUMNS)
+    ]
+    if empty:
+        report.notes.append(f"ObsScaling cells without a value (no score to import): {'; '.join(empty)}")
+    return drafts, facts
+
+
+def _facts(row: CsvRow) -> ObsModelFacts:
+    size = parse_number(row, "Model Size (B)", lo=0.0, hi=10_000.0)
+    tokens = parse_number(row, "Pretraining Data Size (T)", lo=0.0, hi=1_000.0)
+    return ObsModelFacts(
+        repo=row.get("Model"),
+        family=row.get("Model Family"),
+        params_total=None if size is None else round(size * 1e9),
+        training_tokens=None if tokens is None else round(tokens * 1e12),
+        row=row,
+    )
+
+
+def _row_drafts(
+    row: CsvRow, columns: tuple[str, ...], protocol: str, benchmarks: BenchmarkCatalog
+) -> list[ScoreDraft]:
+    drafts = []
+    for column in columns:
+        fraction = parse_number(row, column, lo=0.0, hi=1.0)
+        if fraction is None:
+            continue
+        bench = benchmarks.ids_by_seed_name[column]
+        fields: dict[str, Any] = {
+            "benchmark": bench,
+            "value": round(fraction * 100.0, 6),
+            "metric": None,
+            "shots": MAIN_SHOTS.get(column) if protocol == "obsscaling" else None,
+            "cot": None,
+            "protocol": protocol,
+            "protocol_notes": PROTOCOL_NOTES[protocol],
+            "source": {
+                "url": file_url(row.path.name),
+                "locator": f"row '{row.get('Model')}', column '{column}' (value {row.get(column)})",
+            },
+            "recorded": RECORDED,
+            "notes": f"Cite: Observational Scaling Laws and the Predictability of Language Model Performance "
+            f"(Ruan et al. 2024, {PAPER}); data Apache-2.0.",
+        }
+        drafts.append(ScoreDraft(row.get("Model"), bench, protocol, fields, SOURCES[protocol], row, ()))
+    return drafts
+
+
+def _check_subset(main: list[CsvRow], subset_path: Path, report: ImportReport) -> None:
+    """Refuse a sub-10B file that disagrees with the main file; otherwise note that it is skipped."""
+    by_model = {row.get("Model"): row for row in main}
+    subset = read_csv(subset_path, META_COLUMNS + MAIN_COLUMNS)
+    for row in subset:
+        other = by_model.get(row.get("Model"))
+        if other is None:
+            raise row.error(f"model {row.get('Model')!r} is not in {MAIN_FILE}")
+        for column in MAIN_COLUMNS:
+            a, b = parse_number(row, column), parse_number(other, column)
+            if (a is None) != (b is None) or (a is not None and b is not None and abs(a - b) > 1e-9):
+                raise SeedError(
+                    subset_path,
+                    row.line,
+                    f"column {column!r}: {row.get(column)!r} disagrees with {MAIN_FILE}:{other.line} "
+                    f"({other.get(column)!r})",
+                )
+    report.notes.append(
+        f"ObsScaling {SUBSET_FILE}: its {len(subset)} rows repeat rows of {MAIN_FILE} (values agree "
+        "to 1e-9), so they are not imported a second time"
+    )
