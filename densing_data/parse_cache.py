@@ -57,9 +57,9 @@ class ParseCache:
         entries = data.get("files")
         return entries if isinstance(entries, dict) else {}
 
-    def read(self, path: Path, report: Report, shown: str) -> list[ParsedRecord]:
-        """Parsed records of ``path``: from the cache when its bytes are unchanged, else parsed."""
-        relative = str(path.resolve().relative_to(self.records_dir))
+    def read(self, path: Path, relative: str, report: Report, shown: str) -> list[ParsedRecord]:
+        """Parsed records of ``path`` (``relative`` to the records directory): from the cache when
+        its bytes are unchanged, else parsed."""
         try:
             raw = path.read_bytes()
         except OSError:

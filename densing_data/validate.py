@@ -76,14 +76,17 @@ def read_records_dir(
     if not records_dir.is_dir():
         report.add(str(records_dir), 0, "records directory does not exist", kind="path")
         return records, report
-    base = shown_base if shown_base is not None else records_dir.parent
-    cache = ParseCache(records_dir) if use_cache else None
+    root = records_dir.resolve()
+    base = (shown_base if shown_base is not None else records_dir.parent).resolve()
+    prefix = root.relative_to(base) if root.is_relative_to(base) else None
+    cache = ParseCache(root) if use_cache else None
     seen = set()
-    for path in record_files(records_dir):
-        shown = shown_path(path, base)
-        seen.add(str(path.resolve().relative_to(records_dir.resolve())))
+    for path in record_files(root):
+        relative = path.relative_to(root)
+        shown = str(prefix / relative) if prefix is not None else str(path)
+        seen.add(str(relative))
         if cache is not None:
-            parsed_file = cache.read(path, report, shown)
+            parsed_file = cache.read(path, str(relative), report, shown)
         else:
             parsed_file = read_record_file(path, records_dir, report, shown=shown)
         for parsed in parsed_file:
