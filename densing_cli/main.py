@@ -17,6 +17,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check-pr": ("densing_cli.contrib_commands", "check_pr"),
     "add": ("densing_cli.contrib_commands", "add"),
     "release": ("densing_cli.contrib_commands", "release"),
+    "verify-release": ("densing_cli.contrib_commands", "verify_release"),
+    "pr-summary": ("densing_cli.pr_summary", "pr_summary"),
 }
 """Subcommand name -> (module, attribute) of its click command."""
 

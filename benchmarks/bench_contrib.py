@@ -1,0 +1,93 @@
+"""Time ``densing check-pr`` and ``densing release`` on a synthetic repository the size of the seed
+data (100 models, 2,500 scores) with a pull request that appends 100 scores and 4 corrections.
+
+Run: ``.venv/bin/python benchmarks/bench_contrib.py``; prints seconds per step.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from densing_data.contrib.check_pr import check_pr
+from densing_data.contrib.layout import RepoLayout
+from densing_data.contrib.release import cut_release
+from densing_data.store import append_record_groups
+from tests.data.factories import benchmark, model, ruler, score
+
+BENCHMARKS = ["mmlu", "bbh", "math", "humaneval", "mbpp"]
+
+
+def git(root: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True)
+
+
+def build(root: Path, n_models: int = 100, per_model: int = 25) -> RepoLayout:
+    layout = RepoLayout(root=root)
+    models = [
+        model(
+            f"m{i:03d}-{i + 1}b", (i + 1) * 10**9, release_date=dt.date(2023, 1, 1) + dt.timedelta(days=5 * i)
+        )
+        for i in range(n_models)
+    ]
+    scores = [
+        score(
+            f"m{i:03d}-{i + 1}b.{b}.p{k}",
+            f"m{i:03d}-{i + 1}b",
+            20.0 + (i + k) % 60,
+            benchmark=b,
+            protocol=f"p{k}",
+        )
+        for i in range(n_models)
+        for k in range(per_model // len(BENCHMARKS))
+        for b in BENCHMARKS
+    ]
+    append_record_groups(
+        {
+            "benchmark": [benchmark(b) for b in BENCHMARKS],
+            "model": models,
+            "score": scores,
+            "ruler": [ruler(models=[m["id"] for m in models[:3]])],
+        },
+        records_dir=layout.records_dir,
+    )
+    layout.path(layout.version_file).write_text("2026.11.0\n")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "-c", "user.name=b", "-c", "user.email=b@b", "add", "-A")
+    git(root, "-c", "user.name=b", "-c", "user.email=b@b", "commit", "-q", "-m", "seed")
+    return layout
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        layout = build(Path(tmp) / "repo")
+        print(f"build synthetic repo (100 models, 2,500 scores): {time.perf_counter() - start:.2f} s")
+        extra = [
+            score(f"m{i:03d}-{i + 1}b.mmlu.new", f"m{i:03d}-{i + 1}b", 55.0, protocol="new")
+            for i in range(100)
+        ]
+        fixes = [
+            score(f"m00{i}-{i + 1}b.mmlu.p0", f"m00{i}-{i + 1}b", 21.5 + i, revision=2, correction_note="fix")
+            for i in range(4)
+        ]
+        append_record_groups({"score": extra + fixes}, records_dir=layout.records_dir)
+        start = time.perf_counter()
+        result = check_pr(layout, "main")
+        print(f"check-pr (104 records appended): {time.perf_counter() - start:.2f} s, ok={result.report.ok}")
+        start = time.perf_counter()
+        cut_release(layout, "2026.11.0", dt.date(2026, 11, 23))
+        print(f"release 2026.11.0 (3 formats, checksums): {time.perf_counter() - start:.2f} s")
+        start = time.perf_counter()
+        result = check_pr(layout, "main")
+        print(f"check-pr of the release PR: {time.perf_counter() - start:.2f} s, ok={result.report.ok}")
+
+
+if __name__ == "__main__":
+    main()

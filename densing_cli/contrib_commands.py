@@ -1,0 +1,338 @@
+"""``densing check-pr``, ``densing add model|score``, ``densing release``, ``densing verify-release``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, ClassVar
+
+import click
+
+from densing_data.contrib.layout import RepoLayout
+from densing_data.paths import RECORDS_DIR
+
+FORMAT_OPTION = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="text: path:line: message; json: a list of problems; github: workflow annotations.",
+)
+REPO_OPTION = click.option(
+    "--repo",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Repository root (default: the git repository holding the current directory).",
+)
+DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+def repo_layout(repo: Path | None) -> RepoLayout:
+    """The layout of the repository ``repo`` (default: the one holding the current directory)."""
+    from densing_data.contrib.gittree import GitError, repo_root
+
+    try:
+        return RepoLayout(root=repo_root(repo if repo is not None else Path.cwd()))
+    except GitError as err:
+        raise click.ClickException(str(err)) from None
+
+
+def _render(report: Any, fmt: str) -> None:
+    if report.problems:
+        click.echo(report.render(fmt))
+
+
+@click.command("check-pr")
+@click.argument("base_ref")
+@click.option(
+    "--head", "head_ref", default=None, metavar="REF", help="Check this commit instead of the working tree."
+)
+@REPO_OPTION
+@FORMAT_OPTION
+def check_pr(base_ref: str, head_ref: str | None, repo: Path | None, fmt: str) -> None:
+    """Check the data rules of a pull request against BASE_REF (e.g. origin/main); exit 1 on a violation.
+
+    Records on the base are never edited, moved or deleted, only appended to (a correction is revision
+    n+1 of the same id); the head's records validate; the data version changes only with a release
+    made by `densing release`; released files never change.
+    """
+    from densing_data.contrib.check_pr import check_pr as run_check
+    from densing_data.contrib.gittree import GitError
+
+    layout = repo_layout(repo)
+    try:
+        result = run_check(layout, base_ref, head_ref)
+    except GitError as err:
+        raise click.ClickException(str(err)) from None
+    _render(result.report, fmt)
+    where = f"{result.base_commit[:12]} -> {result.head if head_ref is None else result.head[:12]}"
+    if not result.report.ok:
+        n = len(result.report.problems)
+        click.echo(f"check-pr: {n} problem{'s' if n != 1 else ''} ({where})", err=True)
+        raise SystemExit(1)
+    click.echo(f"check-pr: data rules kept ({where})", err=True)
+
+
+class Count(click.ParamType):
+    """A count such as parameters or tokens: an integer, or a number with K, M, B or T (``7.24B``)."""
+
+    name = "count"
+    _SCALE: ClassVar[dict[str, int]] = {"K": 10**3, "M": 10**6, "B": 10**9, "T": 10**12}
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        text = str(value).strip().replace("_", "").replace(",", "")
+        scale = self._SCALE.get(text[-1:].upper(), 1)
+        number = text[:-1] if scale > 1 else text
+        try:
+            result = round(float(number) * scale) if scale > 1 else int(number)
+        except ValueError:
+            self.fail(f"{value!r} is not a count (expected e.g. 7241732096, 7.24B, 300M or 2T)", param, ctx)
+        return result
+
+
+def _compose(*decorators: Callable) -> Callable:
+    def apply(func: Callable) -> Callable:
+        for decorator in reversed(decorators):
+            func = decorator(func)
+        return func
+
+    return apply
+
+
+CORRECTION_OPTIONS = _compose(
+    click.option(
+        "--supersedes",
+        metavar="ID",
+        default=None,
+        help="Append a correction of record ID (revision n+1) changing only the options given.",
+    ),
+    click.option("--correction-note", default=None, help="Why the correction replaces the current revision."),
+    click.option("--retract", is_flag=True, help="With --supersedes: withdraw the record."),
+    click.option(
+        "--records",
+        "records_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Records directory (default: the shipped records).",
+    ),
+)
+
+
+@click.group()
+def add() -> None:
+    """Append a record built from command-line options (no prompts), through the validating store.
+
+    A new record needs every required option. --supersedes ID --correction-note TEXT appends a
+    correction instead: the current revision of ID with the options given changed.
+    """
+
+
+@add.command("model")
+@click.option("--id", "id_", default=None, help="Model id: a lower-case slug, e.g. qwen2.5-7b.")
+@click.option("--name", default=None, help="Display name, e.g. 'Qwen2.5-7B'.")
+@click.option("--family", default=None)
+@click.option("--organization", default=None)
+@click.option("--hf-repo", default=None, help="Hugging Face repository, e.g. Qwen/Qwen2.5-7B.")
+@click.option(
+    "--release-date", type=DATE, default=None, metavar="YYYY-MM-DD", help="First public release, YYYY-MM-DD."
+)
+@click.option("--release-date-source-url", default=None, help="Page showing the release date.")
+@click.option("--release-date-source-locator", default=None)
+@click.option("--params-total", type=Count(), default=None, help="All parameters (7241732096 or 7.24B).")
+@click.option("--params-active", type=Count(), default=None, help="Active per token (mixture of experts).")
+@click.option(
+    "--params-nominal/--params-exact",
+    default=None,
+    help="params-total is the size in the name, not an exact count.",
+)
+@click.option("--params-source-url", default=None)
+@click.option("--params-source-locator", default=None)
+@click.option("--training-tokens", type=Count(), default=None, help="Pre-training tokens (e.g. 18T).")
+@click.option("--training-tokens-source-url", default=None)
+@click.option("--training-tokens-source-locator", default=None)
+@click.option(
+    "--kind",
+    type=click.Choice(["base", "instruct", "chat", "pruned", "distilled", "quantized", "merged", "other"]),
+    default=None,
+)
+@click.option("--derived-from", default=None, metavar="MODEL_ID", help="Parent of a compressed model.")
+@click.option("--derived-method", default=None, help="E.g. 'pruning + distillation'.")
+@click.option("--license", default=None)
+@click.option("--link", "links", multiple=True, metavar="LABEL=URL", help="A link for the model page.")
+@click.option("--notes", default=None)
+@CORRECTION_OPTIONS
+def add_model(id_: str | None, links: tuple[str, ...], **options: Any) -> None:
+    """Append a model record."""
+    release_date = options.pop("release_date")
+    options["release_date"] = release_date.date() if release_date else None
+    _add("model", {"id": id_, **options}, _links(links))
+
+
+@add.command("score")
+@click.option("--id", "id_", default=None, help="Score id (default: <model>.<benchmark>.<protocol>[-n]).")
+@click.option("--model", default=None, help="Model id (a model record must exist).")
+@click.option("--benchmark", default=None, help="Benchmark id, e.g. mmlu.")
+@click.option("--value", type=float, default=None, help="Score in percent as printed, e.g. 74.2.")
+@click.option("--fraction", is_flag=True, help="--value is a fraction in [0, 1] (lm-eval output): x100.")
+@click.option("--metric", default=None, help="Metric as the source names it (acc, acc_norm, pass@1, ...).")
+@click.option("--shots", type=click.IntRange(0, 100), default=None, help="In-context examples.")
+@click.option("--cot/--no-cot", default=None, help="Chain-of-thought prompting (leave out when unstated).")
+@click.option("--protocol", default=None, help="Evaluation pipeline slug, e.g. qwen2.5-report.")
+@click.option("--protocol-notes", default=None)
+@click.option("--source-url", default=None, help="Document holding the number.")
+@click.option("--source-locator", default=None, help="Where in it, e.g. 'Table 3'.")
+@click.option(
+    "--provenance",
+    type=click.Choice(["developer", "third_party"]),
+    default=None,
+    help="developer: the model's developers reported it; third_party: anyone else.",
+)
+@click.option("--provenance-by", default=None, help="Who produced the number, e.g. 'Qwen team'.")
+@click.option(
+    "--recorded", type=DATE, default=None, metavar="YYYY-MM-DD", help="Date added (default: today)."
+)
+@click.option("--contamination-evidence-url", default=None, help="Evidence the benchmark leaked.")
+@click.option("--contamination-note", default=None)
+@click.option("--notes", default=None)
+@CORRECTION_OPTIONS
+def add_score(id_: str | None, fraction: bool, **options: Any) -> None:
+    """Append a score record."""
+    recorded = options.pop("recorded")
+    options["recorded"] = recorded.date() if recorded else None
+    if fraction and options["value"] is not None:
+        if not 0.0 <= options["value"] <= 1.0:
+            raise click.BadParameter(f"{options['value']} is not a fraction in [0, 1]", param_hint="--value")
+        options["value"] = round(options["value"] * 100.0, 10)
+    _add("score", {"id": id_, **options}, [])
+
+
+def _links(values: tuple[str, ...]) -> list[tuple[str, str]]:
+    pairs = []
+    for value in values:
+        label, sep, url = value.partition("=")
+        if not sep or not label or not url:
+            raise click.BadParameter(f"{value!r} is not LABEL=URL", param_hint="--link")
+        pairs.append((label, url))
+    return pairs
+
+
+def _add(kind: str, options: dict[str, Any], links: list[tuple[str, str]]) -> None:
+    from densing_data.contrib.add import AddError, add_record, build_record, supersede_record
+    from densing_data.store import StoreError
+
+    supersedes = options.pop("supersedes")
+    note = options.pop("correction_note")
+    retract = options.pop("retract")
+    records_dir = options.pop("records_dir")
+    try:
+        if supersedes is None:
+            if note is not None or retract:
+                raise AddError("--correction-note and --retract go with --supersedes ID")
+            record = build_record(kind, options, links)
+        else:
+            if links:
+                raise AddError("--link cannot be combined with --supersedes")
+            record = supersede_record(
+                kind, supersedes, options, note, retract=retract, records_dir=records_dir
+            )
+        result = add_record(kind, record, records_dir=records_dir)
+    except AddError as err:
+        raise click.UsageError(str(err)) from None
+    except StoreError as err:
+        click.echo(err.report.render(), err=True)
+        click.echo(f"{kind} not added", err=True)
+        raise SystemExit(1) from None
+    shown = result.path.resolve()
+    for base in (Path.cwd().resolve(), (records_dir or RECORDS_DIR).resolve().parent):
+        if shown.is_relative_to(base):
+            shown = shown.relative_to(base)
+            break
+    click.echo(f"added {kind} {result.record_id!r} revision {result.revision} to {shown}")
+
+
+@click.command()
+@click.argument("version")
+@click.option(
+    "--date",
+    "date_",
+    type=DATE,
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="Release date, YYYY-MM-DD (default: today).",
+)
+@REPO_OPTION
+def release(version: str, date_: dt.datetime | None, repo: Path | None) -> None:
+    """Release data VERSION (CalVer YYYY.MM.N): freeze the exports under releases/VERSION/ with
+    checksums, add it to releases/index.json, write the CHANGELOG entry from the record diff, and set
+    the version in DATA_VERSION, CITATION.cff and .zenodo.json. A released version never changes."""
+    from densing_data.contrib.release import ReleaseError, cut_release
+
+    layout = repo_layout(repo)
+    date = date_.date() if date_ else dt.date.today()
+    try:
+        result = cut_release(layout, version, date)
+    except ReleaseError as err:
+        _render(err.report, "text")
+        raise click.ClickException(str(err)) from None
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    files = sum(1 for p in result.directory.rglob("*") if p.is_file())
+    click.echo(f"released {version} ({date.isoformat()}): {layout.releases}/{version}/ ({files} files)")
+    for path in result.written:
+        click.echo(f"updated {path.relative_to(layout.root).as_posix()}")
+    click.echo(
+        f"next: commit these in a pull request; once merged, tag the merge commit: "
+        f"git tag data-v{version} && git push origin data-v{version}"
+    )
+
+
+@click.command("verify-release")
+@click.argument("version", required=False)
+@click.option(
+    "--assets",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Also write the GitHub-release assets (zips, release.json, SHA256SUMS) to this folder.",
+)
+@click.option(
+    "--notes",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write VERSION's CHANGELOG entry to this file (release notes).",
+)
+@REPO_OPTION
+@FORMAT_OPTION
+def verify_release(
+    version: str | None, assets: Path | None, notes: Path | None, repo: Path | None, fmt: str
+) -> None:
+    """Check that release VERSION (default: the latest) is intact: every file matches SHA256SUMS."""
+    from densing_data.contrib import changelog
+    from densing_data.contrib.assets import build_assets
+    from densing_data.contrib.release_files import read_index
+    from densing_data.contrib.release_files import verify_release as run_verify
+
+    layout = repo_layout(repo)
+    try:
+        version = version or read_index(layout).get("latest")
+    except ValueError as err:
+        raise click.ClickException(str(err)) from None
+    if version is None:
+        raise click.ClickException(f"no release yet ({layout.releases}/index.json lists none)")
+    report = run_verify(layout, version)
+    _render(report, fmt)
+    if not report.ok:
+        raise click.ClickException(f"release {version} does not verify")
+    click.echo(f"release {version}: every file matches its sha256", err=True)
+    if notes is not None:
+        log = layout.path(layout.changelog)
+        section = changelog.sections(log.read_text(encoding="utf-8")).get(version) if log.exists() else None
+        if section is None:
+            raise click.ClickException(f"{layout.changelog} has no entry for {version}")
+        notes.write_text(section, encoding="utf-8")
+    if assets is not None:
+        for path in build_assets(layout, version, assets):
+            click.echo(str(path))

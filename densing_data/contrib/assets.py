@@ -1,0 +1,47 @@
+"""The files attached to a GitHub release of a data version (and archived by Zenodo).
+
+One zip per format holding that format's tables, its ``datapackage.json`` and ``release.json``;
+``release.json`` on its own; and ``SHA256SUMS`` over all of them. Zips are byte-for-byte
+reproducible: members sorted, timestamps set to the release date, fixed permissions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import zipfile
+from pathlib import Path
+
+from densing_data.contrib.layout import RepoLayout
+from densing_data.contrib.release_files import FORMATS, MANIFEST, SUMS, sha256_file
+
+ASSET_STEM = "densing-law-data"
+
+
+def build_assets(layout: RepoLayout, version: str, out: Path) -> list[Path]:
+    """Write the release assets of ``version`` (already verified) into ``out``; return their paths."""
+    directory = layout.release_dir(version)
+    manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
+    stamp = dt.date.fromisoformat(manifest["date"]).timetuple()[:6]
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for fmt in FORMATS:
+        name = f"{ASSET_STEM}-{version}-{fmt}"
+        target = out / f"{name}.zip"
+        members = sorted(p for p in (directory / fmt).rglob("*") if p.is_file())
+        members.append(directory / MANIFEST)
+        with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+            for member in members:
+                info = zipfile.ZipInfo(f"{name}/{member.name}", stamp)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                info.create_system = 3
+                archive.writestr(info, member.read_bytes(), compresslevel=9)
+        written.append(target)
+    manifest_copy = out / f"{ASSET_STEM}-{version}-{MANIFEST}"
+    manifest_copy.write_bytes((directory / MANIFEST).read_bytes())
+    written.append(manifest_copy)
+    sums = out / SUMS
+    sums.write_text("".join(f"{sha256_file(p)}  {p.name}\n" for p in sorted(written)), encoding="utf-8")
+    written.append(sums)
+    return written

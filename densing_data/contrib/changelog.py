@@ -1,0 +1,112 @@
+"""CHANGELOG.md: one section per data version, written by ``densing release`` from the record diff.
+
+Sections start with ``## <version> (<date>)``, newest first. A released section never changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import textwrap
+from collections import Counter
+
+from densing_data.contrib.diff import RecordDiff
+from densing_data.contrib.markdown import md_code, md_text
+
+HEADER = """# Changelog
+
+Data versions of the Densing Law leaderboard (CalVer `YYYY.MM.N`), newest first. Each entry is
+written by `densing release` from the records added and superseded since the previous release; the
+files of every version stay frozen under [`releases/<version>/`](releases/README.md).
+"""
+
+_HEADING = re.compile(r"^## (\S+)", re.MULTILINE)
+
+KIND_NOUNS = {
+    "model": ("model", "models"),
+    "score": ("score", "scores"),
+    "reference": ("reference measurement", "reference measurements"),
+    "benchmark": ("benchmark", "benchmarks"),
+    "ruler": ("ruler", "rulers"),
+}
+
+
+def noun(kind: str, count: int) -> str:
+    """``"1 model"``, ``"2,419 scores"``."""
+    singular, plural = KIND_NOUNS[kind]
+    return f"{count:,} {singular if count == 1 else plural}"
+
+
+def sections(text: str) -> dict[str, str]:
+    """Version -> its section's text (heading included), for every ``## <version>`` section."""
+    found: dict[str, str] = {}
+    matches = list(_HEADING.finditer(text))
+    for index, match in enumerate(matches):
+        end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
+        found[match.group(1)] = text[match.start() : end].rstrip("\n") + "\n"
+    return found
+
+
+def render_entry(
+    version: str, date: dt.date, previous: str | None, diff: RecordDiff, counts: dict[str, int]
+) -> str:
+    """The CHANGELOG section of a release."""
+    since = f"since {previous}" if previous else "first release: every record is new"
+    totals = ", ".join(noun(kind, n) for kind, n in counts.items())
+    lines = [
+        f"## {version} ({date.isoformat()})",
+        "",
+        textwrap.fill(f"Current records: {totals} ({since}).", 100),
+        "",
+    ]
+    added = _added_lines(diff)
+    if added:
+        lines += ["### Added", "", *added, ""]
+    superseded = [s for s in diff.superseded if not s.retracted]
+    retracted = [s for s in diff.superseded if s.retracted]
+    for title, items in (("Superseded", superseded), ("Retracted", retracted)):
+        if items:
+            lines += [f"### {title}", ""]
+            for item in items:
+                note = md_text(item.head.record.correction_note or "")
+                lines.append(
+                    _wrap(
+                        f"- {item.kind} {md_code(item.head.record.id)}: revision {item.old_revision} → "
+                        f"{item.head.record.revision}: {note}"
+                    )
+                )
+            lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _added_lines(diff: RecordDiff) -> list[str]:
+    lines = []
+    for kind in KIND_NOUNS:
+        records = diff.added.get(kind, [])
+        if not records:
+            continue
+        if kind in ("score", "reference"):
+            owner = "model" if kind == "score" else "ruler"
+            groups = Counter(getattr(p.record, owner) for p in records)
+            parts = ", ".join(f"{md_code(name)} ({n})" for name, n in sorted(groups.items()))
+            lines.append(f"- {noun(kind, len(records))} for {noun(owner, len(groups))}: {parts}")
+        else:
+            ids = ", ".join(md_code(p.record.id) for p in records)
+            lines.append(f"- {noun(kind, len(records))}: {ids}")
+    return [_wrap(line) for line in lines]
+
+
+def _wrap(item: str) -> str:
+    """A list item wrapped at 100 columns, continuation lines indented (spaces are the only breaks)."""
+    return textwrap.fill(
+        item, width=100, subsequent_indent="  ", break_long_words=False, break_on_hyphens=False
+    )
+
+
+def insert_entry(existing: str | None, entry: str) -> str:
+    """CHANGELOG text with ``entry`` as the newest section (a new file gets the standard header)."""
+    text = existing if existing is not None else HEADER
+    first = _HEADING.search(text)
+    if first is None:
+        return text.rstrip("\n") + "\n\n" + entry
+    return text[: first.start()] + entry + "\n" + text[first.start() :]

@@ -1,0 +1,223 @@
+"""``densing check-pr BASE_REF``: the data rules a pull request must keep.
+
+The records as of the base are compared with the working tree (or ``--head REF``):
+
+1. Record files are append-only. Every record on the base branch is frozen (the base branch is what
+   gets released): its file still exists, and the records it held are still its first records,
+   unchanged in meaning (both sides are parsed; reformatting alone is allowed). New records are
+   appended after them; a correction is a new record with the same id and revision n+1.
+2. The records of the head are valid (:mod:`densing_data.validate`: schema — every score has a
+   source —, unique ids, revision history, references, duplicate measurements).
+3. The data version changes only together with a release made by ``densing release``
+   (:mod:`densing_data.contrib.release_rules`), and released files never change.
+
+The base is the merge base of BASE_REF and the head commit, so a branch behind main is not blamed
+for records added to main since it left.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from densing_data.contrib.gittree import materialise, merge_base, resolve_commit
+from densing_data.contrib.layout import RepoLayout
+from densing_data.contrib.release_rules import check_release_rules
+from densing_data.record_files import kind_of
+from densing_data.report import Report
+from densing_data.strict_yaml import Document, YamlProblem, parse_yaml
+from densing_data.validate import read_records_dir, record_files
+
+
+@dataclass(frozen=True)
+class PrCheck:
+    """The outcome of ``check-pr``."""
+
+    base_commit: str
+    """The commit compared against (merge base of BASE_REF and the head)."""
+    head: str
+    """``"working tree"`` or the head commit."""
+    report: Report
+    """Every rule broken, with file and line."""
+
+
+def tracked_paths(layout: RepoLayout) -> list[str]:
+    """The repository paths the data rules look at."""
+    return [
+        layout.records,
+        layout.version_file,
+        layout.releases,
+        layout.changelog,
+        layout.citation,
+        layout.zenodo,
+    ]
+
+
+@contextmanager
+def compared_trees(
+    layout: RepoLayout, base_ref: str, head_ref: str | None = None
+) -> Iterator[tuple[str, str, RepoLayout, RepoLayout]]:
+    """Yield ``(base_commit, head, base, head_layout)``: the data files at the merge base of
+    ``base_ref`` and the head, checked out in a temporary directory, and the head's (the working
+    tree's, or ``head_ref``'s, checked out likewise)."""
+    repo = layout.root
+    head_commit = resolve_commit(repo, head_ref or "HEAD")
+    base_commit = merge_base(repo, resolve_commit(repo, base_ref), head_commit)
+    with tempfile.TemporaryDirectory(prefix="densing-check-pr-") as tmp:
+        base = RepoLayout(root=Path(tmp) / "base")
+        materialise(repo, base_commit, tracked_paths(layout), base.root)
+        head = layout
+        if head_ref is not None:
+            head = RepoLayout(root=Path(tmp) / "head")
+            materialise(repo, head_commit, tracked_paths(layout), head.root)
+        yield base_commit, head_commit if head_ref is not None else "working tree", base, head
+
+
+def check_pr(layout: RepoLayout, base_ref: str, head_ref: str | None = None) -> PrCheck:
+    """Check the data rules between ``base_ref`` and the working tree (or ``head_ref``)."""
+    with compared_trees(layout, base_ref, head_ref) as (base_commit, shown_head, base, head):
+        report = check_trees(base, head)
+    return PrCheck(base_commit=base_commit, head=shown_head, report=report)
+
+
+def check_trees(base: RepoLayout, head: RepoLayout) -> Report:
+    """All data rules between two checked-out trees (paths in the report are repository-relative)."""
+    report = Report()
+    check_append_only(base, head, report)
+    _, validation = read_records_dir(head.records_dir, shown_base=head.root, use_cache=True)
+    report.problems.extend(validation.problems)
+    check_release_rules(base, head, report)
+    return report
+
+
+def check_append_only(base: RepoLayout, head: RepoLayout, report: Report) -> None:
+    """Every record file of ``base`` still exists in ``head`` and starts with the same records."""
+    if not base.records_dir.is_dir():
+        return
+    for base_path in record_files(base.records_dir):
+        shown = base_path.relative_to(base.root).as_posix()
+        head_path = head.root / shown
+        kind, _ = kind_of(base_path, base.records_dir)
+        if not head_path.is_file():
+            report.add(
+                shown,
+                0,
+                "record file deleted: records on the base branch are never deleted; to withdraw a "
+                "record, append a correction with retracted: true",
+                kind="history",
+            )
+            continue
+        compare_file(kind or "record", base_path.read_bytes(), head_path.read_bytes(), shown, report)
+
+
+def compare_file(kind: str, old: bytes, new: bytes, shown: str, report: Report) -> None:
+    """Report every record of ``old`` that ``new`` no longer holds, unchanged, at the same place."""
+    if old == new:
+        return
+    try:
+        old_doc = parse_yaml(old)
+        old_items = _records_of(old_doc)
+    except YamlProblem:
+        old_items = None
+    if old_items is None:
+        if not new.startswith(old):
+            report.add(
+                shown,
+                0,
+                "file changed before its end (the base version does not parse, so only "
+                "appending bytes is allowed)",
+                kind="history",
+            )
+        return
+    try:
+        new_doc = parse_yaml(new)
+    except YamlProblem:
+        return  # the validator reports the YAML error with its line
+    new_items = _records_of(new_doc)
+    if new_items is None:
+        return  # likewise: the validator says what is wrong with the envelope
+    if old_doc.data.get("schema_version") != new_doc.data.get("schema_version"):
+        report.add(
+            shown,
+            new_doc.line_of(("schema_version",)),
+            "schema_version changed in a file of released records",
+            kind="history",
+        )
+    for index, item in enumerate(old_items):
+        _compare_record(kind, index, item, old_doc, new_doc, new_items, shown, report)
+
+
+def _records_of(doc: Document) -> list[Any] | None:
+    data = doc.data
+    if isinstance(data, dict) and isinstance(data.get("records"), list):
+        return data["records"]
+    return None
+
+
+def _compare_record(
+    kind: str,
+    index: int,
+    item: Any,
+    old_doc: Document,
+    new_doc: Document,
+    new_items: list[Any],
+    shown: str,
+    report: Report,
+) -> None:
+    what = _describe(kind, item, old_doc.line_of(("records", index)))
+    fix = _fix_hint(kind, item)
+    if index >= len(new_items):
+        last = new_doc.line_of(("records", len(new_items) - 1)) if new_items else 1
+        report.add(
+            shown,
+            last,
+            f"{what} was deleted; records on the base branch are never deleted ({fix})",
+            kind="history",
+        )
+        return
+    current = new_items[index]
+    if current == item:
+        return
+    if item in new_items:
+        report.add(
+            shown,
+            new_doc.line_of(("records", index)),
+            f"{what} moved: records keep their place and new records are appended at the end of the file",
+            kind="history",
+        )
+        return
+    changed = _changed_keys(item, current)
+    line = new_doc.line_of(("records", index, changed[0])) if changed else new_doc.line_of(("records", index))
+    report.add(
+        shown,
+        line,
+        f"{what} was edited ({', '.join(changed) or 'record'} changed); records on "
+        f"the base branch are frozen: restore it and {fix}",
+        kind="history",
+    )
+
+
+def _changed_keys(old: Any, new: Any) -> list[str]:
+    if not isinstance(old, dict) or not isinstance(new, dict):
+        return []
+    keys = list(old) + [k for k in new if k not in old]
+    return [str(k) for k in keys if old.get(k) != new.get(k)]
+
+
+def _describe(kind: str, item: Any, line: int) -> str:
+    if isinstance(item, dict):
+        return f"{kind} {item.get('id')!r} revision {item.get('revision', 1)} (base line {line})"
+    return f"{kind} record at base line {line}"
+
+
+def _fix_hint(kind: str, item: Any) -> str:
+    if not isinstance(item, dict) or kind not in ("model", "score"):
+        return "append a correction: same id, next revision, a correction_note"
+    return (
+        f"append a correction instead: `densing add {kind} --supersedes {item.get('id')} "
+        "--correction-note ...`"
+    )

@@ -1,0 +1,238 @@
+"""``densing release VERSION``: freeze the current records as a citable data version.
+
+Steps, all computed before anything is written: check VERSION (CalVer, above the latest release, no
+release directory of that name yet); validate the records; diff them against the previous release's
+record keys; export every format into ``releases/<VERSION>/`` with ``release.json`` and
+``SHA256SUMS`` (built in a hidden directory, then renamed into place); add the release to
+``releases/index.json``; write the CHANGELOG entry; set the version in ``DATA_VERSION``,
+``CITATION.cff`` and ``.zenodo.json``. Same records, version and date give the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from densing_data.contrib import changelog
+from densing_data.contrib.citation import CitationError, update_cff, update_zenodo
+from densing_data.contrib.diff import RecordDiff, diff_records, keys_from_json, record_keys
+from densing_data.contrib.layout import RepoLayout, VersionError, parse_version
+from densing_data.contrib.release_files import (
+    FORMATS,
+    MANIFEST,
+    SUMS,
+    index_entry,
+    read_index,
+    read_manifest,
+    records_sha256,
+    render_sums,
+)
+from densing_data.export import export_tables
+from densing_data.loader import TABLE_NAMES, dataset_from_records
+from densing_data.report import Report
+from densing_data.validate import RecordSet, read_records_dir
+
+
+class ReleaseError(Exception):
+    """A release that cannot be made; the message says why, ``report`` lists invalid records."""
+
+    def __init__(self, message: str, report: Report | None = None) -> None:
+        super().__init__(message)
+        self.report = report or Report()
+
+
+@dataclass(frozen=True)
+class ReleaseResult:
+    """What ``densing release`` did."""
+
+    version: str
+    """The new data version."""
+    date: dt.date
+    """Release date written into release.json, the CHANGELOG and CITATION.cff."""
+    previous: str | None
+    """The release it was diffed against (None for the first release)."""
+    directory: Path
+    """``releases/<version>/``."""
+    diff: RecordDiff
+    """Records added and superseded since ``previous``."""
+    written: list[Path] = field(default_factory=list)
+    """Every file written or updated outside the release directory."""
+    warnings: list[str] = field(default_factory=list)
+    """Things worth a look that did not stop the release."""
+
+
+def next_version(latest: str | None, date: dt.date) -> str:
+    """The version to suggest: ``YYYY.MM.0`` for a new month, else the latest one's counter + 1."""
+    if latest is not None:
+        year, month, n = parse_version(latest)
+        if (year, month) == (date.year, date.month):
+            return f"{year}.{month:02d}.{n + 1}"
+    return f"{date.year}.{date.month:02d}.0"
+
+
+def cut_release(layout: RepoLayout, version: str, date: dt.date) -> ReleaseResult:
+    """Make release ``version`` of the records in ``layout``; raise :class:`ReleaseError` if it cannot."""
+    try:
+        index = read_index(layout)
+    except ValueError as err:
+        raise ReleaseError(f"{layout.releases}/index.json: {err}") from None
+    latest = index.get("latest")
+    warnings = _check_version(layout, version, latest, date)
+    records, report = read_records_dir(layout.records_dir, shown_base=layout.root, use_cache=True)
+    if not report.ok:
+        raise ReleaseError("the records are invalid; fix them before releasing", report)
+    diff = _diff_since(layout, latest, records)
+    texts = _side_files(layout, version, date, latest, diff, records, warnings)
+    directory = _freeze(layout, version, date, latest, records)
+    manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
+    index = {"latest": version, "releases": [index_entry(layout, version, manifest), *index["releases"]]}
+    texts[layout.index_file] = json.dumps(index, indent=2, ensure_ascii=False) + "\n"
+    for path, text in texts.items():
+        _write_text_atomically(path, text)
+    return ReleaseResult(
+        version=version,
+        date=date,
+        previous=latest,
+        directory=directory,
+        diff=diff,
+        written=sorted(texts),
+        warnings=warnings,
+    )
+
+
+def _check_version(layout: RepoLayout, version: str, latest: str | None, date: dt.date) -> list[str]:
+    try:
+        wanted = parse_version(version)
+        current = layout.data_version()
+        floor = parse_version(current)
+    except (VersionError, OSError) as err:
+        raise ReleaseError(str(err)) from None
+    hint = f"; the next version would be {next_version(latest, date)}"
+    if layout.release_dir(version).exists():
+        raise ReleaseError(
+            f"{layout.releases}/{version}/ already exists: a published version never changes{hint}"
+        )
+    if latest is not None and wanted <= parse_version(latest):
+        raise ReleaseError(f"version {version} is not above the latest release {latest}{hint}")
+    if wanted < floor:
+        raise ReleaseError(f"version {version} is below the current data version {current}{hint}")
+    if wanted[:2] != (date.year, date.month):
+        return [f"version {version} does not name the release month {date:%Y.%m} (CalVer YYYY.MM.N)"]
+    return []
+
+
+def _diff_since(layout: RepoLayout, latest: str | None, records: RecordSet) -> RecordDiff:
+    if latest is None:
+        return diff_records({}, records)
+    report = Report()
+    manifest = read_manifest(layout, latest, report)
+    if manifest is None:
+        raise ReleaseError(f"cannot read the previous release {latest}", report)
+    try:
+        old = keys_from_json(manifest.get("records"))
+    except ValueError as err:
+        raise ReleaseError(f"{layout.releases}/{latest}/{MANIFEST}: {err}") from None
+    diff = diff_records(old, records)
+    lost = [f"{kind} {record_id!r}" for kind, ids in diff.missing.items() for record_id in ids]
+    if lost:
+        raise ReleaseError(
+            f"records of release {latest} are missing (records are never deleted; retract them with a "
+            f"correction instead): {', '.join(lost)}"
+        )
+    if diff.empty:
+        raise ReleaseError(f"no record was added or superseded since release {latest}: nothing to release")
+    return diff
+
+
+def _counts(records: RecordSet) -> dict[str, int]:
+    return {kind: len(records.current(kind)) for kind in TABLE_NAMES}
+
+
+def _side_files(
+    layout: RepoLayout,
+    version: str,
+    date: dt.date,
+    latest: str | None,
+    diff: RecordDiff,
+    records: RecordSet,
+    warnings: list[str],
+) -> dict[Path, str]:
+    """New texts of DATA_VERSION, CHANGELOG.md, CITATION.cff and .zenodo.json."""
+    texts = {layout.path(layout.version_file): version + "\n"}
+    log_path = layout.path(layout.changelog)
+    old_log = log_path.read_text(encoding="utf-8") if log_path.exists() else None
+    if old_log is not None and version in changelog.sections(old_log):
+        raise ReleaseError(f"{layout.changelog} already has a section for {version}")
+    entry = changelog.render_entry(version, date, latest, diff, _counts(records))
+    texts[log_path] = changelog.insert_entry(old_log, entry)
+    for name, update in ((layout.citation, update_cff), (layout.zenodo, update_zenodo)):
+        path = layout.path(name)
+        if not path.exists():
+            warnings.append(f"{name} not found: not updated")
+            continue
+        try:
+            texts[path] = update(path.read_text(encoding="utf-8"), version, date)
+        except (CitationError, ValueError) as err:
+            raise ReleaseError(f"{name}: {err}") from None
+    return texts
+
+
+def _freeze(layout: RepoLayout, version: str, date: dt.date, latest: str | None, records: RecordSet) -> Path:
+    """Write the release directory under a hidden name, then rename it into place."""
+    layout.releases_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{version}.", dir=layout.releases_dir))
+    try:
+        dataset = dataset_from_records(records, version)
+        for fmt in FORMATS:
+            export_tables(dataset, staging / fmt, fmt)  # type: ignore[arg-type]
+        manifest = _manifest(layout, version, date, latest, records)
+        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+        (staging / SUMS).write_text(render_sums(staging), encoding="utf-8")
+        for path in staging.rglob("*"):
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        target = layout.release_dir(version)
+        os.rename(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return target
+
+
+def _manifest(
+    layout: RepoLayout, version: str, date: dt.date, latest: str | None, records: RecordSet
+) -> dict[str, Any]:
+    keys = record_keys(records)
+    retracted = {
+        kind: sorted(i for i, p in records.heads(kind).items() if p.record.retracted) for kind in keys
+    }
+    return {
+        "version": version,
+        "date": date.isoformat(),
+        "previous": latest,
+        "records_sha256": records_sha256(layout.records_dir),
+        "counts": _counts(records),
+        "formats": list(FORMATS),
+        "records": keys,
+        "retracted": retracted,
+    }
+
+
+def _write_text_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,226 @@
+"""``densing release`` and ``densing verify-release``: frozen, hashed, never overwritten."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from densing_data.contrib.layout import RepoLayout
+from densing_data.store import append_records
+from tests.contrib.conftest import commit_all, git, run_cli, shown
+from tests.data.factories import model, score
+
+
+def release(layout: RepoLayout, version: str, date: str = "2026-11-23") -> str:
+    result = run_cli("release", version, "--repo", str(layout.root), "--date", date)
+    assert result.exit_code == 0, shown(result)
+    return result.stdout
+
+
+def refused(layout: RepoLayout, version: str, date: str = "2026-11-23") -> str:
+    result = run_cli("release", version, "--repo", str(layout.root), "--date", date)
+    assert result.exit_code == 1, shown(result)
+    assert "Traceback" not in result.output
+    return result.stderr
+
+
+def tree_hashes(root: Path) -> dict[str, str]:
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".git" not in p.relative_to(root).parts
+    }
+
+
+def test_first_release_freezes_every_format_with_checksums(repo: RepoLayout) -> None:
+    release(repo, "2026.11.0")
+    directory = repo.release_dir("2026.11.0")
+    for fmt in ("csv", "json", "parquet"):
+        names = sorted(p.name for p in (directory / fmt).iterdir())
+        assert names == sorted(
+            ["datapackage.json"]
+            + [f"{t}.{fmt}" for t in ("models", "scores", "references", "benchmarks", "rulers")]
+        )
+        package = json.loads((directory / fmt / "datapackage.json").read_text())
+        assert package["version"] == "2026.11.0"
+    scores = pd.read_parquet(directory / "parquet" / "scores.parquet")
+    assert sorted(scores["value"]) == [40.0, 50.0, 70.0]
+    sums = (directory / "SHA256SUMS").read_text().splitlines()
+    assert len(sums) == 19  # 3 formats x 6 files + release.json
+    for line in sums:
+        digest, rel = line.split("  ")
+        assert hashlib.sha256((directory / rel).read_bytes()).hexdigest() == digest, rel
+    index = json.loads(repo.index_file.read_text())
+    assert index["latest"] == "2026.11.0"
+    entry = index["releases"][0]
+    assert entry["date"] == "2026-11-23" and entry["path"] == "2026.11.0/"
+    assert entry["sha256sums"] == hashlib.sha256((directory / "SHA256SUMS").read_bytes()).hexdigest()
+    assert entry["counts"] == {"model": 3, "score": 3, "reference": 0, "benchmark": 1, "ruler": 1}
+
+
+def test_first_release_updates_version_changelog_and_citation(repo: RepoLayout) -> None:
+    release(repo, "2026.11.0")
+    assert repo.data_version() == "2026.11.0"
+    log = " ".join(repo.path("CHANGELOG.md").read_text().split())  # lines are wrapped at 100 columns
+    assert "## 2026.11.0 (2026-11-23)" in log
+    assert "first release: every record is new" in log
+    assert "- 3 models: `tiny-1b`, `tiny-2b`, `tiny-4b`" in log
+    assert "- 3 scores for 3 models: `tiny-1b` (1), `tiny-2b` (1), `tiny-4b` (1)" in log
+    cff = yaml.safe_load(repo.path("CITATION.cff").read_text())
+    assert cff["version"] == "2026.11.0" and cff["date-released"] == "2026-11-23"
+    assert cff["type"] == "dataset" and cff["cff-version"] == "1.2.0"
+    assert cff["preferred-citation"]["doi"] == "10.1038/s42256-025-01137-0"
+    zenodo = json.loads(repo.path(".zenodo.json").read_text())
+    assert zenodo["version"] == "2026.11.0" and zenodo["publication_date"] == "2026-11-23"
+
+
+def test_release_is_deterministic(repo: RepoLayout, tmp_path: Path) -> None:
+    twin = RepoLayout(root=tmp_path / "twin")
+    shutil.copytree(repo.root, twin.root)
+    release(repo, "2026.11.0")
+    release(twin, "2026.11.0")
+    assert tree_hashes(repo.root) == tree_hashes(twin.root)
+
+
+def test_release_refuses_to_overwrite_or_go_back(repo: RepoLayout) -> None:
+    release(repo, "2026.11.0")
+    before = tree_hashes(repo.root)
+    assert "releases/2026.11.0/ already exists: a published version never changes" in refused(
+        repo, "2026.11.0"
+    )
+    assert "not above the latest release 2026.11.0" in refused(repo, "2026.10.3")
+    assert "is not CalVer YYYY.MM.N" in refused(repo, "2026.13.0")
+    assert "is not CalVer YYYY.MM.N" in refused(repo, "v2026.11.1")
+    assert "nothing to release" in refused(repo, "2026.11.1")
+    assert tree_hashes(repo.root) == before
+
+
+def test_first_release_cannot_go_below_the_data_version(repo: RepoLayout) -> None:
+    assert "below the current data version 2026.11.0" in refused(repo, "2026.10.0")
+
+
+def test_second_release_lists_added_and_superseded(repo: RepoLayout) -> None:
+    release(repo, "2026.11.0")
+    first = tree_hashes(repo.root / "releases" / "2026.11.0")
+    append_records("model", [model("tiny-8b", 8 * 10**9)], records_dir=repo.records_dir)
+    append_records("score", [score("tiny-8b.mmlu", "tiny-8b", 75.0)], records_dir=repo.records_dir)
+    fixed = score("tiny-1b.mmlu", value=40.5, revision=2, correction_note="Table 1 says 40.5, not *40*")
+    gone = score(
+        "tiny-2b.mmlu", "tiny-2b", 50.0, revision=2, retracted=True, correction_note="not a base model"
+    )
+    append_records("score", [fixed, gone], records_dir=repo.records_dir)
+    release(repo, "2026.12.0", "2026-12-02")
+    log = " ".join(repo.path("CHANGELOG.md").read_text().split())  # lines are wrapped at 100 columns
+    entry = log.split("## 2026.12.0 (2026-12-02)")[1].split("## 2026.11.0")[0]
+    assert "(since 2026.11.0)" in entry
+    assert "- 1 model: `tiny-8b`" in entry
+    assert "- 1 score for 1 model: `tiny-8b` (1)" in entry
+    assert "### Superseded - score `tiny-1b.mmlu`: revision 1 → 2: Table 1 says 40.5, not \\*40\\*" in entry
+    assert "### Retracted - score `tiny-2b.mmlu`: revision 1 → 2: not a base model" in entry
+    assert log.index("## 2026.12.0") < log.index("## 2026.11.0")
+    assert tree_hashes(repo.root / "releases" / "2026.11.0") == first
+    index = json.loads(repo.index_file.read_text())
+    assert [e["version"] for e in index["releases"]] == ["2026.12.0", "2026.11.0"]
+    scores = pd.read_csv(repo.release_dir("2026.12.0") / "csv" / "scores.csv")
+    assert sorted(scores["id"]) == ["tiny-1b.mmlu", "tiny-4b.mmlu", "tiny-8b.mmlu"]
+    assert scores.set_index("id").loc["tiny-1b.mmlu", "value"] == 40.5
+
+
+def test_release_refuses_when_released_records_disappeared(repo: RepoLayout) -> None:
+    release(repo, "2026.11.0")
+    (repo.records_dir / "scores" / "tiny-4b.yaml").unlink()
+    append_records("model", [model("tiny-8b", 8 * 10**9)], records_dir=repo.records_dir)
+    assert "records of release 2026.11.0 are missing" in refused(repo, "2026.11.1")
+
+
+def test_verify_release_catches_a_changed_file_and_builds_assets(repo: RepoLayout, tmp_path: Path) -> None:
+    release(repo, "2026.11.0")
+    result = run_cli(
+        "verify-release",
+        "--repo",
+        str(repo.root),
+        "--assets",
+        str(tmp_path / "a"),
+        "--notes",
+        str(tmp_path / "notes.md"),
+    )
+    assert result.exit_code == 0, shown(result)
+    assert (tmp_path / "notes.md").read_text().startswith("## 2026.11.0 (2026-11-23)")
+    names = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert names == [
+        "SHA256SUMS",
+        "densing-law-data-2026.11.0-csv.zip",
+        "densing-law-data-2026.11.0-json.zip",
+        "densing-law-data-2026.11.0-parquet.zip",
+        "densing-law-data-2026.11.0-release.json",
+    ]
+    with zipfile.ZipFile(tmp_path / "a" / "densing-law-data-2026.11.0-csv.zip") as archive:
+        inside = sorted(archive.namelist())
+        assert "densing-law-data-2026.11.0-csv/datapackage.json" in inside
+        frozen = (repo.release_dir("2026.11.0") / "csv" / "scores.csv").read_bytes()
+        assert archive.read("densing-law-data-2026.11.0-csv/scores.csv") == frozen
+    again = run_cli("verify-release", "2026.11.0", "--repo", str(repo.root), "--assets", str(tmp_path / "b"))
+    assert again.exit_code == 0, shown(again)
+    assert tree_hashes(tmp_path / "a") == tree_hashes(tmp_path / "b")
+    path = repo.release_dir("2026.11.0") / "csv" / "scores.csv"
+    path.write_text(path.read_text().replace("40.0", "41.0"))
+    result = run_cli("verify-release", "2026.11.0", "--repo", str(repo.root))
+    assert result.exit_code == 1, shown(result)
+    assert "releases/2026.11.0/SHA256SUMS:6: csv/scores.csv does not match its sha256" in result.stdout
+
+
+@pytest.mark.parametrize("tamper", ["release file", "index entry", "changelog"])
+def test_check_pr_passes_a_release_and_refuses_changes_to_it(repo: RepoLayout, tamper: str) -> None:
+    git(repo.root, "checkout", "-q", "-b", "release")
+    release(repo, "2026.11.0")
+    result = run_cli("check-pr", "main", "--repo", str(repo.root))
+    assert result.exit_code == 0, shown(result)
+    commit_all(repo.root, "release 2026.11.0")
+    git(repo.root, "checkout", "-q", "main")
+    git(repo.root, "merge", "-q", "release")
+    git(repo.root, "checkout", "-q", "-b", "tamper")
+    if tamper == "release file":
+        (repo.release_dir("2026.11.0") / "json" / "models.json").write_text("[]\n")
+        expected = "releases/2026.11.0/json/models.json:0: released file changed"
+    elif tamper == "index entry":
+        index = json.loads(repo.index_file.read_text())
+        index["releases"][0]["date"] = "2026-11-01"
+        repo.index_file.write_text(json.dumps(index))
+        expected = "the entry of release 2026.11.0 changed or disappeared"
+    else:
+        log = repo.path("CHANGELOG.md")
+        log.write_text(log.read_text().replace("3 models", "three models"))
+        expected = "CHANGELOG.md:7: the CHANGELOG entry of released version 2026.11.0 changed"
+    result = run_cli("check-pr", "main", "--repo", str(repo.root))
+    assert result.exit_code == 1, shown(result)
+    assert expected in result.stdout, shown(result)
+
+
+def test_check_pr_refuses_a_release_made_before_the_records_changed(repo: RepoLayout) -> None:
+    git(repo.root, "checkout", "-q", "-b", "release")
+    release(repo, "2026.11.0")
+    append_records("model", [model("tiny-8b", 8 * 10**9)], records_dir=repo.records_dir)
+    result = run_cli("check-pr", "main", "--repo", str(repo.root))
+    assert result.exit_code == 1, shown(result)
+    assert "release 2026.11.0 was not made from these records" in result.stdout
+
+
+def test_check_pr_refuses_a_hand_made_release_directory(repo: RepoLayout) -> None:
+    release(repo, "2026.11.0")
+    commit_all(repo.root, "first release")
+    git(repo.root, "checkout", "-q", "-b", "pr")
+    append_records("model", [model("tiny-8b", 8 * 10**9)], records_dir=repo.records_dir)
+    shutil.copytree(repo.release_dir("2026.11.0"), repo.release_dir("2026.11.1"))
+    result = run_cli("check-pr", "main", "--repo", str(repo.root))
+    assert result.exit_code == 1, shown(result)
+    assert (
+        "releases/2026.11.1:0: release directory added without bumping densing_data/DATA_VERSION"
+        in result.stdout
+    )
