@@ -57,9 +57,16 @@ def _record(model_id: str, draft: ScoreDraft, model: dict[str, Any]) -> dict[str
     return {k: v for k, v in record.items() if v is not None}
 
 
+IDS_WITHOUT_SHOTS = {"obsscaling-leaderboard-v2"}
+"""Protocols whose records got their ids before their shots were recorded: ids never change, so the
+shots part stays out of them (the shots themselves were added by a correction, revision 2)."""
+
+
 def base_id(record: dict[str, Any]) -> str:
     """``<model>.<benchmark>[.<N>shot].<protocol>``."""
     shots = f".{record['shots']}shot" if record.get("shots") is not None else ""
+    if record["protocol"] in IDS_WITHOUT_SHOTS:
+        shots = ""
     return f"{record['model']}.{record['benchmark']}{shots}.{record['protocol']}"
 
 

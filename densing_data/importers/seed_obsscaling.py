@@ -37,6 +37,17 @@ V2_COLUMNS = (
     "leaderboard_mmlu_pro",
     "leaderboard_musr",
 )
+V2_SHOTS = {
+    "leaderboard_bbh": 3,
+    "leaderboard_gpqa": 0,
+    "leaderboard_ifeval": 0,
+    "leaderboard_math_hard": 4,
+    "leaderboard_mmlu_pro": 5,
+    "leaderboard_musr": 0,
+}
+"""Shots fixed by the lm-evaluation-harness ``leaderboard_*`` task definitions (Open LLM Leaderboard v2)."""
+V2_MULTIPLE_CHOICE = {"leaderboard_bbh", "leaderboard_gpqa", "leaderboard_mmlu_pro", "leaderboard_musr"}
+"""v2 tasks scored by log-likelihood over the options: no chain of thought is generated."""
 META_COLUMNS = ("Model", "Model Family", "Model Size (B)", "Pretraining Data Size (T)", "FLOPs (1E21)")
 PROTOCOL_NOTES = {
     "obsscaling": (
@@ -126,8 +137,8 @@ def _row_drafts(
             "benchmark": bench,
             "value": round(fraction * 100.0, 6),
             "metric": None,
-            "shots": MAIN_SHOTS.get(column) if protocol == "obsscaling" else None,
-            "cot": None,
+            "shots": MAIN_SHOTS.get(column) if protocol == "obsscaling" else V2_SHOTS[column],
+            "cot": False if column in V2_MULTIPLE_CHOICE else None,
             "protocol": protocol,
             "protocol_notes": PROTOCOL_NOTES[protocol],
             "source": {
