@@ -1,0 +1,104 @@
+"""Effective sizes read off a ruler: a value, a flag, and an interval — never NaN or infinity.
+
+A score the ruler cannot place gives a *bound*, flagged:
+
+- ``below_ruler``: the score is at or below the benchmark's floor (or the ruler's lower asymptote),
+  or maps below the ruler's reach; the value is the lower edge of the reach and N̂ is *at most* that.
+- ``above_ruler``: the score is at or above the ruler's upper asymptote, or maps beyond its reach;
+  the value is the upper edge of the reach and N̂ is *at least* that.
+
+The reach of a ruler is ``[N_min / x, N_max * x]`` where ``N_min``, ``N_max`` are the smallest and
+largest reference models and ``x`` the ruler's ``max_extrapolation``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from densing_fit.optimize import Z_90, delta_method_se
+
+BELOW = "below_ruler"
+"""Flag: the score is too low for the ruler; the value is an upper bound."""
+ABOVE = "above_ruler"
+"""Flag: the score is too high for the ruler; the value is a lower bound."""
+EXACT = ""
+"""Flag of a value read off the ruler inside its reach."""
+
+
+@dataclass(frozen=True)
+class EffectiveSize:
+    """The effective size N̂ of one score on one ruler."""
+
+    value: float
+    """N̂ in parameters; for a bound, the edge of the ruler's reach."""
+    flag: str
+    """``""`` (exact), ``"below_ruler"`` (N̂ ≤ value) or ``"above_ruler"`` (N̂ ≥ value)."""
+    low: float | None
+    """Lower end of the 90% interval from the ruler's parameter uncertainty (None for a bound)."""
+    high: float | None
+    """Upper end of that interval (None for a bound)."""
+
+
+@dataclass(frozen=True)
+class EffectiveSizes:
+    """Effective sizes of many scores: arrays aligned with the scores given."""
+
+    value: np.ndarray
+    """N̂ (or the bound), always finite and positive."""
+    flag: np.ndarray
+    """Object array of flags (see :class:`EffectiveSize`)."""
+    se_log: np.ndarray
+    """Standard error of ln N̂ from the ruler's parameters; 0 for bounds."""
+
+    def item(self, index: int) -> EffectiveSize:
+        """One element as an :class:`EffectiveSize` with its 90% interval."""
+        value = float(self.value[index])
+        flag = str(self.flag[index])
+        if flag != EXACT:
+            return EffectiveSize(value=value, flag=flag, low=None, high=None)
+        spread = float(np.exp(Z_90 * self.se_log[index]))
+        return EffectiveSize(value=value, flag=flag, low=value / spread, high=value * spread)
+
+
+def read_off(
+    ln_n_of: Callable[[np.ndarray], np.ndarray],
+    theta: np.ndarray,
+    cov: np.ndarray,
+    below: np.ndarray,
+    reach: tuple[float, float],
+) -> EffectiveSizes:
+    """Effective sizes from ``ln_n_of(theta)`` (ln N̂ per score, ``nan`` where undefined).
+
+    ``below`` marks scores known to be too low (at or below the floor or lower asymptote): they are
+    bounds whatever ``ln_n_of`` gives; other undefined values are too high. Values outside ``reach``
+    are clipped to it and flagged.
+    """
+    ln_lo, ln_hi = np.log(reach[0]), np.log(reach[1])
+    ln_n = np.asarray(ln_n_of(theta), dtype=float)
+    defined = np.isfinite(ln_n)
+    flag = np.full(ln_n.shape, EXACT, dtype=object)
+    too_low = below | (defined & (ln_n < ln_lo))
+    too_high = ~too_low & (~defined | (ln_n > ln_hi))
+    flag[too_low] = BELOW
+    flag[too_high] = ABOVE
+    value = np.where(too_low, ln_lo, np.where(too_high, ln_hi, ln_n))
+    se = np.zeros(ln_n.shape)
+    exact = flag == EXACT
+    if exact.any():
+        se_all = delta_method_se(lambda t: _finite(ln_n_of(t)), theta, cov)
+        se[exact] = se_all[exact]
+    return EffectiveSizes(value=np.exp(value), flag=flag, se_log=np.where(np.isfinite(se), se, 0.0))
+
+
+def _finite(values: np.ndarray) -> np.ndarray:
+    values = np.asarray(values, dtype=float)
+    return np.where(np.isfinite(values), values, 0.0)
+
+
+def reach_of(params: np.ndarray, max_extrapolation: float) -> tuple[float, float]:
+    """``(N_min / x, N_max * x)`` for reference sizes ``params`` and extrapolation factor ``x``."""
+    params = np.asarray(params, dtype=float)
+    return float(params.min() / max_extrapolation), float(params.max() * max_extrapolation)

@@ -1,0 +1,82 @@
+"""``densing fit``: exit codes, the summary it prints, the files it writes, clean user errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from densing_cli.main import cli
+from densing_data.store import append_records
+from tests.fit.synthetic import T0, World, benchmark_record, model_record, score_record
+
+
+def _run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["fit", *args])
+    return result.exit_code, result.output
+
+
+def test_fit_writes_the_outputs_and_prints_a_summary(world_dir: tuple[Path, World], tmp_path: Path) -> None:
+    code, output = _run(
+        "--records", str(world_dir[0]), "--out", str(tmp_path), "--resamples", "100", "--no-sensitivity"
+    )
+    assert code == 0, output
+    assert "ruler synthetic-direct (direct)" in output
+    assert "densing law (90% CI): doubling time" in output
+    assert "before 2022-11-30: no models in the trend" in output
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert written == [
+        "compression.csv",
+        "densities.csv",
+        "ruler.json",
+        "rulers.json",
+        "sensitivity.csv",
+        "trend.json",
+    ]
+
+
+def test_unknown_ruler_is_a_clean_error(world_dir: tuple[Path, World], tmp_path: Path) -> None:
+    code, output = _run("--records", str(world_dir[0]), "--out", str(tmp_path), "--ruler", "nope")
+    assert code == 1, output
+    assert "Error: unknown ruler 'nope'" in output and "Traceback" not in output
+
+
+def test_invalid_records_are_reported_not_raised(tmp_path: Path) -> None:
+    records = tmp_path / "records"
+    (records / "models").mkdir(parents=True)
+    (records / "models" / "bad.yaml").write_text("schema_version: 1\nrecords:\n- id: bad\n")
+    code, output = _run("--records", str(records), "--out", str(tmp_path / "out"))
+    assert code == 1 and "records are invalid" in output and "Traceback" not in output
+
+
+def test_a_trend_that_cannot_be_fitted_is_reported_and_files_still_written(tmp_path: Path) -> None:
+    records = tmp_path / "records"
+    sizes = (5e8, 5e9, 5e10, 1e11, 2e11)
+    models = [model_record(f"m{i}", n, T0) for i, n in enumerate(sizes)]
+    append_records("benchmark", [benchmark_record("mmlu")], records_dir=records)
+    append_records("model", models, records_dir=records)
+    append_records(
+        "score",
+        [score_record(f"m{i}", "mmlu", 30.0 + 10 * i, protocol="p") for i in range(5)],
+        records_dir=records,
+    )
+    append_records(
+        "ruler",
+        [
+            {
+                "id": "r",
+                "name": "R",
+                "kind": "direct",
+                "description": "d.",
+                "benchmarks": ["mmlu"],
+                "default": True,
+                "fitted_from_scores": {"protocol": "p", "models": [m["id"] for m in models]},
+            }
+        ],
+        records_dir=records,
+    )
+    code, output = _run("--records", str(records), "--out", str(tmp_path / "out"), "--resamples", "50")
+    assert code == 0, output
+    assert "no fit (every model has the same release date" in output
+    trend = (tmp_path / "out" / "trend.json").read_text()
+    assert '"doubling_days": null' in trend and "NaN" not in trend
