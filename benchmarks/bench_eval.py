@@ -1,0 +1,283 @@
+"""Throughput of ``densing evaluate``'s scorer against lm-evaluation-harness's HF backend, side by side.
+
+Both score the **same token ids**: MMLU-shaped items (a few-shot prefix per subject, a question with
+options, a rationale + label answer) made from a seeded word list and tokenized once by the
+evaluator. The peer is called at ``HFLM._loglikelihood_tokens`` (what its ``loglikelihood`` calls
+after tokenizing) with those ids, softmax in float32 as ours. Weights are random (speed does not
+depend on them). Prints tokens/s, model FLOP utilisation and the loss agreement, e.g.::
+
+    python benchmarks/bench_eval.py                          # CPU: 'small' model
+    python benchmarks/bench_eval.py --preset llama-1b --dtype bf16 --items 2000   # GPU
+
+tokens/s counts the tokens the requests hold (few-shot prefix included for every request), the same
+number for both engines. MFU is ``2 * N * forwarded_tokens / seconds / peak`` with N the model's
+parameters (``count_parameters``) and forwarded tokens those actually run through the model (ours runs
+each shared prefix once). "MFU executed" counts the output head only where logits were computed.
+The GPU peak is looked up from the device name (dense bf16 / fp32) or given with --peak-tflops; on a
+CPU it is measured with a large matmul and labelled so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import random
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from evaluators.engine import EngineOptions, score_requests
+from evaluators.items import LocatedItem, TaskItem
+from evaluators.modeling import count_parameters
+from evaluators.requests import LoglikRequest, RequestBuilder
+from evaluators.sources import require
+from evaluators.synthetic import PRESETS, build_model, build_tokenizer
+from evaluators.tasks import build_prompts, get_task
+
+GPU_PEAK_TFLOPS = {  # dense, without sparsity: (bf16, fp32)
+    "H100 SXM": (989.4, 66.9),
+    "H100 80GB HBM3": (989.4, 66.9),
+    "H100 PCIe": (756.0, 51.2),
+    "H200": (989.4, 66.9),
+    "A100": (312.0, 19.5),
+    "L40S": (362.0, 91.6),
+    "A10G": (70.0, 35.0),
+}
+WORDS_TEXT = (
+    "the of and to in is that for it as with was on be by this are from at or an which number value "
+    "function cell energy force market law court theory model system data result answer question"
+)
+WORDS = tuple(WORDS_TEXT.split())
+
+
+def text(rng: random.Random, words: int) -> str:
+    """``words`` words from the list, seeded."""
+    return " ".join(rng.choice(WORDS) for _ in range(words))
+
+
+def workload(n_items: int, subjects: int, shots: int, seed: int) -> list[LocatedItem]:
+    """MMLU-shaped raw items: ``shots`` exemplars then scored items per subject, lengths varied."""
+    rng = random.Random(seed)
+    rows = []
+    per_subject = math.ceil(n_items / subjects)
+    for s in range(subjects):
+        for i in range(shots + per_subject):
+            item = TaskItem(
+                id=f"s{s}-{i}",
+                subject=f"subject_{s}",
+                question=text(rng, rng.randint(10, 40)) + "?",
+                choices=[text(rng, rng.randint(1, 8)) for _ in range(4)],
+                label=rng.randrange(4),
+                rationale=text(rng, rng.randint(15, 60)) + ".",
+                fewshot=i < shots,
+            )
+            rows.append(LocatedItem(item=item, path="synthetic", line=len(rows) + 1))
+    return rows
+
+
+def requests_for(tokenizer, items: list[LocatedItem], shots: int, limit: int) -> list[LoglikRequest]:
+    prompts = build_prompts(get_task("mmlu"), items, shots=shots, limit=limit)
+    return RequestBuilder(tokenizer, 1 << 20, {"bench": True}).build(prompts, with_choices=False)
+
+
+def sync(device: torch.device) -> None:
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+
+
+def ours_runner(model, requests, batch_tokens: int, reuse: bool, device: torch.device):
+    """A callable timing one pass of the evaluator's engine: () -> (nll by key, seconds, stats)."""
+    options = EngineOptions(batch_tokens=batch_tokens, prefix_reuse=reuse, progress=False)
+    score_requests(model, requests[:8], options)  # warm-up
+
+    def once():
+        sync(device)
+        started = time.perf_counter()
+        results, stats = score_requests(model, requests, options)
+        sync(device)
+        return {k: v.nll for k, v in results.items()}, time.perf_counter() - started, stats
+
+    return once
+
+
+def peer_runner(model, tokenizer, requests, batch_size, device: torch.device):
+    """A callable timing one pass of lm-eval's HFLM on the same token ids."""
+    require("lm_eval", "lm-eval", extra="bench")
+    from lm_eval.models.huggingface import HFLM
+
+    lm = HFLM(
+        pretrained=model,
+        tokenizer=tokenizer,
+        batch_size=batch_size,
+        max_length=1 << 20,
+        softmax_dtype="float32",
+        device=str(device),
+    )
+    calls = [(("", ""), list(r.prefix + r.context), list(r.answer)) for r in requests]
+    lm._loglikelihood_tokens(calls[:8], disable_tqdm=True)  # warm-up
+
+    def once():
+        sync(device)
+        started = time.perf_counter()
+        out = lm._loglikelihood_tokens(calls, disable_tqdm=True)
+        sync(device)
+        nll = {r.key: -ll for r, (ll, _) in zip(requests, out, strict=True)}
+        return nll, time.perf_counter() - started, None
+
+    return once
+
+
+def best_of(runners: dict, repeats: int) -> dict:
+    """Run the engines in turn ``repeats`` times; keep each one's fastest pass."""
+    best: dict = {}
+    for _ in range(repeats):
+        for name, once in runners.items():
+            result = once()
+            if name not in best or result[1] < best[name][1]:
+                best[name] = result
+    return best
+
+
+def peak_flops(device: torch.device, dtype: torch.dtype, override: float | None) -> tuple[float, str]:
+    """Peak FLOP/s of the device and where the figure comes from."""
+    if override:
+        return override * 1e12, f"{override} TFLOP/s (given)"
+    if device.type == "cuda":
+        name = torch.cuda.get_device_name(device)
+        for key, (bf16, fp32) in GPU_PEAK_TFLOPS.items():
+            if key in name:
+                value = bf16 if dtype == torch.bfloat16 else fp32
+                return value * 1e12, f"{value} TFLOP/s ({name} datasheet, dense)"
+        raise SystemExit(f"unknown GPU {name!r}: pass --peak-tflops")
+    a = torch.randn(2048, 2048, dtype=dtype)
+    a @ a
+    started, reps = time.perf_counter(), 8
+    for _ in range(reps):
+        a @ a
+    value = reps * 2 * 2048**3 / (time.perf_counter() - started)
+    return value, f"{value / 1e9:.1f} GFLOP/s (measured 2048^3 {dtype} matmul on this CPU)"
+
+
+def compare(ours: dict[str, float], peer: dict[str, float]) -> tuple[float, float]:
+    """Largest absolute and relative difference of per-request NLL."""
+    diffs = [abs(ours[k] - peer[k]) for k in peer]
+    rel = [abs(ours[k] - peer[k]) / max(abs(peer[k]), 1e-9) for k in peer]
+    return max(diffs), max(rel)
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    cuda = torch.cuda.is_available()
+    parser.add_argument("--preset", choices=sorted(PRESETS), default="llama-1b" if cuda else "small")
+    parser.add_argument("--dtype", choices=["bf16", "fp32"], default="bf16" if cuda else "fp32")
+    parser.add_argument("--items", type=int, default=2000 if cuda else 32)
+    parser.add_argument("--subjects", type=int, default=8 if cuda else 2)
+    parser.add_argument("--shots", type=int, default=5)
+    parser.add_argument("--batch-tokens", type=int, default=32768 if cuda else 4096)
+    parser.add_argument(
+        "--peer-batch-size",
+        default=None,
+        help="lm-eval batch size (int or 'auto'; default: what fits --batch-tokens at the longest request)",
+    )
+    parser.add_argument("--peak-tflops", type=float, default=None)
+    parser.add_argument("--threads", type=int, default=None, help="CPU threads (torch.set_num_threads)")
+    parser.add_argument("--repeats", type=int, default=3, help="passes per engine, alternating; fastest kept")
+    parser.add_argument("--seed", type=int, default=0)
+    return parser.parse_args()
+
+
+def describe(args: argparse.Namespace, model, requests, device, peak_note: str) -> None:
+    """Print the device, the model and the workload."""
+    name = (
+        torch.cuda.get_device_name(device)
+        if device.type == "cuda"
+        else f"CPU, {torch.get_num_threads()} threads"
+    )
+    print(f"command: python {' '.join(sys.argv)}")
+    print(
+        f"device: {name}; torch {torch.__version__}; "
+        f"model '{args.preset}' ({count_parameters(model):,} parameters), {args.dtype}"
+    )
+    print(
+        f"workload: {len(requests)} requests, {sum(r.length for r in requests)} tokens "
+        f"({sum(len(r.answer) for r in requests)} answer tokens, longest {max(r.length for r in requests)}), "
+        f"{args.shots}-shot prefixes over {args.subjects} subjects; peak {peak_note}"
+    )
+
+
+def report(best: dict, model, requests, peak: float, peer_bs: object, repeats: int) -> None:
+    """Print the side-by-side table and the loss agreement."""
+    n_params = count_parameters(model)
+    head = model.get_output_embeddings().weight.numel()
+    request_tokens = sum(r.length for r in requests)
+    answer_tokens = sum(len(r.answer) for r in requests)
+    t_peer = best["peer"][1]
+    print(
+        f"{'engine':<34} {'time':>11} {'tokens/s':>18} {'forwarded':>11} "
+        f"{'MFU':>8} {'MFU exec':>8} {'vs peer':>8}"
+    )
+    rows = [
+        (
+            "densing (prefix reuse)",
+            best["ours"][1],
+            best["ours"][2].forwarded_tokens,
+            best["ours"][2].logit_positions,
+        ),
+        (
+            "densing (no prefix reuse)",
+            best["plain"][1],
+            best["plain"][2].forwarded_tokens,
+            best["plain"][2].logit_positions,
+        ),
+        (f"lm-eval HFLM (batch {peer_bs})", t_peer, request_tokens, request_tokens),
+    ]
+    for label, seconds, forwarded, logits in rows:
+        mfu = 2 * n_params * forwarded / seconds / peak
+        executed = (2 * (n_params - head) * forwarded + 2 * head * logits) / seconds / peak
+        print(
+            f"{label:<34} {seconds:9.2f} s {request_tokens / seconds:12,.0f} tok/s {forwarded:>11,} "
+            f"{100 * mfu:7.1f}% {100 * executed:7.1f}% {t_peer / seconds:7.2f}x"
+        )
+    print(f"(best of {repeats} alternating passes per engine)")
+    peer = best["peer"][0]
+    for label, key in (("prefix reuse", "ours"), ("no prefix reuse", "plain")):
+        mine = best[key][0]
+        abs_diff, rel_diff = compare(mine, peer)
+        print(
+            f"loss agreement vs lm-eval ({label}): max |dNLL| {abs_diff:.2e} nats, max rel {rel_diff:.2e}; "
+            f"mean NLL/token ours {sum(mine.values()) / answer_tokens:.5f}, "
+            f"peer {sum(peer.values()) / answer_tokens:.5f}"
+        )
+
+
+def main() -> None:
+    args = parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    dtype = torch.bfloat16 if args.dtype == "bf16" else torch.float32
+    tokenizer = build_tokenizer()
+    config = PRESETS[args.preset]
+    model = build_model(config, vocab_size=max(config.vocab_size, len(tokenizer)))
+    model = model.to(device=device, dtype=dtype)
+    items = workload(args.items, args.subjects, args.shots, args.seed)
+    requests = requests_for(tokenizer, items, args.shots, args.items)
+    longest = max(r.length for r in requests)
+    peer_bs = args.peer_batch_size or str(max(1, args.batch_tokens // longest))
+    peer_bs = peer_bs if peer_bs == "auto" else int(peer_bs)
+    peak, peak_note = peak_flops(device, dtype, args.peak_tflops)
+    describe(args, model, requests, device, peak_note)
+    runners = {
+        "ours": ours_runner(model, requests, args.batch_tokens, True, device),
+        "plain": ours_runner(model, requests, args.batch_tokens, False, device),
+        "peer": peer_runner(model, tokenizer, requests, peer_bs, device),
+    }
+    report(best_of(runners, args.repeats), model, requests, peak, peer_bs, args.repeats)
+
+
+if __name__ == "__main__":
+    main()

