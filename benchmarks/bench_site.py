@@ -1,0 +1,113 @@
+"""Site build time and leaderboard page weight.
+
+Builds the site (fit + generate + mkdocs, as ``densing build`` does) for the shipped records and for
+synthetic record sets of BASE x 10 and BASE x 100 models (``tests/site/synthetic.py``), and prints
+the wall time of each stage, the time per model and the weight of the leaderboard page with
+everything it loads on open (HTML, CSS, scripts, the search worker and its index).
+
+    .venv/bin/python benchmarks/bench_site.py                 # shipped, 100 and 1,000 models
+    .venv/bin/python benchmarks/bench_site.py --base 171 --scales 10   # 1,710 models
+
+Targets: 1,000 models build in under 60 s on the 2-core reference machine; the leaderboard page
+weighs under 2 MB with its scripts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from densing_data import load  # noqa: E402
+from densing_site.build import build_site  # noqa: E402
+from tests.site.synthetic import write_synthetic_records  # noqa: E402
+
+TARGET_SECONDS_PER_1000 = 60.0
+TARGET_PAGE_BYTES = 2_000_000
+_RESOURCE = re.compile(r'<(?:script|link)\b[^>]*?\s(?:src|href)="([^"]+\.(?:js|css))"')
+
+
+def page_weight(site: Path) -> dict[str, int]:
+    """Bytes the leaderboard page loads on open: its HTML, each CSS and script file it references,
+    and the search worker and index that mkdocs-material fetches at start-up."""
+    html = (site / "index.html").read_text(encoding="utf-8")
+    weight = {"html": len(html.encode("utf-8")), "css": 0, "js": 0}
+    for ref in sorted(set(_RESOURCE.findall(html))):
+        path = site / ref.split("?")[0].lstrip("./")
+        weight["css" if ref.endswith(".css") else "js"] += path.stat().st_size
+    workers = sorted((site / "assets" / "javascripts" / "workers").glob("search.*.min.js"))
+    weight["search worker"] = sum(p.stat().st_size for p in workers)
+    weight["search index"] = (site / "search" / "search_index.json").stat().st_size
+    weight["total"] = sum(weight.values())
+    weight["html gzipped"] = len(gzip.compress(html.encode("utf-8"), 6))
+    return weight
+
+
+def run(label: str, records: Path | None, work: Path) -> dict[str, float]:
+    """Build once; print and return the stage timings."""
+    n_models = len(load(records).models)
+    start = time.perf_counter()
+    result = build_site(records_dir=records, out_dir=work / "site", docs_dir=work / "src")
+    total = time.perf_counter() - start
+    weight = page_weight(work / "site")
+    stages = "  ".join(f"{k} {v:6.1f}s" for k, v in result.seconds.items())
+    print(
+        f"{label:>18} {n_models:6d} models  total {total:6.1f}s ({1000 * total / n_models:6.1f} ms/model)"
+        f"  {stages}  leaderboard page {weight['total'] / 1e6:.2f} MB "
+        f"(html {weight['html'] / 1e3:.0f} kB, gz {weight['html gzipped'] / 1e3:.0f} kB; css "
+        f"{weight['css'] / 1e3:.0f} kB; js {weight['js'] / 1e3:.0f} kB; search "
+        f"{(weight['search worker'] + weight['search index']) / 1e3:.0f} kB)",
+        flush=True,
+    )
+    return {"models": n_models, "total": total, **result.seconds, "page_bytes": weight["total"]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--base", type=int, default=10, help="models in the smallest synthetic set")
+    parser.add_argument("--scales", default="10,100", help="comma-separated multiples of --base")
+    parser.add_argument("--no-shipped", action="store_true", help="skip the shipped records")
+    args = parser.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bench-site-") as tmp:
+        if not args.no_shipped:
+            rows.append(run("shipped", None, Path(tmp) / "shipped"))
+        for scale in (int(s) for s in args.scales.split(",") if s):
+            n = args.base * scale
+            work = Path(tmp) / f"synthetic-{n}"
+            records = write_synthetic_records(work / "records", n, seed=scale)
+            rows.append(run(f"synthetic {scale}x", records, work))
+    synthetic = rows if args.no_shipped else rows[1:]
+    if len(synthetic) >= 2:
+        small, large = synthetic[0], synthetic[-1]
+        growth = (large["total"] / small["total"]) / (large["models"] / small["models"])
+        print(
+            f"cost growth from {small['models']:.0f} to {large['models']:.0f} models: "
+            f"{large['total'] / small['total']:.1f}x time for "
+            f"{large['models'] / small['models']:.0f}x models (time per model ratio {growth:.2f}; 1 = linear)"
+        )
+    for row in rows:
+        per_1000 = 1000 * row["total"] / row["models"]
+        if row["models"] >= 1000 and row["total"] > TARGET_SECONDS_PER_1000 * row["models"] / 1000:
+            print(
+                f"OVER TARGET: {row['models']:.0f} models took {row['total']:.1f}s "
+                f"({per_1000:.1f}s per 1,000)"
+            )
+        if row["page_bytes"] > TARGET_PAGE_BYTES:
+            print(
+                f"OVER TARGET: leaderboard page {row['page_bytes'] / 1e6:.2f} MB "
+                f"for {row['models']:.0f} models"
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,189 @@
+"""``densing build``: records -> fitter outputs -> generated pages -> mkdocs-material -> static site.
+
+Two builds of the same commit give the same bytes: the generator writes no timestamps and sorts
+everything, and mkdocs gets ``SOURCE_DATE_EPOCH`` (the first day of the data version's month unless
+already set) for the sitemap's dates and the gzip header.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import importlib
+import importlib.util
+import logging
+import os
+import re
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from densing_data import Dataset, load
+from densing_data.paths import RECORDS_DIR
+from densing_site.errors import SiteError
+from densing_site.fit_outputs import read_fit_outputs
+from densing_site.generate import GeneratedSite, generate_pages
+from densing_site.paths import MKDOCS_YML, RELEASES_DIR, REPO_ROOT, SITE_SRC
+from densing_site.sitedata import SiteData
+
+
+class BuildError(SiteError):
+    """The site cannot be built; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build produced and how long each stage took."""
+
+    out_dir: Path
+    """The built site."""
+    generated: GeneratedSite
+    """The generated pages."""
+    seconds: dict[str, float] = field(default_factory=dict)
+    """Wall time per stage: load, fit, generate, mkdocs."""
+
+
+def run_fitter(ds: Dataset, out_dir: Path, ruler: str | None = None) -> Path:
+    """Fit densities and the densing law for ``ds`` with :mod:`densing_fit`; write the outputs to
+    ``out_dir``."""
+    if importlib.util.find_spec("densing_fit") is None:
+        raise BuildError(
+            "the fitter (densing_fit) is not installed; pass --fit-dir with the outputs of "
+            "`densing fit --out DIR`"
+        )
+    pipeline = importlib.import_module("densing_fit.pipeline")
+    outputs = importlib.import_module("densing_fit.outputs")
+    fit_error = importlib.import_module("densing_fit.errors").FitError
+    try:
+        result = pipeline.fit_all(ds, ruler_id=ruler)
+    except fit_error as err:
+        raise BuildError(f"the fit failed: {err}") from None
+    outputs.write_outputs(result, out_dir)
+    return out_dir
+
+
+def record_path_prefix(records_dir: Path) -> str:
+    """What to put before a record's ``path`` (relative to the records dir's parent) so that it reads as
+    a path in the repository; empty for records outside the repository."""
+    try:
+        rel = records_dir.resolve().parent.relative_to(REPO_ROOT.resolve())
+    except ValueError:
+        return ""
+    return "" if str(rel) == "." else f"{rel.as_posix()}/"
+
+
+def default_epoch(version: str) -> int:
+    """SOURCE_DATE_EPOCH for a data version ``YYYY.MM.N``: midnight UTC on the 1st of that month."""
+    match = re.match(r"^(\d{4})\.(\d{2})\.", version)
+    if not match:
+        return 0
+    day = dt.datetime(int(match.group(1)), int(match.group(2)), 1, tzinfo=dt.UTC)
+    return int(day.timestamp())
+
+
+@contextlib.contextmanager
+def source_date_epoch(epoch: int) -> Iterator[None]:
+    """Set ``SOURCE_DATE_EPOCH`` for the duration (kept if the caller already set one)."""
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        yield
+        return
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    try:
+        yield
+    finally:
+        del os.environ["SOURCE_DATE_EPOCH"]
+
+
+class _ErrorLog(logging.Handler):
+    """Collects mkdocs' error messages, so a failed build says why."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def check_output_dir(site_dir: Path) -> None:
+    """Refuse to build into a non-empty directory that is not a previous build (mkdocs empties it)."""
+    site_dir = Path(site_dir)
+    if site_dir.is_file():
+        raise BuildError(f"{site_dir} is a file; --out needs a directory")
+    if site_dir.is_dir() and any(site_dir.iterdir()) and not (site_dir / "sitemap.xml").is_file():
+        raise BuildError(
+            f"{site_dir} is not empty and holds no previous site build (no sitemap.xml); the build "
+            "would delete its contents, so choose an empty or new directory for --out"
+        )
+
+
+def mkdocs_build(
+    docs_dir: Path, site_dir: Path, *, epoch: int, strict: bool = False, config_file: Path = MKDOCS_YML
+) -> None:
+    """Build the mkdocs-material site from ``docs_dir`` into ``site_dir``."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    check_output_dir(site_dir)
+    errors = _ErrorLog()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(errors)
+    try:
+        with source_date_epoch(epoch):
+            config = load_config(  # absolute paths: mkdocs reads relative ones from mkdocs.yml's folder
+                str(config_file),
+                docs_dir=str(Path(docs_dir).resolve()),
+                site_dir=str(Path(site_dir).resolve()),
+                strict=strict,
+            )
+            config.plugins.on_startup(command="build", dirty=False)
+            try:
+                build(config)
+            finally:
+                config.plugins.on_shutdown()
+    except MkDocsException as err:
+        details = "; ".join(m for m in errors.messages if not m.startswith("Error building page"))
+        raise BuildError(f"mkdocs build failed: {details or err}") from None
+    finally:
+        logger.removeHandler(errors)
+
+
+def build_site(
+    *,
+    records_dir: Path | None = None,
+    out_dir: Path = Path("site"),
+    fit_dir: Path | None = None,
+    docs_dir: Path = SITE_SRC,
+    ruler: str | None = None,
+    strict: bool = False,
+) -> BuildResult:
+    """Load the records, fit (unless ``fit_dir`` holds outputs already), generate the pages into
+    ``docs_dir`` and build the site into ``out_dir``."""
+    seconds: dict[str, float] = {}
+    start = time.perf_counter()
+    records_dir = Path(records_dir) if records_dir is not None else RECORDS_DIR
+    ds = load(records_dir)
+    seconds["load"] = time.perf_counter() - start
+    with tempfile.TemporaryDirectory(prefix="densing-fit-") as tmp:
+        start = time.perf_counter()
+        fit_path = Path(fit_dir) if fit_dir is not None else run_fitter(ds, Path(tmp), ruler)
+        fit = read_fit_outputs(fit_path)
+        seconds["fit"] = time.perf_counter() - start
+        start = time.perf_counter()
+        data = SiteData(
+            ds=ds,
+            fit=fit,
+            repo_root=REPO_ROOT,
+            record_path_prefix=record_path_prefix(records_dir),
+            releases_dir=RELEASES_DIR,
+            fit_dir=fit_path,
+        )
+        generated = generate_pages(data, Path(docs_dir))
+        seconds["generate"] = time.perf_counter() - start
+    start = time.perf_counter()
+    mkdocs_build(Path(docs_dir), Path(out_dir), epoch=default_epoch(ds.version), strict=strict)
+    seconds["mkdocs"] = time.perf_counter() - start
+    return BuildResult(out_dir=Path(out_dir), generated=generated, seconds=seconds)

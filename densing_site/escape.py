@@ -1,0 +1,82 @@
+"""Escaping for every context where record text reaches a page: HTML, Markdown, JSON, links, titles.
+
+Record text (model names, notes, URLs, labels) is untrusted. The generator puts it into pages only
+through these functions or through jinja2 with autoescape on; the tests feed them hostile input.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+from markupsafe import Markup, escape
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:$^=])")
+_SAFE_TITLE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._+\-()/,]{0,119}")
+_JSON_ESCAPES = {
+    "<": "\\u003c",
+    ">": "\\u003e",
+    "&": "\\u0026",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
+
+
+def html_text(value: Any) -> Markup:
+    """``value`` as HTML text: ``< > & " '`` become entities."""
+    return escape("" if value is None else str(value))
+
+
+def safe_url(url: Any) -> str | None:
+    """``url`` when it is an absolute http(s) URL with a host and nothing that could break out of an
+    attribute; ``None`` for anything else (``javascript:``, ``data:``, relative, malformed)."""
+    if not isinstance(url, str) or len(url) > 2000:
+        return None
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    if not url.lower().startswith(("http://", "https://")):
+        return None
+    return url
+
+
+def external_link(url: Any, text: Any = None) -> Markup:
+    """An ``<a>`` to ``url`` when it is http(s), else the escaped text alone (never a link)."""
+    label = html_text(url if text is None else text)
+    href = safe_url(url)
+    if href is None:
+        return label
+    return Markup('<a href="{}" rel="nofollow noopener noreferrer">{}</a>').format(href, label)
+
+
+def markdown_text(value: Any) -> str:
+    """``value`` as inert Markdown inline text: one line, Markdown punctuation backslash-escaped,
+    HTML special characters as entities, so no link, image, emphasis or raw HTML can form."""
+    text = " ".join(("" if value is None else str(value)).split())
+    return str(escape(_MARKDOWN_SPECIALS.sub(r"\\\1", text)))
+
+
+def json_for_html(data: Any) -> Markup:
+    """``data`` as JSON that can sit inside ``<script type="application/json">`` or an attribute:
+    ``< > &`` and the JavaScript line separators are written as ``\\uXXXX`` escapes."""
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    for char, replacement in _JSON_ESCAPES.items():
+        text = text.replace(char, replacement)
+    return Markup(text)
+
+
+def safe_title(text: Any, fallback: str) -> str:
+    """A page title for mkdocs (whose theme prints titles unescaped): ``text`` when it uses only
+    letters, digits, spaces and ``. _ + - ( ) / ,``, else ``fallback`` (a slug, such as the model id)."""
+    if isinstance(text, str) and _SAFE_TITLE.fullmatch(text):
+        return text
+    if not _SAFE_TITLE.fullmatch(fallback):
+        raise ValueError(f"fallback title {fallback!r} is not a safe title")
+    return fallback

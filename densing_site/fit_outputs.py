@@ -1,0 +1,178 @@
+"""Read the fitter's output files (the contract in ``docs/dev/fit-outputs.md``) for the generator.
+
+The site never refits: everything it shows about densities, the trend and the rulers comes from
+these files. Missing files or columns raise :class:`FitOutputError` naming the file and the column.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from densing_site.errors import SiteError
+
+DENSITY_COLUMNS = (
+    "model",
+    "name",
+    "family",
+    "organization",
+    "kind",
+    "hf_repo",
+    "release_date",
+    "params_total",
+    "params_active",
+    "params",
+    "effective_params",
+    "effective_params_low",
+    "effective_params_high",
+    "density",
+    "density_low",
+    "density_high",
+    "n_benchmarks",
+    "flags",
+    "frontier",
+    "in_trend",
+)
+SENSITIVITY_COLUMNS = (
+    "ruler",
+    "benchmark_set",
+    "doubling_days",
+    "ci_low",
+    "ci_high",
+    "n_models",
+    "n_frontier",
+    "r2",
+)
+COMPRESSION_COLUMNS = (
+    "model",
+    "name",
+    "parent",
+    "parent_name",
+    "method",
+    "params",
+    "parent_params",
+    "density",
+    "parent_density",
+    "density_ratio",
+)
+_TEXT_COLUMNS = (
+    "model",
+    "name",
+    "family",
+    "organization",
+    "kind",
+    "hf_repo",
+    "flags",
+    "ruler",
+    "benchmark_set",
+    "note",
+    "parent",
+    "parent_name",
+    "method",
+    "release_date",
+)
+
+
+class FitOutputError(SiteError):
+    """The fit outputs are missing or do not follow the contract."""
+
+
+@dataclass(frozen=True)
+class FitOutputs:
+    """Everything the fitter wrote, as the generator reads it."""
+
+    densities: pd.DataFrame
+    """densities.csv: one row per model; ``frontier`` and ``in_trend`` as bool, ``flags`` as str."""
+    trend: dict[str, Any]
+    """trend.json: the densing-law fit of the default ruler."""
+    ruler: dict[str, Any]
+    """ruler.json: the default ruler's fitted curves."""
+    rulers: dict[str, dict[str, Any]]
+    """rulers.json: every ruler's fitted curves, keyed by ruler id."""
+    sensitivity: pd.DataFrame
+    """sensitivity.csv: doubling time per ruler x benchmark set."""
+    compression: pd.DataFrame
+    """compression.csv: compressed models against their parents."""
+
+    @property
+    def benchmarks(self) -> list[str]:
+        """Benchmarks with per-benchmark columns in densities.csv (``B_score``...), in the ruler's order."""
+        present = {c[: -len("_score")] for c in self.densities.columns if c.endswith("_score")}
+        present = {b for b in present if f"{b}_effective_params" in self.densities.columns}
+        order = [b for b in self.ruler.get("benchmarks", {}) if b in present]
+        return order + sorted(present - set(order))
+
+    @property
+    def aggregate_benchmarks(self) -> list[str]:
+        """Benchmarks whose effective sizes entered the aggregate density (trend.json ``benchmarks``)."""
+        return list(self.trend.get("benchmarks") or [])
+
+
+def read_fit_outputs(fit_dir: Path) -> FitOutputs:
+    """Read and check the fit outputs in ``fit_dir``."""
+    fit_dir = Path(fit_dir)
+    if not fit_dir.is_dir():
+        raise FitOutputError(f"{fit_dir}: fit output directory does not exist (run `densing fit --out DIR`)")
+    densities = _read_csv(fit_dir / "densities.csv", DENSITY_COLUMNS)
+    for column in ("frontier", "in_trend"):
+        try:
+            densities[column] = densities[column].map(_as_bool).astype(bool)
+        except ValueError as err:
+            raise FitOutputError(f"{fit_dir / 'densities.csv'}: column {column}: {err}") from None
+    densities["flags"] = densities["flags"].fillna("").astype(str)
+    densities = densities.sort_values("model", kind="stable").reset_index(drop=True)
+    return FitOutputs(
+        densities=densities,
+        trend=_read_json(fit_dir / "trend.json", ("ruler", "benchmarks")),
+        ruler=_read_json(fit_dir / "ruler.json", ("ruler", "kind", "benchmarks")),
+        rulers=_read_json(fit_dir / "rulers.json", ()),
+        sensitivity=_read_csv(fit_dir / "sensitivity.csv", SENSITIVITY_COLUMNS),
+        compression=_read_csv(fit_dir / "compression.csv", COMPRESSION_COLUMNS),
+    )
+
+
+def _read_csv(path: Path, required: tuple[str, ...]) -> pd.DataFrame:
+    if not path.is_file():
+        raise FitOutputError(f"{path}: missing (see docs/dev/fit-outputs.md)")
+    header = pd.read_csv(path, nrows=0).columns
+    dtypes = {c: "string" for c in header if c in _TEXT_COLUMNS or c.endswith(("_flag", "_score_id"))}
+    try:
+        frame = pd.read_csv(path, dtype=dtypes, keep_default_na=False, na_values=[""])
+    except (ValueError, pd.errors.ParserError) as err:
+        raise FitOutputError(f"{path}: cannot be read as CSV: {err}") from None
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise FitOutputError(f"{path}: missing column(s) {missing}; expected {list(required)}")
+    return frame
+
+
+def _read_json(path: Path, required: tuple[str, ...]) -> dict[str, Any]:
+    if not path.is_file():
+        raise FitOutputError(f"{path}: missing (see docs/dev/fit-outputs.md)")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as err:
+        raise FitOutputError(f"{path}:{err.lineno}: invalid JSON: {err.msg}") from None
+    if not isinstance(data, dict):
+        raise FitOutputError(f"{path}: expected a JSON object, got {type(data).__name__}")
+    missing = [k for k in required if k not in data]
+    if missing:
+        raise FitOutputError(f"{path}: missing key(s) {missing}")
+    return data
+
+
+def _as_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return False
+    text = str(value).strip().lower()
+    if text in ("true", "1", "yes"):
+        return True
+    if text in ("false", "0", "no", ""):
+        return False
+    raise ValueError(f"expected true or false, got {value!r}")

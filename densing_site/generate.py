@@ -1,0 +1,100 @@
+"""Write every generated page of the site into a docs dir: the generator's one entry point.
+
+Cleans what it wrote last time (listed in the docs dir's ``.generated`` manifest), copies the
+hand-written assets when the docs dir is not ``site_src/`` itself, writes the pages, the chart
+fallbacks and the downloads, then the nav (``nav.json``, read by ``site_src/hooks/generated_nav.py``)
+and the new manifest.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from densing_site.pages import (
+    benchmarks,
+    changelog,
+    compression,
+    contributing,
+    data_citation,
+    densing_law,
+    docs,
+    leaderboard,
+    models,
+    rulers,
+)
+from densing_site.paths import HAND_WRITTEN, NAV_FILE, SITE_SRC
+from densing_site.render import MANIFEST, PageWriter
+from densing_site.sitedata import SiteData
+
+
+@dataclass(frozen=True)
+class GeneratedSite:
+    """What the generator wrote."""
+
+    docs_dir: Path
+    """Where the pages are (the mkdocs docs_dir)."""
+    files: tuple[str, ...]
+    """Every generated path, relative to ``docs_dir``, sorted."""
+    models: tuple[str, ...]
+    """Model ids that got a page."""
+
+
+def clean_generated(docs_dir: Path) -> None:
+    """Remove the files listed in ``docs_dir``'s manifest (the previous generation) and empty folders."""
+    manifest = docs_dir / MANIFEST
+    if not manifest.is_file():
+        return
+    for rel in manifest.read_text(encoding="utf-8").splitlines():
+        if not rel or rel.startswith(("/", "..")) or rel.split("/")[0] in HAND_WRITTEN:
+            continue
+        (docs_dir / rel).unlink(missing_ok=True)
+    for folder in sorted((p for p in docs_dir.rglob("*") if p.is_dir()), key=lambda p: -len(p.parts)):
+        if folder.relative_to(docs_dir).parts[0] not in HAND_WRITTEN and not any(folder.iterdir()):
+            folder.rmdir()
+    manifest.unlink()
+
+
+def _copy_assets(docs_dir: Path) -> None:
+    if docs_dir.resolve() == SITE_SRC.resolve():
+        return
+    target = docs_dir / "assets"
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(SITE_SRC / "assets", target)
+
+
+def generate_pages(data: SiteData, docs_dir: Path = SITE_SRC) -> GeneratedSite:
+    """Write all pages for ``data`` into ``docs_dir`` and return what was written."""
+    docs_dir = Path(docs_dir)
+    docs_dir.mkdir(parents=True, exist_ok=True)
+    clean_generated(docs_dir)
+    _copy_assets(docs_dir)
+    writer = PageWriter(docs_dir)
+    leaderboard.write_leaderboard(writer, data)
+    densing_law.write_densing_law(writer, data)
+    rulers.write_rulers(writer, data)
+    benchmarks.write_benchmarks(writer, data)
+    compression.write_compression(writer, data)
+    written_docs = docs.write_docs(writer, data)
+    data_citation.write_data_page(writer, data)
+    contributing.write_contributing(writer, data)
+    changelog.write_changelog(writer, data)
+    model_ids = models.write_model_pages(writer, data)
+    nav = [
+        {"Leaderboard": leaderboard.PAGE},
+        {"Densing law": densing_law.PAGE},
+        {"Ruler": rulers.PAGE},
+        {"Benchmarks": benchmarks.PAGE},
+        {"Compression": compression.PAGE},
+        *({title: page} for title, page in written_docs),
+        {"Data & citation": data_citation.PAGE},
+        {"Contributing": contributing.PAGE},
+        {"Changelog": changelog.PAGE},
+    ]
+    writer.write_text(NAV_FILE, json.dumps(nav, indent=1) + "\n")
+    files = tuple(sorted(set(writer.written)))
+    (docs_dir / MANIFEST).write_text("\n".join(files) + "\n", encoding="utf-8")
+    return GeneratedSite(docs_dir=docs_dir, files=files, models=tuple(model_ids))

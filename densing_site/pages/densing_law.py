@@ -1,0 +1,86 @@
+"""The densing-law page: density against release date, the fitted trend, its sensitivity, the cut."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from densing_site import charts
+from densing_site.formatting import DAYS_PER_MONTH, doubling_words, fmt_date, fmt_params, number
+from densing_site.render import PageWriter, root_prefix
+from densing_site.sitedata import SiteData
+from densing_site.tables import rows
+
+PAGE = "densing-law.md"
+
+
+def chart_points(data: SiteData, root: str) -> pd.DataFrame:
+    """Models with a positive density, as the density chart plots them."""
+    points = []
+    for row in rows(data.fit.densities):
+        density = number(row["density"])
+        if density is None or density <= 0:
+            continue
+        status = "frontier" if row["frontier"] else "in trend" if row["in_trend"] else "not in trend"
+        points.append(
+            {
+                "model": row["model"],
+                "name": row["name"],
+                "date": fmt_date(row["release_date"]),
+                "released": fmt_date(row["release_date"]),
+                "params": fmt_params(row["params"]),
+                "effective_params": fmt_params(row["effective_params"]),
+                "density": density,
+                "status": status,
+                "url": f"{root}models/{row['model']}/",
+            }
+        )
+    columns = ["model", "name", "date", "released", "params", "effective_params", "density", "status", "url"]
+    return pd.DataFrame(points, columns=columns)
+
+
+def sensitivity_rows(data: SiteData) -> list[dict[str, Any]]:
+    """sensitivity.csv with doubling times also in months."""
+    out = []
+    for row in rows(data.fit.sensitivity):
+        row["months"] = _months(row["doubling_days"])
+        row["ci_months"] = (_months(row["ci_low"]), _months(row["ci_high"]))
+        out.append(row)
+    return out
+
+
+def _months(days: Any) -> float | None:
+    value = number(days)
+    return None if value is None else value / DAYS_PER_MONTH
+
+
+def write_densing_law(writer: PageWriter, data: SiteData) -> None:
+    """Write the densing-law page and its chart."""
+    trend = data.fit.trend
+    confidence = number((trend.get("bootstrap") or {}).get("confidence"))
+    cut = trend.get("cut") or {}
+    chart = charts.save_chart(
+        writer,
+        "densing-law",
+        charts.density_chart(chart_points(data, root_prefix(PAGE)), trend.get("line") or [], cut.get("date")),
+        "Density of each model against its release date on a log axis, with the fitted densing line "
+        "and its confidence band; the frontier models are highlighted.",
+    )
+    names = dict(zip(data.fit.densities["model"], rows(data.fit.densities), strict=True))
+    writer.render_page(
+        PAGE,
+        "densing_law.md.j2",
+        title="Densing law",
+        charts=True,
+        context={
+            "chart": chart,
+            "trend": trend,
+            "doubling": doubling_words(trend, confidence),
+            "confidence": confidence,
+            "cut": cut,
+            "cut_words": {side: doubling_words(cut.get(side), confidence) for side in ("before", "after")},
+            "sensitivity": sensitivity_rows(data),
+            "frontier": [names[m] for m in trend.get("frontier") or [] if m in names],
+        },
+    )

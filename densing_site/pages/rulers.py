@@ -1,0 +1,66 @@
+"""The ruler page: each ruler's fitted curve per benchmark, with its points, parameters and fit quality."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from densing_site import charts
+from densing_site.render import PageWriter
+from densing_site.sitedata import SiteData
+from densing_site.tables import rows
+
+PAGE = "ruler.md"
+
+
+def ordered_rulers(data: SiteData) -> list[tuple[str, dict[str, Any]]]:
+    """Rulers from rulers.json (ruler.json alone if that is all there is), the default one first."""
+    rulers = dict(data.fit.rulers) or {data.fit.ruler["ruler"]: data.fit.ruler}
+    default = data.fit.ruler.get("ruler")
+    return sorted(rulers.items(), key=lambda item: (item[0] != default, item[0]))
+
+
+def _benchmark_section(writer: PageWriter, ruler_id: str, bench: str, fit: dict[str, Any]) -> dict[str, Any]:
+    chart = charts.save_chart(
+        writer,
+        f"ruler-{ruler_id}--{bench}",
+        charts.ruler_chart(fit.get("curve") or [], fit.get("points") or [], fit.get("held_out") or []),
+        f"Fitted score curve of ruler {ruler_id} on benchmark {bench} against parameters, "
+        "with the reference points it was fitted on.",
+    )
+    params = fit.get("params") or {}
+    stderr = fit.get("stderr") or {}
+    return {
+        "id": bench,
+        "chart": chart,
+        "fit": fit,
+        "params": [{"name": k, "value": params[k], "stderr": stderr.get(k)} for k in sorted(params)],
+        "points": fit.get("points") or [],
+        "held_out": fit.get("held_out") or [],
+    }
+
+
+def write_rulers(writer: PageWriter, data: SiteData) -> None:
+    """Write the ruler page and one chart per ruler and benchmark."""
+    records = {r["id"]: r for r in rows(data.ds.rulers)}
+    bench_names = dict(zip(data.ds.benchmarks["id"], data.ds.benchmarks["name"], strict=True))
+    sections = []
+    for ruler_id, ruler in ordered_rulers(data):
+        benchmarks = ruler.get("benchmarks") or {}
+        sections.append(
+            {
+                "id": ruler_id,
+                "ruler": ruler,
+                "record": records.get(ruler_id),
+                "default": ruler_id == data.fit.ruler.get("ruler"),
+                "benchmarks": [
+                    _benchmark_section(writer, ruler_id, b, benchmarks[b]) for b in sorted(benchmarks)
+                ],
+            }
+        )
+    writer.render_page(
+        PAGE,
+        "ruler.md.j2",
+        title="Ruler",
+        charts=True,
+        context={"sections": sections, "bench_names": bench_names},
+    )

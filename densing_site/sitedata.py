@@ -1,0 +1,33 @@
+"""What every page module receives: the records, the fit outputs and a few derived facts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from densing_data import Dataset
+from densing_site.fit_outputs import FitOutputs
+
+
+@dataclass(frozen=True)
+class SiteData:
+    """Inputs of the generator."""
+
+    ds: Dataset
+    """The records (current and history)."""
+    fit: FitOutputs
+    """The fitter's outputs (the only source of densities, trend and ruler curves)."""
+    repo_root: Path
+    """Where CHANGELOG.md, CITATION.cff, CONTRIBUTING.md and docs/ are read from."""
+    record_path_prefix: str
+    """Prefix that turns a record's ``path`` into its path in the repository (e.g. ``densing_data/``)."""
+    releases_dir: Path
+    """Frozen data releases (one folder per version); may not exist."""
+    fit_dir: Path
+    """The fitter's output files (published on the data page as they are)."""
+
+    def record_location(self, path: str | None, line: int | None) -> str:
+        """``path:line`` of a record as found in the repository."""
+        if not path:
+            return ""
+        return f"{self.record_path_prefix}{path}:{line}" if line else f"{self.record_path_prefix}{path}"

@@ -1,0 +1,255 @@
+"""The built site, read as files: pages, links, escaping, self-containment and determinism."""
+
+from __future__ import annotations
+
+import filecmp
+import html.parser
+import json
+import re
+from pathlib import Path
+from urllib.parse import urldefrag, urlsplit
+
+import pytest
+from click.testing import CliRunner
+
+from densing_cli.main import cli
+from densing_data import load
+from densing_site.build import BuildError, mkdocs_build
+from densing_site.paths import HAND_WRITTEN, SITE_SRC
+from tests.site.synthetic import HOSTILE_ID, HOSTILE_NAME
+
+PAGES = [
+    "index.html",
+    "densing-law/index.html",
+    "ruler/index.html",
+    "benchmarks/index.html",
+    "compression/index.html",
+    "data/index.html",
+    "contributing/index.html",
+    "changelog/index.html",
+]
+LIVE_MARKUP = re.compile(
+    r"<(img|script|svg|iframe|b|i)\b[^>]*(onerror|onload|onmouseover|javascript:|alert)|"
+    r"href\s*=\s*[\"']?\s*javascript:|<script>alert|'onmouseover='",
+    re.IGNORECASE,
+)
+
+
+def _text_files(site: Path) -> list[Path]:
+    """Every file a browser would interpret (pages, search index, sitemap, chart fallbacks)."""
+    return [
+        p
+        for p in sorted(site.rglob("*"))
+        if p.suffix in {".html", ".json", ".svg", ".xml", ".js"} and p.relative_to(site).parts[0] != "data"
+    ]
+
+
+def test_every_page_and_model_page_is_built(built_site: Path, site_inputs: dict[str, Path]) -> None:
+    for page in PAGES:
+        assert (built_site / page).is_file(), page
+    models = load(site_inputs["records"]).models["id"]
+    for model in models:
+        assert (built_site / "models" / model / "index.html").is_file(), model
+    index = (built_site / "index.html").read_text(encoding="utf-8")
+    assert index.count("<tr data-id=") == len(models)
+
+
+def test_hostile_text_is_never_live_markup(built_site: Path) -> None:
+    offenders = []
+    for path in _text_files(built_site):
+        if path.parts[-2:] == ("vega", "vega.min.js") or "assets" in path.relative_to(built_site).parts:
+            continue
+        for match in LIVE_MARKUP.finditer(path.read_text(encoding="utf-8")):
+            offenders.append(f"{path.relative_to(built_site)}: {match.group(0)}")
+    assert not offenders, "\n".join(offenders[:20])
+    page = (built_site / "models" / HOSTILE_ID / "index.html").read_text(encoding="utf-8")
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert "<title>hostile-1b - " in page  # the unsafe name never becomes a page title
+
+
+def test_hostile_text_in_chart_specs_is_escaped_json(built_site: Path) -> None:
+    page = (built_site / "densing-law" / "index.html").read_text(encoding="utf-8")
+    specs = re.findall(r'<script type="application/json" class="densing-chart__spec">(.*?)</script>', page)
+    assert specs
+    assert all("<" not in spec for spec in specs)
+    names = {
+        row.get("name")
+        for spec in specs
+        for rows in json.loads(specs[0])["datasets"].values()
+        for row in rows
+    }
+    assert HOSTILE_NAME in names
+
+
+class _Links(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value is not None and (tag, name) in {
+                ("a", "href"),
+                ("img", "src"),
+                ("script", "src"),
+                ("link", "href"),
+            }:
+                self.links.append(value)
+
+
+def test_internal_links_resolve(built_site: Path) -> None:
+    broken = []
+    for page in sorted(built_site.rglob("*.html")):
+        parser = _Links()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for link in parser.links:
+            target = urldefrag(link).url
+            parts = urlsplit(target)
+            if not target or parts.scheme or parts.netloc:
+                continue
+            base = built_site if parts.path.startswith("/") else page.parent  # 404.html links from the root
+            resolved = (base / parts.path.lstrip("/")).resolve()
+            if resolved.is_dir():
+                resolved = resolved / "index.html"
+            if not resolved.exists():
+                broken.append(f"{page.relative_to(built_site)} -> {link}")
+    assert not broken, "\n".join(broken[:20])
+
+
+def test_only_local_resources_are_loaded(built_site: Path) -> None:
+    loads = re.compile(r"<(script|link|img|iframe)\b[^>]*\s(src|href)=\"(https?:)?//", re.IGNORECASE)
+    for page in sorted(built_site.rglob("*.html")):
+        assert not loads.search(page.read_text(encoding="utf-8")), page
+    for lib in ("vega/vega.min.js", "vega-lite/vega-lite.min.js", "vega-embed/vega-embed.min.js"):
+        assert (built_site / "assets" / "vendor" / lib).is_file()
+        assert (built_site / "assets" / "vendor" / lib).with_name("LICENSE").is_file()
+    assert "fonts.googleapis" not in (built_site / "index.html").read_text(encoding="utf-8")
+
+
+def test_build_refuses_a_page_loading_a_cdn_script(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text('# X\n\n<script src="https://cdn.example/vega.js"></script>\n')
+    with pytest.raises(BuildError, match="loads a resource from outside the site"):
+        mkdocs_build(docs, tmp_path / "site", epoch=0)
+
+
+def test_charts_have_static_svg_fallbacks(built_site: Path) -> None:
+    for page in ("densing-law/index.html", "ruler/index.html"):
+        text = (built_site / page).read_text(encoding="utf-8")
+        fallbacks = re.findall(r'<noscript><img class="densing-chart__fallback" src="([^"]+)"', text)
+        assert fallbacks, page
+        for src in fallbacks:
+            svg = (built_site / page).parent / src
+            assert svg.read_text(encoding="utf-8").startswith("<svg"), src
+
+
+def test_model_page_shows_history_and_compression(built_site: Path, site_inputs: dict[str, Path]) -> None:
+    ds = load(site_inputs["records"])
+    corrected = ds.history["model"].query("revision == 2")["id"].iloc[0]
+    page = (built_site / "models" / corrected / "index.html").read_text(encoding="utf-8")
+    assert "superseded by revision 2" in page and "Release date taken from the model card" in page
+    assert "retracted" in page and "Wrong model; withdrawn." in page
+    assert f"records/models/{corrected}.yaml:" in page
+    child = ds.models.dropna(subset=["derived_from_model"]).iloc[0]
+    child_page = (built_site / "models" / child["id"] / "index.html").read_text(encoding="utf-8")
+    parent_page = (built_site / "models" / child["derived_from_model"] / "index.html").read_text(
+        encoding="utf-8"
+    )
+    assert f'href="../../models/{child["derived_from_model"]}/"' in child_page
+    assert f'href="../../models/{child["id"]}/"' in parent_page
+
+
+def test_data_page_offers_every_format(built_site: Path) -> None:
+    for fmt in ("csv", "json", "parquet"):
+        assert (built_site / "data" / "current" / fmt / "datapackage.json").is_file()
+        assert (built_site / "data" / "current" / fmt / f"models.{fmt}").is_file()
+    assert (built_site / "data" / "current" / "fit" / "densities.csv").is_file()
+    assert (built_site / "citation.bib").read_text(encoding="utf-8").count("@") >= 1
+
+
+def test_two_builds_are_byte_identical(
+    built_site: Path, site_inputs: dict[str, Path], tmp_path: Path
+) -> None:
+    again = tmp_path / "site"
+    result = CliRunner().invoke(
+        cli,
+        [
+            "build",
+            "--records",
+            str(site_inputs["records"]),
+            "--fit-dir",
+            str(site_inputs["fit"]),
+            "--src",
+            str(tmp_path / "src"),
+            "--out",
+            str(again),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    comparison = filecmp.dircmp(built_site, again)
+    differing = _differences(comparison)
+    assert not differing, differing[:20]
+
+
+def _differences(comparison: filecmp.dircmp) -> list[str]:
+    out = [*comparison.left_only, *comparison.right_only]
+    _, mismatch, errors = filecmp.cmpfiles(
+        comparison.left, comparison.right, comparison.common_files, shallow=False
+    )
+    out += [f"{comparison.left}/{name}" for name in mismatch + errors]
+    for sub in comparison.subdirs.values():
+        out += _differences(sub)
+    return out
+
+
+def test_cli_reports_bad_inputs_cleanly(tmp_path: Path, site_inputs: dict[str, Path]) -> None:
+    empty = tmp_path / "empty-fit"
+    empty.mkdir()
+    result = CliRunner().invoke(
+        cli,
+        [
+            "build",
+            "--records",
+            str(site_inputs["records"]),
+            "--fit-dir",
+            str(empty),
+            "--src",
+            str(tmp_path / "src"),
+            "--out",
+            str(tmp_path / "s"),
+        ],
+    )
+    assert result.exit_code == 1, result.output
+    assert "densities.csv: missing" in result.output and "Traceback" not in result.output
+    bad = tmp_path / "records" / "models"
+    bad.mkdir(parents=True)
+    (bad / "x.yaml").write_text("schema_version: 1\nrecords:\n- id: x\n")
+    result = CliRunner().invoke(
+        cli, ["build", "--records", str(tmp_path / "records"), "--out", str(tmp_path / "s")]
+    )
+    assert result.exit_code == 1, result.output
+    assert "x.yaml:3" in result.output and "Traceback" not in result.output
+
+
+def test_site_src_gitignore_keeps_only_hand_written_parts() -> None:
+    rules = (SITE_SRC / ".gitignore").read_text(encoding="utf-8").splitlines()
+    kept = {line[2:].strip("/") for line in rules if line.startswith("!/")}
+    assert kept == set(HAND_WRITTEN)
+    assert "/*" in rules
+    for part in HAND_WRITTEN:
+        assert (SITE_SRC / part).exists(), part
+
+
+def test_build_never_empties_a_directory_that_is_not_a_site(tmp_path: Path) -> None:
+    precious = tmp_path / "home"
+    precious.mkdir()
+    (precious / "thesis.tex").write_text("years of work")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text("# X\n")
+    with pytest.raises(BuildError, match="not empty and holds no previous site build"):
+        mkdocs_build(docs, precious, epoch=0)
+    assert (precious / "thesis.tex").read_text() == "years of work"
+    mkdocs_build(docs, tmp_path / "site", epoch=0)
+    mkdocs_build(docs, tmp_path / "site", epoch=0)  # a previous build may be replaced

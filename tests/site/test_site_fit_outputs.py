@@ -1,0 +1,73 @@
+"""Reading the fit outputs (docs/dev/fit-outputs.md): the contract and clear errors when it is broken."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from densing_data import load
+from densing_site.fit_outputs import DENSITY_COLUMNS, FitOutputError, read_fit_outputs
+from tests.site.fit_fixture import write_fixture_fit_outputs
+from tests.site.synthetic import BENCHMARKS, write_synthetic_records
+
+
+@pytest.fixture(scope="module")
+def fixture_fit(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("fit-contract")
+    records = write_synthetic_records(root / "records", 16)
+    return write_fixture_fit_outputs(load(records), root / "fit")
+
+
+def test_reads_every_file_of_the_contract(fixture_fit: Path) -> None:
+    fit = read_fit_outputs(fixture_fit)
+    assert set(DENSITY_COLUMNS) <= set(fit.densities.columns)
+    assert fit.densities["model"].is_monotonic_increasing
+    assert fit.densities["frontier"].dtype == bool and fit.densities["frontier"].any()
+    assert fit.benchmarks == sorted(BENCHMARKS)  # ruler.json order (its keys are sorted)
+    assert fit.aggregate_benchmarks == list(BENCHMARKS)
+    assert fit.ruler["ruler"] in fit.rulers
+    assert {"benchmark_set", "doubling_days"} <= set(fit.sensitivity.columns)
+
+
+@pytest.mark.parametrize(
+    "name", ["densities.csv", "trend.json", "ruler.json", "rulers.json", "sensitivity.csv", "compression.csv"]
+)
+def test_missing_file_is_named(fixture_fit: Path, tmp_path: Path, name: str) -> None:
+    broken = tmp_path / "fit"
+    shutil.copytree(fixture_fit, broken)
+    (broken / name).unlink()
+    with pytest.raises(FitOutputError, match=name):
+        read_fit_outputs(broken)
+
+
+def test_missing_column_is_named(fixture_fit: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "fit"
+    shutil.copytree(fixture_fit, broken)
+    text = (broken / "densities.csv").read_text().replace("in_trend", "in_trnd", 1)
+    (broken / "densities.csv").write_text(text)
+    with pytest.raises(FitOutputError, match=r"densities.csv: missing column\(s\) \['in_trend'\]"):
+        read_fit_outputs(broken)
+
+
+def test_invalid_json_and_bad_booleans(fixture_fit: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "fit"
+    shutil.copytree(fixture_fit, broken)
+    (broken / "trend.json").write_text('{"ruler": "x",\n "benchmarks": [}')
+    with pytest.raises(FitOutputError, match=r"trend.json:2: invalid JSON"):
+        read_fit_outputs(broken)
+    (broken / "trend.json").write_text(json.dumps({"ruler": "x", "benchmarks": []}))
+    lines = (broken / "densities.csv").read_text().splitlines()
+    header = lines[0].split(",")
+    row = lines[1].split(",")
+    row[header.index("frontier")] = "maybe"
+    (broken / "densities.csv").write_text("\n".join([lines[0], ",".join(row), *lines[2:]]) + "\n")
+    with pytest.raises(FitOutputError, match=r"column frontier: expected true or false, got 'maybe'"):
+        read_fit_outputs(broken)
+
+
+def test_missing_directory(tmp_path: Path) -> None:
+    with pytest.raises(FitOutputError, match="does not exist"):
+        read_fit_outputs(tmp_path / "nowhere")

@@ -1,0 +1,57 @@
+"""Numbers and doubling times as the site writes them."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from densing_site.formatting import doubling_words, fmt_date, fmt_interval, fmt_number, fmt_params
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (494_032_768, "494M"),
+        (7.6e9, "7.6B"),
+        (7_615_616_512, "7.62B"),
+        (1.2e12, "1.2T"),
+        (950, "950"),
+        (None, ""),
+        (float("nan"), ""),
+        (pd.NA, ""),
+        (math.inf, ""),
+    ],
+)
+def test_fmt_params(value: object, text: str) -> None:
+    assert fmt_params(value) == text
+
+
+def test_small_numbers_and_intervals() -> None:
+    assert fmt_number(0.0001234) == "0.000123"
+    assert fmt_number(1.23456e-7) == "1.23×10^-7"
+    assert fmt_interval(0.5, 1.25) == "0.5–1.25"
+    assert fmt_interval(0.5, None) == ""
+    assert fmt_date(pd.Timestamp("2024-03-05")) == "2024-03-05"
+    assert fmt_date("2024-03-05") == "2024-03-05"
+
+
+def test_doubling_words_from_months_and_ci() -> None:
+    fit = {"doubling_months": 3.2345, "doubling_months_ci": [2.71, 3.94]}
+    assert doubling_words(fit) == "doubles every 3.2 months, 90% CI 2.7 to 3.9"
+    assert doubling_words(fit, 0.95).endswith("95% CI 2.7 to 3.9")
+
+
+def test_doubling_words_from_days_when_months_missing() -> None:
+    fit = {"doubling_days": 30.44 * 4, "doubling_days_ci": [30.44 * 5, 30.44 * 3]}
+    assert doubling_words(fit) == "doubles every 4.0 months, 90% CI 3.0 to 5.0"
+
+
+def test_doubling_words_without_a_fit_or_interval() -> None:
+    assert doubling_words(None) == "not enough data for a fit"
+    assert doubling_words({"doubling_months": None}) == "not enough data for a fit"
+    assert doubling_words({"doubling_months": 5.0, "doubling_months_ci": [4.0, None]}) == (
+        "doubles every 5.0 months, 90% CI unbounded"
+    )
+    assert doubling_words({"doubling_months": -6.0}).startswith("halves every 6.0 months")

@@ -1,0 +1,125 @@
+"""The generator on its own (no mkdocs): project documents, releases, stale pages, nav."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from densing_data import load
+from densing_site.fit_outputs import read_fit_outputs
+from densing_site.generate import generate_pages
+from densing_site.pages.data_citation import ReleaseIndexError
+from densing_site.sitedata import SiteData
+from tests.site.fit_fixture import write_fixture_fit_outputs
+from tests.site.synthetic import write_synthetic_records
+
+
+def _site_data(root: Path, n_models: int, repo: Path) -> SiteData:
+    records = write_synthetic_records(root / "records", n_models)
+    ds = load(records)
+    fit_dir = write_fixture_fit_outputs(ds, root / "fit")
+    return SiteData(
+        ds=ds,
+        fit=read_fit_outputs(fit_dir),
+        repo_root=repo,
+        record_path_prefix="",
+        releases_dir=repo / "releases",
+        fit_dir=fit_dir,
+    )
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A repository root with the project documents and one frozen release."""
+    repo = tmp_path / "repo"
+    (repo / "docs").mkdir(parents=True)
+    (repo / "docs" / "method.md").write_text(
+        "# Method\n\nSee [the ruler](ruler.md) and [x](https://a.org).\n"
+    )
+    (repo / "CHANGELOG.md").write_text(
+        "# Changelog\n\n## 2026.11.0\n\nFrozen under [here](releases/README.md).\n"
+    )
+    (repo / "CONTRIBUTING.md").write_text("# Contributing\n\nRun `densing validate`.\n")
+    (repo / "CITATION.cff").write_text(
+        'cff-version: 1.2.0\ntitle: "Data"\nauthors:\n  - name: "Us"\n'
+        'version: "2026.11.0"\nurl: "https://example.org/"\n'
+    )
+    release = repo / "releases" / "2026.11.0"
+    (release / "csv").mkdir(parents=True)
+    (release / "csv" / "models.csv").write_text("id\nx\n")
+    (release / "SHA256SUMS").write_text("0" * 64 + "  csv/models.csv\n")
+    index = {
+        "latest": "2026.11.0",
+        "releases": [
+            {
+                "version": "2026.11.0",
+                "date": "2026-11-30",
+                "files": [{"path": "csv/models.csv", "sha256": "0" * 64, "bytes": 5}],
+            }
+        ],
+    }
+    (repo / "releases" / "index.json").write_text(json.dumps(index))
+    return repo
+
+
+def test_project_documents_releases_and_nav(tmp_path: Path, repo: Path) -> None:
+    docs = tmp_path / "docs"
+    site = generate_pages(_site_data(tmp_path / "a", 12, repo), docs)
+    nav = json.loads((docs / "nav.json").read_text())
+    assert [next(iter(item)) for item in nav] == [
+        "Leaderboard",
+        "Densing law",
+        "Ruler",
+        "Benchmarks",
+        "Compression",
+        "Method",
+        "Data & citation",
+        "Contributing",
+        "Changelog",
+    ]
+    assert "See the ruler and [x](https://a.org)." in (docs / "method.md").read_text()
+    changelog = (docs / "changelog.md").read_text()
+    assert "Frozen under here." in changelog and "# Changelog\n\n## 2026" not in changelog
+    assert (docs / "data" / "2026.11.0" / "csv" / "models.csv").read_text() == "id\nx\n"
+    assert (docs / "data" / "2026.11.0" / "SHA256SUMS").is_file()
+    data_page = (docs / "data.md").read_text()
+    assert "2026.11.0" in data_page and "data/2026.11.0/csv/models.csv" in data_page
+    bib = (docs / "citation.bib").read_text()
+    assert "@misc{densing_leaderboard_2026_11_0" in bib and "Xiao, Chaojun" in bib
+    assert (docs / "assets" / "vendor" / "vega" / "vega.min.js").is_file()
+    assert len(site.models) == 12 and all((docs / "models" / f"{m}.md").is_file() for m in site.models)
+
+
+def test_regenerating_removes_stale_pages_only(tmp_path: Path, repo: Path) -> None:
+    docs = tmp_path / "docs"
+    first = generate_pages(_site_data(tmp_path / "a", 16, repo), docs)
+    keep = docs / "overrides" / "main.html"  # a hand-written part: never cleaned
+    keep.parent.mkdir()
+    keep.write_text("hand-written")
+    second = generate_pages(_site_data(tmp_path / "b", 10, repo), docs)
+    gone = set(first.models) - set(second.models)
+    assert gone and not any((docs / "models" / f"{m}.md").exists() for m in gone)
+    assert keep.read_text() == "hand-written"
+    listed = set((docs / ".generated").read_text().split())
+    on_disk = {
+        p.relative_to(docs).as_posix()
+        for p in docs.rglob("*")
+        if p.is_file()
+        and p.relative_to(docs).parts[0] not in ("assets", "overrides")
+        and p.name != ".generated"
+    }
+    assert on_disk == listed
+
+
+def test_release_index_cannot_reach_outside(tmp_path: Path, repo: Path) -> None:
+    index = json.loads((repo / "releases" / "index.json").read_text())
+    index["releases"][0]["files"] = [{"path": "../../CITATION.cff", "sha256": "", "bytes": 1}]
+    (repo / "releases" / "index.json").write_text(json.dumps(index))
+    with pytest.raises(ReleaseIndexError, match=r"lists '\.\./\.\./CITATION\.cff'"):
+        generate_pages(_site_data(tmp_path / "a", 10, repo), tmp_path / "docs")
+    index["releases"][0]["version"] = "../x"
+    (repo / "releases" / "index.json").write_text(json.dumps(index))
+    with pytest.raises(ReleaseIndexError, match=r"is not YYYY\.MM\.N"):
+        generate_pages(_site_data(tmp_path / "b", 10, repo), tmp_path / "docs")
