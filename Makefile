@@ -22,7 +22,7 @@ validate: $(STAMP)
 site: $(STAMP)
 	$(BIN)/densing validate
 	$(BIN)/densing fit --out out/fit
-	$(BIN)/densing build --out site
+	$(BIN)/densing build --fit-dir out/fit --out site
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -33,6 +33,7 @@ test: $(STAMP)
 	$(BIN)/pytest -n 2 -q
 
 bench: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python benchmarks/bench_fit.py
 	$(BIN)/python benchmarks/bench_site.py
 	$(BIN)/python benchmarks/bench_eval.py
