@@ -8,8 +8,6 @@ records followed by the new ones, and replaces the file atomically (temporary fi
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from enum import Enum
 from pathlib import Path
@@ -18,6 +16,7 @@ from typing import Any
 from filelock import FileLock
 from pydantic import BaseModel, ValidationError
 
+from densing_data.atomic import write_text_atomically
 from densing_data.paths import RECORDS_DIR
 from densing_data.record_files import ParsedRecord, expected_location
 from densing_data.report import Report
@@ -136,7 +135,7 @@ def _append_to_file(kind: str, target: Path, records: list[BaseModel], root: Pat
         old_count = 0
         text = f"schema_version: {SCHEMA_VERSION}\nrecords:\n" + addition
     _check_round_trip(kind, target, text, old_count, records)
-    _write_atomically(target, text)
+    write_text_atomically(target, text)
 
 
 def _check_round_trip(kind: str, target: Path, text: str, old_count: int, records: list[BaseModel]) -> None:
@@ -151,16 +150,3 @@ def _check_round_trip(kind: str, target: Path, text: str, old_count: int, record
     if len(items) != old_count + len(records) or back != records:
         report.add(str(target), 0, "appended text does not read back as the records given", kind="yaml")
         raise StoreError(report)
-
-
-def _write_atomically(target: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -13,14 +13,13 @@ import datetime as dt
 import io
 import json
 import math
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from densing_data.atomic import write_text_atomically
 from densing_fit.pipeline import FitResult
 
 FIXED_COLUMNS = [
@@ -72,7 +71,7 @@ def write_outputs(result: FitResult, out_dir: Path | str) -> list[Path]:
     written = []
     for name, text in files.items():
         path = out / name
-        _write_atomically(path, text)
+        write_text_atomically(path, text)
         written.append(path)
     return written
 
@@ -124,15 +123,3 @@ def clean_json(value: Any) -> Any:
 def json_text(value: Any) -> str:
     """Deterministic JSON text (sorted keys, indent 2, trailing newline); refuses NaN."""
     return json.dumps(clean_json(value), indent=2, sort_keys=True, allow_nan=False, ensure_ascii=False) + "\n"
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -13,52 +13,15 @@ from typing import Any
 
 import pandas as pd
 
+from densing_fit.outputs import FIXED_COLUMNS
+from densing_fit.summaries import COMPRESSION_COLUMNS as _COMPRESSION
+from densing_fit.summaries import SENSITIVITY_COLUMNS as _SENSITIVITY
 from densing_site.errors import SiteError
 
-DENSITY_COLUMNS = (
-    "model",
-    "name",
-    "family",
-    "organization",
-    "kind",
-    "hf_repo",
-    "release_date",
-    "params_total",
-    "params_active",
-    "params",
-    "effective_params",
-    "effective_params_low",
-    "effective_params_high",
-    "density",
-    "density_low",
-    "density_high",
-    "n_benchmarks",
-    "flags",
-    "frontier",
-    "in_trend",
-)
-SENSITIVITY_COLUMNS = (
-    "ruler",
-    "benchmark_set",
-    "doubling_days",
-    "ci_low",
-    "ci_high",
-    "n_models",
-    "n_frontier",
-    "r2",
-)
-COMPRESSION_COLUMNS = (
-    "model",
-    "name",
-    "parent",
-    "parent_name",
-    "method",
-    "params",
-    "parent_params",
-    "density",
-    "parent_density",
-    "density_ratio",
-)
+DENSITY_COLUMNS = tuple(FIXED_COLUMNS)
+"""densities.csv columns before the per-benchmark ones (the fitter's contract)."""
+SENSITIVITY_COLUMNS = tuple(_SENSITIVITY)
+COMPRESSION_COLUMNS = tuple(_COMPRESSION)
 _TEXT_COLUMNS = (
     "model",
     "name",

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import torch
 
+from densing_data.atomic import write_text_atomically
 from evaluators import EVALUATOR_VERSION
 from evaluators.aggregate import LOSS_DEFINITION, ItemResult, TaskSummary, item_results, summarize
 from evaluators.cache import CachedResult, ResultCache, cache_dir_for
@@ -213,21 +212,7 @@ def write_output(
         "run": {"requests_from_cache": from_cache, **asdict(stats)},
         "items": [_item_json(r) for r in results],
     }
-    _write_atomically(settings.out, json.dumps(payload, indent=1, allow_nan=False) + "\n")
-
-
-def _write_atomically(target: Path, text: str) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text_atomically(settings.out, json.dumps(payload, indent=1, allow_nan=False) + "\n")
 
 
 def summary_line(summary: TaskSummary) -> str:

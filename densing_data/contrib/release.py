@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from densing_data.atomic import write_text_atomically
 from densing_data.contrib import changelog
 from densing_data.contrib.citation import CitationError, update_cff, update_zenodo
 from densing_data.contrib.diff import RecordDiff, diff_records, keys_from_json, record_keys
@@ -94,7 +95,7 @@ def cut_release(layout: RepoLayout, version: str, date: dt.date) -> ReleaseResul
     index = {"latest": version, "releases": [index_entry(layout, version, manifest), *index["releases"]]}
     texts[layout.index_file] = json.dumps(index, indent=2, ensure_ascii=False) + "\n"
     for path, text in texts.items():
-        _write_text_atomically(path, text)
+        write_text_atomically(path, text)
     return ReleaseResult(
         version=version,
         date=date,
@@ -221,18 +222,3 @@ def _manifest(
         "records": keys,
         "retracted": retracted,
     }
-
-
-def _write_text_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
