@@ -108,7 +108,7 @@ def records_frame(model: type[BaseModel], parsed: list[ParsedRecord]) -> pd.Data
     columns = flat_columns(model)
     rows = []
     for item in parsed:
-        row = _flatten(item.record.model_dump(), "")
+        row = _flatten(item.record.model_dump(mode="json"), "", {})
         row["path"] = item.path
         row["line"] = item.line
         rows.append(row)
@@ -119,17 +119,14 @@ def records_frame(model: type[BaseModel], parsed: list[ParsedRecord]) -> pd.Data
     return frame.reset_index(drop=True)
 
 
-def _flatten(data: dict[str, Any], prefix: str) -> dict[str, Any]:
-    flat: dict[str, Any] = {}
+def _flatten(data: dict[str, Any], prefix: str, out: dict[str, Any]) -> dict[str, Any]:
+    """Nested mappings become ``parent_child`` keys (dates arrive as ISO strings, enums as values)."""
     for key, value in data.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict):
-            flat.update(_flatten(value, f"{name}_"))
-        elif isinstance(value, Enum):
-            flat[name] = value.value
+        if type(value) is dict:
+            _flatten(value, f"{prefix}{key}_", out)
         else:
-            flat[name] = value
-    return flat
+            out[f"{prefix}{key}"] = value
+    return out
 
 
 def flat_columns(model: type[BaseModel], prefix: str = "") -> dict[str, str]:
