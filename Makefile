@@ -26,10 +26,11 @@ site: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check densing_data densing_fit densing_site densing_cli evaluators tests benchmarks
+	$(BIN)/ruff format --check .
 
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/pytest -n 2 -q
 
 bench: $(STAMP)
