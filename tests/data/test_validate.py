@@ -220,3 +220,48 @@ def test_missing_path_is_reported(tmp_path: Path) -> None:
     code, output = run_validate(str(tmp_path / "nope"))
     assert code == 1
     assert "no such file or directory" in output
+
+
+KIND_FILES = {
+    "benchmark": ("benchmarks/mmlu.yaml", "  metric: accuracy\n"),
+    "model": ("models/tiny-1b.yaml", "  kind: base\n"),
+    "score": ("scores/tiny-1b.yaml", "  value: 40.0\n"),
+    "ruler": ("rulers/tiny-direct.yaml", "  default: true\n"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(KIND_FILES))
+def test_every_kind_refuses_unknown_keys_with_the_line(records_dir: Path, kind: str) -> None:
+    rel, anchor = KIND_FILES[kind]
+    path = records_dir / rel
+    text = path.read_text()
+    assert anchor in text
+    path.write_text(text.replace(anchor, anchor + "  surprise: 1\n", 1))
+    line = text[: text.index(anchor) + len(anchor)].count("\n") + 1
+    _, report = read_records_dir(records_dir)
+    in_file = [p.as_text() for p in report.sorted() if p.path == f"records/{rel}"]
+    assert in_file == [f"records/{rel}:{line}: {kind} surprise: Extra inputs are not permitted (got 1)"]
+
+
+def test_reference_records_are_checked(records_dir: Path) -> None:
+    write(
+        records_dir,
+        "references/tiny-direct/ref-1b.yaml",
+        """schema_version: 1
+records:
+- id: tiny-direct.ref-1b
+  ruler: tiny-direct
+  benchmark: mmlu
+  reference_model: {name: ref-1b, params: 1000000000, params_definition: total,
+                    training_tokens: 20000000000, final: true}
+  loss: 1.2
+  provenance: {kind: third_party}
+  recorded: 2026-11-23
+""",
+    )
+    _, report = read_records_dir(records_dir)
+    text = report.render()
+    assert (
+        "references/tiny-direct/ref-1b.yaml:3: reference record: Value error, loss and loss_unit go together"
+        in text
+    )
