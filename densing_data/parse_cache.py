@@ -22,6 +22,7 @@ from typing import Any
 from densing_data.record_files import ParsedRecord, read_record_file
 from densing_data.report import Report
 from densing_data.schema.records import RECORD_MODELS
+from densing_data.strict_yaml import YamlProblem, read_bounded
 
 CACHE_FORMAT = 1
 
@@ -61,8 +62,8 @@ class ParseCache:
         """Parsed records of ``path`` (``relative`` to the records directory): from the cache when
         its bytes are unchanged, else parsed."""
         try:
-            raw = path.read_bytes()
-        except OSError:
+            raw = read_bounded(path)
+        except (OSError, YamlProblem):
             return read_record_file(path, self.records_dir, report, shown=shown)
         digest = hashlib.sha256(raw).hexdigest()
         entry = self._entries.get(relative)

@@ -28,7 +28,7 @@ from densing_data.schema.records import (
     SCHEMA_VERSION,
     SLUG_PATTERN,
 )
-from densing_data.strict_yaml import Document, YamlProblem, parse_yaml
+from densing_data.strict_yaml import Document, YamlProblem, parse_yaml, read_bounded
 
 FOLDER_KINDS = {folder: kind for kind, folder in KIND_FOLDERS.items()}
 _SLUG = re.compile(SLUG_PATTERN)
@@ -108,7 +108,7 @@ def read_record_file(
         report.add(shown, 0, f"bad record path: {reason}", kind="path")
         return []
     try:
-        raw = path.read_bytes()
+        raw = read_bounded(path)
         doc = parse_yaml(raw)
     except YamlProblem as err:
         report.add(shown, err.line, err.message, kind="yaml")

@@ -9,6 +9,8 @@ scalar and collection types, and NaN or infinite floats.
 from __future__ import annotations
 
 import math
+import os
+import stat
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,6 +63,21 @@ class Document:
 
 class _ScalarConstructor(yaml.constructor.SafeConstructor):
     """Builds scalar values exactly as YAML's safe loader would."""
+
+
+def read_bounded(path: Any) -> bytes:
+    """The bytes of a regular file, refusing anything else (symbolic links, FIFOs, devices) and
+    anything larger than :data:`MAX_BYTES` without reading more than that."""
+    info = os.lstat(path)
+    if not stat.S_ISREG(info.st_mode):
+        raise YamlProblem(0, "not a regular file (record files cannot be links, devices, FIFOs or sockets)")
+    if info.st_size > MAX_BYTES:
+        raise YamlProblem(0, f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB")
+    with open(path, "rb") as handle:
+        raw = handle.read(MAX_BYTES + 1)
+    if len(raw) > MAX_BYTES:
+        raise YamlProblem(0, f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB")
+    return raw
 
 
 def _decode(raw: bytes) -> str:

@@ -50,13 +50,16 @@ class RecordSet:
 
 
 def record_files(records_dir: Path) -> list[Path]:
-    """Every file below ``records_dir`` (hidden files and lock files excluded), sorted."""
+    """Every entry below ``records_dir`` that is not a folder (hidden ones excluded), sorted.
+
+    Symbolic links, FIFOs and devices are listed too, so that reading them reports a problem
+    instead of skipping them silently."""
     files = []
     for path in sorted(records_dir.rglob("*")):
         rel = path.relative_to(records_dir)
         if any(part.startswith(".") for part in rel.parts):
             continue
-        if path.is_file():
+        if not path.is_dir() or path.is_symlink():
             files.append(path)
     return files
 

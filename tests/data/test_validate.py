@@ -265,3 +265,21 @@ records:
         "references/tiny-direct/ref-1b.yaml:3: reference record: Value error, loss and loss_unit go together"
         in text
     )
+
+
+def test_links_fifos_and_huge_files_are_refused_without_reading_them(
+    records_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    import densing_data.strict_yaml as strict_yaml
+
+    os.symlink("/etc/hostname", records_dir / "models" / "linked.yaml")
+    os.mkfifo(records_dir / "models" / "pipe.yaml")
+    monkeypatch.setattr(strict_yaml, "MAX_BYTES", 1000)
+    write(records_dir, "models/big.yaml", "# " + "x" * 5000 + "\n")
+    _, report = read_records_dir(records_dir)
+    text = report.render()
+    assert "records/models/linked.yaml:0: not a regular file" in text
+    assert "records/models/pipe.yaml:0: not a regular file" in text
+    assert "records/models/big.yaml:0: file is larger than" in text
