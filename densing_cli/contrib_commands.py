@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 
 import click
 
+from densing_cli.options import records_option
 from densing_data.contrib.layout import RepoLayout
 from densing_data.paths import RECORDS_DIR
 
@@ -112,13 +113,7 @@ CORRECTION_OPTIONS = _compose(
     ),
     click.option("--correction-note", default=None, help="Why the correction replaces the current revision."),
     click.option("--retract", is_flag=True, help="With --supersedes: withdraw the record."),
-    click.option(
-        "--records",
-        "records_dir",
-        type=click.Path(file_okay=False, path_type=Path),
-        default=None,
-        help="Records directory (default: the shipped records).",
-    ),
+    records_option,
 )
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from densing_cli.options import records_option
 from densing_data.paths import RECORDS_DIR
 
 
@@ -39,13 +40,7 @@ def validate(paths: tuple[Path, ...], fmt: str) -> None:
     "--format", "fmt", type=click.Choice(["csv", "json", "parquet"]), default="csv", show_default=True
 )
 @click.option("--out", "out", type=click.Path(path_type=Path), required=True, help="Directory to write to.")
-@click.option(
-    "--records",
-    "records_dir",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Records directory (default: the shipped records).",
-)
+@records_option
 def export(fmt: str, out: Path, records_dir: Path | None) -> None:
     """Write the tables and a Frictionless datapackage.json to OUT."""
     from densing_data.export import export_tables

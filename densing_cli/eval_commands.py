@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from densing_cli.options import records_option
 from densing_data.record_files import slugify
 from evaluators.tasks import TASKS
 
@@ -150,13 +151,7 @@ def _preflight(plan, task: str, shots: int | None, records_dir: Path | None) -> 
 @click.option("--model-id", default=None, help="Model record id for --as-score.")
 @click.option("--source-url", default=None, help="Where the results are published (for --as-score).")
 @click.option("--no-record", is_flag=True, help="Write only the output file.")
-@click.option(
-    "--records",
-    "records_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Records directory (default: the shipped records).",
-)
+@records_option
 @click.option(
     "--device-map",
     type=click.Choice(["auto"]),
@@ -278,13 +273,7 @@ def _write(plan, outcome, target: tuple[str, str], records_dir: Path | None) -> 
     "--metric", multiple=True, metavar="TASK=KEY", help="Metric key to use for a task, e.g. mmlu=acc,none."
 )
 @click.option("--protocol", default=None, help="Protocol slug (default: lm-eval-<version>).")
-@click.option(
-    "--records",
-    "records_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Records directory (default: the shipped records).",
-)
+@records_option
 @click.option("--dry-run", is_flag=True, help="Print the records as YAML instead of writing them.")
 def import_lm_eval(
     results: Path,

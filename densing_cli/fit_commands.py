@@ -8,6 +8,8 @@ from typing import Any
 
 import click
 
+from densing_cli.options import records_option
+
 
 @click.command()
 @click.option(
@@ -22,13 +24,7 @@ import click
     help="Directory for densities.csv, trend.json, ruler.json, rulers.json, sensitivity.csv, "
     "compression.csv.",
 )
-@click.option(
-    "--records",
-    "records_dir",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Records directory (default: the shipped records).",
-)
+@records_option
 @click.option(
     "--include-mismatched",
     is_flag=True,

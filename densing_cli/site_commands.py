@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from densing_cli.options import records_option
+
 
 @click.command()
 @click.option(
@@ -16,13 +18,7 @@ import click
     show_default=True,
     help="Directory to write the built site to (replaced).",
 )
-@click.option(
-    "--records",
-    "records_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=None,
-    help="Records directory (default: the shipped records).",
-)
+@records_option
 @click.option(
     "--fit-dir",
     "fit_dir",
