@@ -9,6 +9,7 @@ from densing_site.sitedata import SiteData
 DOCS = (
     ("method.md", "docs/method.md", "Method"),
     ("evaluators.md", "docs/evaluators.md", "Evaluators"),
+    ("cli.md", "docs/cli.md", "Commands"),
 )
 """Site page, source in the repository, nav title."""
 
