@@ -25,7 +25,8 @@ class Problem:
 
     def as_text(self) -> str:
         """``path:line: message`` as compilers print it."""
-        return f"{self.path}:{self.line}: {self.message}"
+        prefix = "warning: " if self.severity == "warning" else ""
+        return f"{self.path}:{self.line}: {prefix}{self.message}"
 
     def as_github(self) -> str:
         """A GitHub Actions workflow command that annotates the file and line."""
@@ -42,6 +43,10 @@ class Report:
     def add(self, path: str, line: int, message: str, kind: str = "schema") -> None:
         """Record one error."""
         self.problems.append(Problem(path=path, line=line, message=message, kind=kind))
+
+    def warn(self, path: str, line: int, message: str, kind: str = "schema") -> None:
+        """Record a warning: shown, but the records stay valid."""
+        self.problems.append(Problem(path=path, line=line, message=message, kind=kind, severity="warning"))
 
     @property
     def ok(self) -> bool:

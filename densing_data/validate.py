@@ -202,11 +202,12 @@ def _check_default_ruler(records: RecordSet, report: Report) -> None:
         if parsed.record.kind is RulerKind.two_step:
             has_refs = any(r.record.ruler == parsed.record.id for r in records.current("reference"))
             if not has_refs:
-                report.add(
+                report.warn(
                     parsed.path,
                     parsed.line,
                     f"two-step ruler {parsed.record.id!r} has no reference records under "
-                    f"references/{parsed.record.id}/",
+                    f"references/{parsed.record.id}/ yet: "
+                    "it cannot be fitted until measurements are recorded",
                     kind="reference",
                 )
 

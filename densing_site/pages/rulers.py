@@ -20,6 +20,8 @@ def ordered_rulers(data: SiteData) -> list[tuple[str, dict[str, Any]]]:
 
 
 def _benchmark_section(writer: PageWriter, ruler_id: str, bench: str, fit: dict[str, Any]) -> dict[str, Any]:
+    if fit.get("error"):
+        return {"id": bench, "error": str(fit["error"]), "fit": fit}
     chart = charts.save_chart(
         writer,
         f"ruler-{ruler_id}--{bench}",

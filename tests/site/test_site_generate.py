@@ -123,3 +123,29 @@ def test_release_index_cannot_reach_outside(tmp_path: Path, repo: Path) -> None:
     (repo / "releases" / "index.json").write_text(json.dumps(index))
     with pytest.raises(ReleaseIndexError, match=r"is not YYYY\.MM\.N"):
         generate_pages(_site_data(tmp_path / "b", 10, repo), tmp_path / "docs")
+
+
+def test_a_ruler_that_could_not_be_fitted_says_why(tmp_path: Path, repo: Path) -> None:
+    data = _site_data(tmp_path, 12, repo)
+    rulers = json.loads((data.fit_dir / "rulers.json").read_text())
+    rulers["waiting-ruler"] = {
+        "ruler": "waiting-ruler",
+        "kind": "two-step",
+        "name": "Waiting <b>ruler</b>",
+        "benchmarks": {"mmlu": {"error": "two-step ruler 'waiting-ruler' has no reference records on mmlu"}},
+    }
+    (data.fit_dir / "rulers.json").write_text(json.dumps(rulers))
+    data = SiteData(
+        ds=data.ds,
+        fit=read_fit_outputs(data.fit_dir),
+        repo_root=repo,
+        record_path_prefix="",
+        releases_dir=repo / "releases",
+        fit_dir=data.fit_dir,
+    )
+    out = tmp_path / "src"
+    generate_pages(data, out)
+    page = (out / "ruler.md").read_text()
+    assert "not fitted — two-step ruler &#39;waiting-ruler&#39; has no reference records on mmlu." in page
+    assert "Waiting &lt;b&gt;ruler&lt;/b&gt;" in page
+    assert "ruler-waiting-ruler--mmlu" not in page
