@@ -17,7 +17,7 @@ import itertools
 import numpy as np
 
 from densing_fit.curves import direct_jacobian, direct_ln_n, direct_residuals, direct_score
-from densing_fit.effective import EffectiveSize, EffectiveSizes, reach_of, read_off
+from densing_fit.effective import EffectiveSizes, RulerReadout, reach_of, read_off
 from densing_fit.errors import FitError, check_is_fitted
 from densing_fit.optimize import fit_curve, r_squared, rmse
 
@@ -34,7 +34,7 @@ def _as_positive_array(values: object, name: str) -> np.ndarray:
     return array
 
 
-class DirectRuler:
+class DirectRuler(RulerReadout):
     """Score as a sigmoid of ln N with the benchmark's floor; inverted to give effective sizes.
 
     Parameters (keyword only, stored as given):
@@ -131,15 +131,3 @@ class DirectRuler:
             return direct_ln_n(s, self.floor, *theta)
 
         return read_off(ln_n_of, self.theta_, self.cov_, s <= self.floor, self.reach_)
-
-    def effective_params(self, score: float) -> EffectiveSize:
-        """Effective size of one ``score``: value, flag and 90% interval."""
-        return self.effective_params_batch([score]).item(0)
-
-    def curve(self, n_points: int = 60) -> list[dict[str, float]]:
-        """Log-spaced points ``{"params", "score"}`` over the ruler's reach, for plotting."""
-        check_is_fitted(self, "theta_")
-        grid = np.geomspace(self.reach_[0], self.reach_[1], n_points)
-        return [
-            {"params": float(n), "score": float(s)} for n, s in zip(grid, self.predict(grid), strict=True)
-        ]

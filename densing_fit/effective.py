@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from densing_fit.errors import check_is_fitted
 from densing_fit.optimize import Z_90, delta_method_se
 
 BELOW = "below_ruler"
@@ -102,3 +103,22 @@ def reach_of(params: np.ndarray, max_extrapolation: float) -> tuple[float, float
     """``(N_min / x, N_max * x)`` for reference sizes ``params`` and extrapolation factor ``x``."""
     params = np.asarray(params, dtype=float)
     return float(params.min() / max_extrapolation), float(params.max() * max_extrapolation)
+
+
+class RulerReadout:
+    """What every fitted ruler offers on top of ``predict(params)`` and ``effective_params_batch``:
+    one score's effective size, and its curve over the reach for plotting (needs ``theta_`` and
+    ``reach_``)."""
+
+    reach_: tuple[float, float]
+
+    def effective_params(self, score: float) -> EffectiveSize:
+        """Effective size of one ``score``: value, flag and 90% interval."""
+        return self.effective_params_batch([score]).item(0)  # type: ignore[attr-defined]
+
+    def curve(self, n_points: int = 60) -> list[dict[str, float]]:
+        """Log-spaced points ``{"params", "score"}`` over the ruler's reach, for plotting."""
+        check_is_fitted(self, "theta_")
+        grid = np.geomspace(self.reach_[0], self.reach_[1], n_points)
+        scores = self.predict(grid)  # type: ignore[attr-defined]
+        return [{"params": float(n), "score": float(s)} for n, s in zip(grid, scores, strict=True)]

@@ -27,7 +27,7 @@ from densing_fit.curves import (
     sigmoid_residuals,
     unscale_loss_params,
 )
-from densing_fit.effective import EffectiveSize, EffectiveSizes, reach_of, read_off
+from densing_fit.effective import EffectiveSizes, RulerReadout, reach_of, read_off
 from densing_fit.errors import FitError, check_is_fitted
 from densing_fit.optimize import fit_curve, r_squared, rmse
 
@@ -152,7 +152,7 @@ class LossToScore:
         return score_from_loss(losses, *self.theta_)
 
 
-class TwoStepRuler:
+class TwoStepRuler(RulerReadout):
     """Loss law and loss-to-score curve chained; N̂ read off at ``d0_tokens``.
 
     Parameters (keyword only): floor and maximum of the benchmark (percent); d0_tokens (D used for
@@ -228,18 +228,6 @@ class TwoStepRuler:
 
         below = (s <= self.floor) | (s <= self.score_curve_.params_["d"])
         return read_off(ln_n_of, self.theta_, self.cov_, below, self.reach_)
-
-    def effective_params(self, score: float) -> EffectiveSize:
-        """Effective size of one ``score``: value, flag and 90% interval."""
-        return self.effective_params_batch([score]).item(0)
-
-    def curve(self, n_points: int = 60) -> list[dict[str, float]]:
-        """Log-spaced points ``{"params", "score"}`` of the chained curve at ``d0_tokens``."""
-        check_is_fitted(self, "theta_")
-        grid = np.geomspace(self.reach_[0], self.reach_[1], n_points)
-        return [
-            {"params": float(n), "score": float(s)} for n, s in zip(grid, self.predict(grid), strict=True)
-        ]
 
 
 def _block_diag(first: np.ndarray, second: np.ndarray) -> np.ndarray:
