@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 
 import click
 
-from densing_cli.options import records_option
+from densing_cli.options import records_option, repo_option
 from densing_data.contrib.layout import RepoLayout
 from densing_data.paths import RECORDS_DIR
 
@@ -20,12 +20,6 @@ FORMAT_OPTION = click.option(
     default="text",
     show_default=True,
     help="text: path:line: message; json: a list of problems; github: workflow annotations.",
-)
-REPO_OPTION = click.option(
-    "--repo",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Repository root (default: the git repository holding the current directory).",
 )
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -50,7 +44,7 @@ def _render(report: Any, fmt: str) -> None:
 @click.option(
     "--head", "head_ref", default=None, metavar="REF", help="Check this commit instead of the working tree."
 )
-@REPO_OPTION
+@repo_option
 @FORMAT_OPTION
 def check_pr(base_ref: str, head_ref: str | None, repo: Path | None, fmt: str) -> None:
     """Check the data rules of a pull request against BASE_REF (e.g. origin/main); exit 1 on a violation.
@@ -259,7 +253,7 @@ def _add(kind: str, options: dict[str, Any], links: list[tuple[str, str]]) -> No
     metavar="YYYY-MM-DD",
     help="Release date, YYYY-MM-DD (default: today).",
 )
-@REPO_OPTION
+@repo_option
 def release(version: str, date_: dt.datetime | None, repo: Path | None) -> None:
     """Release data VERSION (CalVer YYYY.MM.N): freeze the exports under releases/VERSION/ with
     checksums, add it to releases/index.json, write the CHANGELOG entry from the record diff, and set
@@ -299,7 +293,7 @@ def release(version: str, date_: dt.datetime | None, repo: Path | None) -> None:
     default=None,
     help="Also write VERSION's CHANGELOG entry to this file (release notes).",
 )
-@REPO_OPTION
+@repo_option
 @FORMAT_OPTION
 def verify_release(
     version: str | None, assets: Path | None, notes: Path | None, repo: Path | None, fmt: str

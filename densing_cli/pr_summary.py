@@ -13,6 +13,8 @@ from typing import Any
 
 import click
 
+from densing_cli.options import repo_option
+
 MARKER = "<!-- densing-pr-summary -->"
 """First line of the comment, so the workflow finds and updates its own comment."""
 MAX_ROWS = 60
@@ -156,12 +158,7 @@ def summarise(layout: Any, base_ref: str, head_ref: str | None = None) -> str:
 @click.option(
     "--head", "head_ref", default=None, metavar="REF", help="Summarise this commit, not the working tree."
 )
-@click.option(
-    "--repo",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Repository root (default: the git repository holding the current directory).",
-)
+@repo_option
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
