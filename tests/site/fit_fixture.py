@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 
 from densing_data import Dataset
+from densing_fit.outputs import FIXED_COLUMNS
+from densing_fit.summaries import COMPRESSION_COLUMNS
 from tests.site.synthetic import BENCHMARKS, EPOCH, RULER_ID
 
 
@@ -203,29 +205,7 @@ def write_fixture_fit_outputs(ds: Dataset, out: Path) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     rows = _density_rows(ds)
     bench_cols = [f"{b}_{s}" for b in BENCHMARKS for s in ("score", "score_id", "effective_params", "flag")]
-    columns = [
-        "model",
-        "name",
-        "family",
-        "organization",
-        "kind",
-        "hf_repo",
-        "release_date",
-        "params_total",
-        "params_active",
-        "params",
-        "effective_params",
-        "effective_params_low",
-        "effective_params_high",
-        "density",
-        "density_low",
-        "density_high",
-        "n_benchmarks",
-        "flags",
-        "frontier",
-        "in_trend",
-        *bench_cols,
-    ]
+    columns = [*FIXED_COLUMNS, *bench_cols]
     _write_csv(out / "densities.csv", rows, columns)
     trend = _trend(rows, ds.version)
     ruler = _ruler(ds)
@@ -272,17 +252,6 @@ def write_fixture_fit_outputs(ds: Dataset, out: Path) -> Path:
     _write_csv(
         out / "compression.csv",
         comp,
-        [
-            "model",
-            "name",
-            "parent",
-            "parent_name",
-            "method",
-            "params",
-            "parent_params",
-            "density",
-            "parent_density",
-            "density_ratio",
-        ],
+        COMPRESSION_COLUMNS,
     )
     return out
