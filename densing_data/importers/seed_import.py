@@ -138,10 +138,9 @@ def render_curated_left_out(folder: Path = LEFT_OUT_DIR) -> str:
     lines += [f"From `left_out/{part.name}` (edit that file, then rerun the importer)." for part in parts]
     text = "\n".join(lines) + "\n"
     for part in parts:
-        body = part.read_text(encoding="utf-8").strip()
-        if body.startswith("# "):
-            body = "#" + body  # each list's title becomes a section of this page
-        text += "\n" + body + "\n"
+        body = part.read_text(encoding="utf-8").strip().splitlines()
+        # every heading one level down: each list's title becomes a section of this page
+        text += "\n" + "\n".join("#" + line if line.startswith("#") else line for line in body) + "\n"
     return text
 
 
