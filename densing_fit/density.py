@@ -94,7 +94,7 @@ def read_scores(chosen: pd.DataFrame, ruler: FittedRuler) -> pd.DataFrame:
         group["effective_params"], group["se_log"], group["flag"], group["used"] = value, se, flag, use
         pieces.append(group)
     if not pieces:
-        return pd.DataFrame(columns=COLUMNS)
+        return pd.DataFrame(columns=COLUMNS).astype({"used": bool, "shots_unstated": bool})
     out = pd.concat(pieces, ignore_index=True).rename(columns={"value": "score"})
     return out[COLUMNS].sort_values(["model", "benchmark"], kind="mergesort").reset_index(drop=True)
 
