@@ -71,7 +71,9 @@ def tracked(world_dir: tuple[Path, World], tmp_path_factory: pytest.TempPathFact
     released = T0 + dt.timedelta(days=500)
     models = [model_record(m, 4e9, released) for m in ("other-lab-model", "harness-b-model", "twin-model")]
     rng = np.random.default_rng(3)
-    scores = [score_record("other-lab-model", b, true_score(b, 6e9), protocol="other-lab") for b in BENCHMARKS]
+    scores = [
+        score_record("other-lab-model", b, true_score(b, 6e9), protocol="other-lab") for b in BENCHMARKS
+    ]
     scores += [score_record("twin-model", b, true_score(b, 6e9)) for b in BENCHMARKS]
     scores += [
         score_record("harness-b-model", b, _harness_b(true_score(b, 6e9), 0.0), protocol="harness-b")
@@ -143,7 +145,9 @@ def test_a_track_refuses_a_score_of_another_protocol(result) -> None:
 def test_a_track_refuses_a_mismatched_score(tracked: tuple[Path, World], tmp_path: Path) -> None:
     root = tmp_path / "records"
     shutil.copytree(tracked[0], root)
-    append_records("model", [model_record("zero-shot-model", 4e9, T0 + dt.timedelta(days=500))], records_dir=root)
+    append_records(
+        "model", [model_record("zero-shot-model", 4e9, T0 + dt.timedelta(days=500))], records_dir=root
+    )
     append_records(
         "score",
         [score_record("zero-shot-model", b, true_score(b, 6e9), shots=0, cot=False) for b in BENCHMARKS],
