@@ -191,6 +191,7 @@ def summary_lines(trend: dict[str, Any], ruler: dict[str, Any], densities: Any) 
         _fit_line(f"densing law ({level}% CI)", trend),
     ]
     cut = trend["cut"]
+    lines.append(_fit_line("  citable readings only", trend["citable_only"]))
     lines.append(_fit_line(f"  before {cut['date']}", cut["before"]))
     lines.append(_fit_line(f"  from {cut['date']}", cut["after"]))
     return lines

@@ -56,6 +56,7 @@ class TrackResult:
             "doubling_days": self.trend.get("doubling_days"),
             "doubling_days_ci": list(ci),
             "r2": self.trend.get("r2"),
+            "citable_only": {k: self.trend["citable_only"].get(k) for k in SIDE_KEYS},
             "before": _side(cut["before"]),
             "after": _side(cut["after"]),
             "cut_date": cut["date"],

@@ -5,6 +5,8 @@ bound), with its bootstrap interval and frontier, and again on the models releas
 from the cut date (ChatGPT's release by default), each side with its own doubling time and interval.
 Each side is also fitted on all its models, not only its frontier (``all_models``): before ChatGPT
 the frontier may be a single early model, and the paper's before/after slopes regress all models.
+``citable_only`` is the same trend on the citable readings alone (no ``above_ruler`` lower bound
+can then sit on the frontier).
 """
 
 from __future__ import annotations
@@ -85,6 +87,7 @@ def trend_document(
     """The trend.json object and the ids of the frontier models."""
     in_trend = densities[densities["in_trend"]].sort_values(["release_date", "model"], kind="mergesort")
     summary, estimator = fit_trend(in_trend, opts)
+    citable, _ = fit_trend(in_trend[in_trend["citable"].astype(bool)], opts)
     cut = pd.Timestamp(opts.cut_date).date()
     before = in_trend[in_trend["release_date"] < cut]
     after = in_trend[in_trend["release_date"] >= cut]
@@ -103,6 +106,7 @@ def trend_document(
             "n_failed": None if estimator is None else estimator.n_bootstrap_failed_,
         },
         "cut": {"date": cut.isoformat(), "before": _side(before, opts), "after": _side(after, opts)},
+        "citable_only": citable,
         "line": [] if estimator is None else _line(estimator, in_trend),
         "options": {
             "include_mismatched": opts.include_mismatched,

@@ -250,6 +250,9 @@ def test_citable_rows_are_ranked_and_the_rest_are_not(result) -> None:
     assert citable["density"].is_monotonic_decreasing
     assert table.loc[~table["citable"], "rank"].isna().all()
     assert all(not (set(f.split(";")) & {"below_ruler", "above_ruler", "not_base"}) for f in citable["flags"])
+    trend = next(t for t in result.tracks if t.track.id == "matched").trend
+    assert trend["citable_only"]["n_models"] == int((table["citable"] & table["in_trend"]).sum())
+    assert trend["citable_only"]["doubling_days"] == pytest.approx(trend["doubling_days"], rel=0.2)
 
 
 def test_outputs_name_the_tracks_and_explain_every_flag(result, tmp_path: Path) -> None:
