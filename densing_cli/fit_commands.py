@@ -39,12 +39,14 @@ from densing_cli.options import records_option
 @click.option(
     "--include-mismatched",
     is_flag=True,
-    help="Use scores whose shots/CoT differ from the ruler's (they stay flagged protocol_mismatch).",
+    help="Use scores a track refuses for their stated or unstated shots/CoT (they stay flagged "
+    "protocol_mismatch or protocol_unstated and are not citable).",
 )
 @click.option(
     "--strict-protocol",
     is_flag=True,
-    help="Treat scores whose source states no shots or CoT as protocol mismatches.",
+    help="On a ruler no track reads (its own ruler-<id> track), refuse scores whose source states no "
+    "shots, as the defined tracks always do.",
 )
 @click.option(
     "--d0-tokens",
