@@ -86,7 +86,8 @@ TRACKS: tuple[Track, ...] = (
         description=(
             "Reads developers' and third parties' reports on the paper's benchmarks with the Qwen2.5 base "
             "family as ruler. A score is used only when its source states the same shots and "
-            "chain-of-thought as the ruler's; scores with other or unstated settings are left out. "
+            "chain-of-thought as the ruler's (an unstated chain-of-thought is taken as the benchmark's "
+            "standard one); scores with other settings, or whose source states no shots, are left out. "
             "Reaches models from 2023 on: older ones fall below the Qwen2.5 family's reach."
         ),
     ),
