@@ -12,7 +12,7 @@ import pandas as pd
 from densing_data.loader import Dataset
 from densing_fit.average import average_densities, average_ruler
 from densing_fit.density import aggregate_all, default_min_benchmarks, read_scores
-from densing_fit.effective import BELOW
+from densing_fit.effective import ABOVE, BELOW
 from densing_fit.errors import FitError
 from densing_fit.options import FitOptions
 from densing_fit.rulers import FittedRuler, benchmark_defaults
@@ -62,7 +62,7 @@ def sensitivity_table(
                 [
                     {"model": m, "release_date": dates[m], "density": a.effective_params / sizes[m]}
                     for m, a in aggregates.items()
-                    if a.effective_params is not None and BELOW not in a.flags
+                    if a.effective_params is not None and not {BELOW, ABOVE} & set(a.flags)
                 ],
                 columns=["model", "release_date", "density"],
             )

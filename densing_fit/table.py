@@ -1,7 +1,7 @@
 """Step 3 of a track's pass, as a table: one row per model with its aggregate density and flags.
 
 Besides the record fields and the aggregate, a row says whether the model enters the trend
-(``in_trend``: a base model with a density that is not an upper bound), whether a careful reader
+(``in_trend``: a base model with a density that is not a bound), whether a careful reader
 would cite it (``citable``: also inside the ruler's reach, no protocol flag, with an interval) and
 its ``rank`` among the citable rows (1 = densest).
 """
@@ -13,7 +13,7 @@ import pandas as pd
 
 from densing_data.loader import Dataset
 from densing_fit.density import aggregate_all
-from densing_fit.effective import BELOW
+from densing_fit.effective import ABOVE, BELOW
 from densing_fit.flags import CITE_BLOCKERS
 
 MODEL_COLUMNS = ("name", "family", "organization", "kind", "hf_repo")
@@ -52,8 +52,8 @@ def densities_table(
     not_base = table["kind"] != "base"
     flag_sets = [set(a.flags) | ({"not_base"} if nb else set()) for a, nb in zip(agg, not_base, strict=True)]
     table["flags"] = [";".join(sorted(f)) for f in flag_sets]
-    upper_bound = np.array([BELOW in f for f in flag_sets], dtype=bool)
-    table["in_trend"] = ~not_base & table["effective_params"].notna() & ~upper_bound
+    bound = np.array([bool(f & {BELOW, ABOVE}) for f in flag_sets], dtype=bool)
+    table["in_trend"] = ~not_base & table["effective_params"].notna() & ~bound
     table["citable"] = table["density_low"].notna() & np.array([not (f & CITE_BLOCKERS) for f in flag_sets])
     table["rank"] = citable_rank(table)
     table["frontier"] = False
