@@ -1,8 +1,9 @@
 """Step 4 of a track's pass: the densing-law trend of its densities, as the trend.json object.
 
 The trend is fitted on the models ``in_trend`` (base models with a density that is not a bound:
-an ``above_ruler`` lower bound on the frontier would pin the line to a value the model exceeds), with its bootstrap interval and frontier, and again on the models released before and
-from the cut date (ChatGPT's release by default), each side with its own doubling time and interval.
+an ``above_ruler`` lower bound on the frontier would pin the line to a value the model exceeds),
+with its bootstrap interval and frontier, and again on the models released before and from the cut
+date (ChatGPT's release by default), each side with its own doubling time and interval.
 Each side is also fitted on all its models, not only its frontier (``all_models``): before ChatGPT
 the frontier may be a single early model, and the paper's before/after slopes regress all models.
 ``citable_only`` is the same trend on the citable readings alone (it differs when protocol-flagged
