@@ -41,9 +41,10 @@ def test_the_uniform_harness_reaches_before_chatgpt_with_one_protocol(shipped: F
     assert every["error"] is None and None not in every["slope_per_day_ci"]
 
 
-def test_no_trend_uses_a_refused_score(shipped: FitResult) -> None:
+def test_no_trend_uses_a_refused_score_or_a_bound(shipped: FitResult) -> None:
     for track in shipped.tracks:
         used = track.per_benchmark[track.per_benchmark["used"]]
         assert set(used["status"]) <= {"", "bridged"}, track.track.id
         trend = track.densities[track.densities["in_trend"]]
-        assert not any(set(f.split(";")) & PROTOCOL_FLAGS for f in trend["flags"]), track.track.id
+        bounds = PROTOCOL_FLAGS | {"below_ruler", "above_ruler"}
+        assert not any(set(f.split(";")) & bounds for f in trend["flags"]), track.track.id
