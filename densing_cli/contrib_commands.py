@@ -64,10 +64,11 @@ def check_pr(base_ref: str, head_ref: str | None, repo: Path | None, fmt: str) -
     _render(result.report, fmt)
     where = f"{result.base_commit[:12]} -> {result.head if head_ref is None else result.head[:12]}"
     if not result.report.ok:
-        n = len(result.report.problems)
-        click.echo(f"check-pr: {n} problem{'s' if n != 1 else ''} ({where})", err=True)
+        click.echo(f"{_summary('check-pr', result.report)} ({where})", err=True)
         raise SystemExit(1)
-    click.echo(f"check-pr: data rules kept ({where})", err=True)
+    warned = len(result.report.problems)
+    note = f", {warned} warning{'s' if warned != 1 else ''}" if warned else ""
+    click.echo(f"check-pr: data rules kept ({where}){note}", err=True)
 
 
 class Count(click.ParamType):
@@ -269,23 +270,34 @@ def release(version: str, date_: dt.datetime | None, repo: Path | None) -> None:
         raise click.ClickException(str(err)) from None
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
-    files = sum(1 for p in result.directory.rglob("*") if p.is_file())
-    click.echo(f"released {version} ({date.isoformat()}): {layout.releases}/{version}/ ({files} files)")
+    click.echo(
+        f"released {version} ({date.isoformat()}): {layout.releases}/{version}/ (manifest.json and "
+        "SHA256SUMS; the exports are rebuilt from the records by `densing verify-release`)"
+    )
     for path in result.written:
         click.echo(f"updated {path.relative_to(layout.root).as_posix()}")
     click.echo(
         f"next: commit these in a pull request; once merged, tag the merge commit: "
-        f"git tag data-v{version} && git push origin data-v{version}"
+        f"git tag data-v{version} && git push origin data-v{version} (the release workflow then builds "
+        "the exports from the tagged records, checks them against the manifest and attaches them)"
     )
 
 
 @click.command("verify-release")
 @click.argument("version", required=False)
 @click.option(
+    "--exports",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="A folder of downloaded exports of VERSION (the release's csv/ json/ parquet/ release.json, or "
+    "the GitHub release's zips, zipped or unpacked): each file found must equal the release's.",
+)
+@click.option(
     "--assets",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Also write the GitHub-release assets (zips, release.json, SHA256SUMS) to this folder.",
+    help="Also write the GitHub-release assets of VERSION (zips, release.json, SHA256SUMS) here, built "
+    "from the records and checked against the manifest.",
 )
 @click.option(
     "--notes",
@@ -293,35 +305,78 @@ def release(version: str, date_: dt.datetime | None, repo: Path | None) -> None:
     default=None,
     help="Also write VERSION's CHANGELOG entry to this file (release notes).",
 )
+@click.option(
+    "--rebuild/--no-rebuild",
+    default=True,
+    show_default=True,
+    help="Rebuild the exports from each release's records commit and compare them with its manifest.",
+)
 @repo_option
 @FORMAT_OPTION
 def verify_release(
-    version: str | None, assets: Path | None, notes: Path | None, repo: Path | None, fmt: str
+    version: str | None,
+    exports: Path | None,
+    assets: Path | None,
+    notes: Path | None,
+    rebuild: bool,
+    repo: Path | None,
+    fmt: str,
 ) -> None:
-    """Check that release VERSION (default: the latest) is intact: every file matches SHA256SUMS."""
+    """Check release VERSION (default: every release) and that the records still hold every released
+    record revision unchanged (the content hashes in each release's manifest).
+
+    A release is intact when its manifest, SHA256SUMS and releases/index.json entry agree and the
+    exports rebuilt from its records commit hash to the manifest; with --exports, downloaded files are
+    compared too. Exit 1 naming the record, the release and the field when a released record changed.
+    """
+    import tempfile
+
     from densing_data.contrib import changelog
     from densing_data.contrib.assets import build_assets
-    from densing_data.contrib.release_files import read_index
-    from densing_data.contrib.release_files import verify_release as run_verify
+    from densing_data.contrib.release_files import release_versions
+    from densing_data.contrib.verify import verify_frozen
+    from densing_data.contrib.verify import verify_release as run_verify
+    from densing_data.report import Report
 
     layout = repo_layout(repo)
-    try:
-        version = version or read_index(layout).get("latest")
-    except ValueError as err:
-        raise click.ClickException(str(err)) from None
-    if version is None:
-        raise click.ClickException(f"no release yet ({layout.releases}/index.json lists none)")
-    report = run_verify(layout, version)
-    _render(report, fmt)
-    if not report.ok:
-        raise click.ClickException(f"release {version} does not verify")
-    click.echo(f"release {version}: every file matches its sha256", err=True)
+    versions = [version] if version else release_versions(layout)
+    if not versions:
+        raise click.ClickException(f"no release yet ({layout.releases}/ holds none)")
+    if (exports or assets or notes) and not version:
+        raise click.UsageError("--exports, --assets and --notes need a VERSION")
+    report = Report()
+    checked = verify_frozen(layout, report)
+    lines = [f"records: {checked:,} released record revisions unchanged"] if report.ok else []
+    with tempfile.TemporaryDirectory(prefix="densing-assets-") as tmp:
+        for name in versions:
+            out = Path(tmp) / name if assets is not None else None
+            result = run_verify(layout, name, rebuild_exports=rebuild, exports=exports, out=out)
+            report.problems.extend(result.report.problems)
+            if result.report.ok:
+                how = f"exports rebuilt from {result.rebuilt_from} match" if result.rebuilt_from else "manifest ok"
+                got = f"; {result.downloaded} downloaded file(s) match" if exports is not None else ""
+                lines.append(f"release {name}: {how}{got}")
+        _render(report, fmt)
+        if not report.ok:
+            raise click.ClickException(_summary("verify-release", report))
+        for line in lines:
+            click.echo(line, err=True)
+        if assets is not None and version is not None:
+            for path in build_assets(Path(tmp) / version, version, assets):
+                click.echo(str(path))
     if notes is not None:
         log = layout.path(layout.changelog)
         section = changelog.sections(log.read_text(encoding="utf-8")).get(version) if log.exists() else None
         if section is None:
             raise click.ClickException(f"{layout.changelog} has no entry for {version}")
         notes.write_text(section, encoding="utf-8")
-    if assets is not None:
-        for path in build_assets(layout, version, assets):
-            click.echo(str(path))
+
+
+def _summary(command: str, report: Any) -> str:
+    """``"3 problems, 1 warning"``: errors and warnings counted apart."""
+    errors = sum(1 for p in report.problems if p.severity == "error")
+    warnings = len(report.problems) - errors
+    parts = [f"{errors} problem{'s' if errors != 1 else ''}"]
+    if warnings:
+        parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+    return f"{command}: {', '.join(parts)}"

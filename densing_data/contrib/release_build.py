@@ -1,0 +1,140 @@
+"""Build a release's exports from its records, deterministically: the same records, version, date and
+library versions give the same bytes.
+
+An export is ``{csv,json,parquet}/<table>.<fmt>`` with each format's ``datapackage.json``, plus
+``release.json`` (version, date, previous, records hash, counts, record keys, retracted ids). The
+records of a release are those of its *records commit*: ``records_commit`` in its manifest, else the
+tag ``data-v<version>``, else the commit that added ``releases/<version>/manifest.json``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.metadata
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from densing_data.contrib.diff import record_keys
+from densing_data.contrib.gittree import GitError, materialise, resolve_commit, run_git
+from densing_data.contrib.layout import RepoLayout
+from densing_data.contrib.release_files import EXPORT_META, FORMATS, MANIFEST, records_sha256
+from densing_data.export import export_tables
+from densing_data.loader import TABLE_NAMES, dataset_from_records
+from densing_data.validate import RecordSet, read_records_dir
+
+BUILD_LIBRARIES = ("pandas", "pyarrow")
+"""Libraries whose version decides the exported bytes (Parquet embeds both); pinned by the lock."""
+
+
+def built_with() -> dict[str, str]:
+    """The versions of :data:`BUILD_LIBRARIES` installed here."""
+    return {name: importlib.metadata.version(name) for name in BUILD_LIBRARIES}
+
+
+def counts(records: RecordSet) -> dict[str, int]:
+    """Current records per kind."""
+    return {kind: len(records.current(kind)) for kind in TABLE_NAMES}
+
+
+def export_meta(
+    version: str, date: str, previous: str | None, records_hash: str, records: RecordSet
+) -> dict[str, Any]:
+    """The content of an export's ``release.json``."""
+    keys = record_keys(records)
+    retracted = {
+        kind: sorted(i for i, p in records.heads(kind).items() if p.record.retracted) for kind in keys
+    }
+    return {
+        "version": version,
+        "date": date,
+        "previous": previous,
+        "records_sha256": records_hash,
+        "counts": counts(records),
+        "formats": list(FORMATS),
+        "records": keys,
+        "retracted": retracted,
+    }
+
+
+def build_export(records: RecordSet, meta: dict[str, Any], out: Path) -> None:
+    """Write every format and ``release.json`` of ``records`` into ``out`` (files 0644)."""
+    dataset = dataset_from_records(records, meta["version"])
+    for fmt in FORMATS:
+        export_tables(dataset, out / fmt, fmt)  # type: ignore[arg-type]
+    (out / EXPORT_META).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    for path in out.rglob("*"):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+
+
+class RebuildError(Exception):
+    """The records a release was made from cannot be found or do not match its manifest."""
+
+
+def records_commit(layout: RepoLayout, version: str, manifest: dict[str, Any]) -> str:
+    """The commit holding the records release ``version`` was made from (see the module docstring)."""
+    pinned = manifest.get("records_commit")
+    where = (
+        "fetch the whole history (`git fetch --unshallow --tags`, or `fetch-depth: 0` in actions/checkout)"
+    )
+    if pinned:
+        try:
+            return resolve_commit(layout.root, pinned)
+        except GitError:
+            raise RebuildError(f"records commit {pinned[:12]} of release {version} is not in this clone: {where}") from None
+    try:
+        return resolve_commit(layout.root, f"refs/tags/data-v{version}")
+    except GitError:
+        pass
+    rel = f"{layout.releases}/{version}/{MANIFEST}"
+    try:
+        out = run_git(layout.root, "log", "--diff-filter=A", "--format=%H", "--", rel)
+    except GitError as err:
+        raise RebuildError(str(err)) from None
+    commits = out.decode("ascii").split()
+    if not commits:
+        raise RebuildError(f"no commit adds {rel} (uncommitted release?): {where}")
+    return commits[-1]
+
+
+def read_release_records(layout: RepoLayout, commit: str, dest: Path) -> RecordSet:
+    """The records at ``commit``, checked out below ``dest``; raise :class:`RebuildError` if invalid."""
+    materialise(layout.root, commit, [layout.records], dest)
+    records, report = read_records_dir(dest / layout.records, shown_base=dest)
+    if not report.ok:
+        raise RebuildError(f"the records at {commit[:12]} do not validate:\n{report.render()}")
+    return records
+
+
+def rebuild(
+    layout: RepoLayout, version: str, manifest: dict[str, Any], out: Path, records_dir: Path | None = None
+) -> str:
+    """Rebuild release ``version``'s export into ``out`` from its records commit (or ``records_dir``);
+    return where the records came from. Raise :class:`RebuildError` when the records are not the ones
+    the manifest names (``records_sha256``)."""
+    with tempfile.TemporaryDirectory(prefix="densing-rebuild-") as tmp:
+        if records_dir is None:
+            commit = records_commit(layout, version, manifest)
+            records = read_release_records(layout, commit, Path(tmp))
+            records_dir = Path(tmp) / layout.records
+            source = f"the records at commit {commit[:12]}"
+        else:
+            records, report = read_records_dir(records_dir, shown_base=layout.root, use_cache=True)
+            if not report.ok:
+                raise RebuildError(f"the records do not validate:\n{report.render()}")
+            source = "the working tree's records"
+        digest = records_sha256(records_dir)
+        if digest != manifest["records_sha256"]:
+            raise RebuildError(
+                f"{source} hash to {digest[:12]}…, not to the release's records_sha256 "
+                f"{manifest['records_sha256'][:12]}…"
+            )
+        meta = export_meta(version, manifest["date"], manifest["previous"], digest, records)
+        build_export(records, meta, out)
+    return source
+
+
+def check_date(text: str) -> dt.date:
+    """``YYYY-MM-DD`` as a date (ValueError otherwise)."""
+    return dt.date.fromisoformat(text)
