@@ -353,7 +353,11 @@ def verify_release(
             result = run_verify(layout, name, rebuild_exports=rebuild, exports=exports, out=out)
             report.problems.extend(result.report.problems)
             if result.report.ok:
-                how = f"exports rebuilt from {result.rebuilt_from} match" if result.rebuilt_from else "manifest ok"
+                how = (
+                    f"exports rebuilt from {result.rebuilt_from} match"
+                    if result.rebuilt_from
+                    else "manifest ok"
+                )
                 got = f"; {result.downloaded} downloaded file(s) match" if exports is not None else ""
                 lines.append(f"release {name}: {how}{got}")
         _render(report, fmt)

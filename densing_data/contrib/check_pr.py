@@ -224,7 +224,10 @@ def _compare_records(
                 else 1
             )
             report.add(
-                shown, line, f"{what} was deleted; records on the base branch are never deleted ({fix})", kind="history"
+                shown,
+                line,
+                f"{what} was deleted; records on the base branch are never deleted ({fix})",
+                kind="history",
             )
             continue
         accounted.add(twin)
@@ -237,7 +240,9 @@ def _compare_records(
             )
             continue
         changed = _changed_keys(item, new_items[twin])
-        line = new_doc.line_of(("records", twin, changed[0])) if changed else new_doc.line_of(("records", twin))
+        line = (
+            new_doc.line_of(("records", twin, changed[0])) if changed else new_doc.line_of(("records", twin))
+        )
         report.add(
             shown,
             line,

@@ -82,7 +82,9 @@ def records_commit(layout: RepoLayout, version: str, manifest: dict[str, Any]) -
         try:
             return resolve_commit(layout.root, pinned)
         except GitError:
-            raise RebuildError(f"records commit {pinned[:12]} of release {version} is not in this clone: {where}") from None
+            raise RebuildError(
+                f"records commit {pinned[:12]} of release {version} is not in this clone: {where}"
+            ) from None
     try:
         return resolve_commit(layout.root, f"refs/tags/data-v{version}")
     except GitError:

@@ -180,7 +180,9 @@ def _check_files(files: Any) -> None:
             raise ValueError(f"file path {path!r} leaves the release")
 
 
-def released_hashes(layout: RepoLayout, report: Report, upto: str | None = None) -> list[tuple[str, RecordHashes]]:
+def released_hashes(
+    layout: RepoLayout, report: Report, upto: str | None = None
+) -> list[tuple[str, RecordHashes]]:
     """``(version, record_sha256)`` of every release (up to and including ``upto``), oldest first;
     unreadable manifests are reported and left out."""
     out = []

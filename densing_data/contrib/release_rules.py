@@ -104,7 +104,9 @@ def _check_frozen_files(base: RepoLayout, head: RepoLayout, report: Report) -> N
         other = head.root / shown
         if not other.is_file():
             if not _left_git_with_its_hash(head, rel, path):
-                report.add(shown, 0, "released file deleted: a published version never changes", kind="release")
+                report.add(
+                    shown, 0, "released file deleted: a published version never changes", kind="release"
+                )
         elif other.read_bytes() != path.read_bytes():
             report.add(shown, 0, "released file changed: a published version never changes", kind="release")
     released = {rel.parts[0] for rel in base_files if len(rel.parts) > 1}
@@ -126,7 +128,9 @@ def _left_git_with_its_hash(head: RepoLayout, rel: Path, base_file: Path) -> boo
     lists it with the same sha256: the exports are rebuilt from the records, not kept in git."""
     version, inner = rel.parts[0], "/".join(rel.parts[1:])
     found = Report()
-    manifest = read_manifest(head, version, found) if (head.release_dir(version) / MANIFEST).is_file() else None
+    manifest = (
+        read_manifest(head, version, found) if (head.release_dir(version) / MANIFEST).is_file() else None
+    )
     if manifest is None:
         return False
     digest = hashlib.sha256(base_file.read_bytes()).hexdigest()
@@ -203,7 +207,7 @@ def _release_of_pr(
             kind="release",
         )
         return None
-    problems = verify_release(head, new, records_dir=head.records_dir).report
+    problems = verify_release(head, new, rebuild_exports=False).report
     report.problems.extend(problems.problems)
     if problems.ok:
         _check_release_matches(base, head, new, report)
@@ -233,6 +237,9 @@ def _check_release_matches(base: RepoLayout, head: RepoLayout, version: str, rep
             f"undo the release files, then run `densing release {version}` again on the final records",
             kind="release",
         )
+    else:
+        rebuilt = verify_release(head, version, records_dir=head.records_dir).report
+        report.problems.extend(rebuilt.problems)
     try:
         previous = read_index(base).get("latest")
         latest = read_index(head).get("latest")

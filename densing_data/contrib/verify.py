@@ -87,7 +87,9 @@ def _check_index(layout: RepoLayout, version: str, manifest: dict[str, Any], rep
         return
     entries = [e for e in index["releases"] if isinstance(e, dict) and e.get("version") == version]
     if len(entries) != 1:
-        report.add(shown, 0, f"expected one entry for release {version}, found {len(entries)}", kind="release")
+        report.add(
+            shown, 0, f"expected one entry for release {version}, found {len(entries)}", kind="release"
+        )
     elif entries[0] != index_entry(version, manifest):
         report.add(shown, 0, f"the entry of release {version} does not match its manifest", kind="release")
 
@@ -199,7 +201,10 @@ def verify_frozen(layout: RepoLayout, report: Report, records: RecordSet | None 
 
 
 def _released_record(
-    layout: RepoLayout, item: Released, parsed: ParsedRecord | None, cache: dict[tuple[str, str], bytes | None]
+    layout: RepoLayout,
+    item: Released,
+    parsed: ParsedRecord | None,
+    cache: dict[tuple[str, str], bytes | None],
 ) -> Any:
     """The released revision ``item``, read from its release's records commit (None if unavailable)."""
     if parsed is None:

@@ -108,7 +108,13 @@ def test_summary_counts_warnings_apart_from_problems(repo: RepoLayout) -> None:
     branch(repo)
     path = repo.records_dir / "scores" / "tiny-1b.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("value: 40.0", "value: 45.0"), encoding="utf-8")
-    waiting = {"id": "ladder", "name": "Ladder", "kind": "two-step", "description": "x", "benchmarks": ["mmlu"]}
+    waiting = {
+        "id": "ladder",
+        "name": "Ladder",
+        "kind": "two-step",
+        "description": "x",
+        "benchmarks": ["mmlu"],
+    }
     append_records("ruler", [waiting], records_dir=repo.records_dir)  # valid, with a warning
     code, out, info = check(repo)
     assert code == 1, info
