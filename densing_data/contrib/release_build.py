@@ -9,7 +9,6 @@ tag ``data-v<version>``, else the commit that added ``releases/<version>/manifes
 
 from __future__ import annotations
 
-import datetime as dt
 import importlib.metadata
 import json
 import tempfile
@@ -135,8 +134,3 @@ def rebuild(
         meta = export_meta(version, manifest["date"], manifest["previous"], digest, records)
         build_export(records, meta, out)
     return source
-
-
-def check_date(text: str) -> dt.date:
-    """``YYYY-MM-DD`` as a date (ValueError otherwise)."""
-    return dt.date.fromisoformat(text)
