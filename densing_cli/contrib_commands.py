@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
@@ -21,7 +22,26 @@ FORMAT_OPTION = click.option(
     show_default=True,
     help="text: path:line: message; json: a list of problems; github: workflow annotations.",
 )
-DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+class IsoDate(click.ParamType):
+    """A calendar date written ``YYYY-MM-DD``; a well-formed but impossible date is called that."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        text = str(value).strip()
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            self.fail(f"{value!r} is not a date written YYYY-MM-DD", param, ctx)
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError as err:
+            self.fail(f"{text} is an impossible date ({err})", param, ctx)
+
+
+DATE = IsoDate()
 
 
 def repo_layout(repo: Path | None) -> RepoLayout:
@@ -157,8 +177,6 @@ def add() -> None:
 @CORRECTION_OPTIONS
 def add_model(id_: str | None, links: tuple[str, ...], **options: Any) -> None:
     """Append a model record."""
-    release_date = options.pop("release_date")
-    options["release_date"] = release_date.date() if release_date else None
     _add("model", {"id": id_, **options}, _links(links))
 
 
@@ -191,8 +209,6 @@ def add_model(id_: str | None, links: tuple[str, ...], **options: Any) -> None:
 @CORRECTION_OPTIONS
 def add_score(id_: str | None, fraction: bool, **options: Any) -> None:
     """Append a score record."""
-    recorded = options.pop("recorded")
-    options["recorded"] = recorded.date() if recorded else None
     if fraction and options["value"] is not None:
         if not 0.0 <= options["value"] <= 1.0:
             raise click.BadParameter(f"{options['value']} is not a fraction in [0, 1]", param_hint="--value")
@@ -255,14 +271,14 @@ def _add(kind: str, options: dict[str, Any], links: list[tuple[str, str]]) -> No
     help="Release date, YYYY-MM-DD (default: today).",
 )
 @repo_option
-def release(version: str, date_: dt.datetime | None, repo: Path | None) -> None:
+def release(version: str, date_: dt.date | None, repo: Path | None) -> None:
     """Release data VERSION (CalVer YYYY.MM.N): freeze the exports under releases/VERSION/ with
     checksums, add it to releases/index.json, write the CHANGELOG entry from the record diff, and set
     the version in DATA_VERSION, CITATION.cff and .zenodo.json. A released version never changes."""
     from densing_data.contrib.release import ReleaseError, cut_release
 
     layout = repo_layout(repo)
-    date = date_.date() if date_ else dt.date.today()
+    date = date_ or dt.date.today()
     try:
         result = cut_release(layout, version, date)
     except ReleaseError as err:
