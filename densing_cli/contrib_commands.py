@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import click
 
@@ -95,19 +95,14 @@ class Count(click.ParamType):
     """A count such as parameters or tokens: an integer, or a number with K, M, B or T (``7.24B``)."""
 
     name = "count"
-    _SCALE: ClassVar[dict[str, int]] = {"K": 10**3, "M": 10**6, "B": 10**9, "T": 10**12}
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
-        if isinstance(value, int):
-            return value
-        text = str(value).strip().replace("_", "").replace(",", "")
-        scale = self._SCALE.get(text[-1:].upper(), 1)
-        number = text[:-1] if scale > 1 else text
+        from densing_data.contrib.add import parse_count
+
         try:
-            result = round(float(number) * scale) if scale > 1 else int(number)
-        except ValueError:
-            self.fail(f"{value!r} is not a count (expected e.g. 7241732096, 7.24B, 300M or 2T)", param, ctx)
-        return result
+            return parse_count(value)
+        except ValueError as err:
+            self.fail(str(err), param, ctx)
 
 
 def _compose(*decorators: Callable) -> Callable:
@@ -214,6 +209,37 @@ def add_score(id_: str | None, fraction: bool, **options: Any) -> None:
             raise click.BadParameter(f"{options['value']} is not a fraction in [0, 1]", param_hint="--value")
         options["value"] = round(options["value"] * 100.0, 10)
     _add("score", {"id": id_, **options}, [])
+
+
+@add.command("report")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check the file and print the records; write nothing.")
+@records_option
+def add_report(path: Path, dry_run: bool, records_dir: Path | None) -> None:
+    """Append a model and its scores from one report, described in the YAML file PATH.
+
+    One source URL, one protocol slug and provenance for every score, a model block (or the id of a
+    recorded model) and a table of scores: [benchmark, value, shots, cot, locator] rows. Template:
+    docs/templates/new-model.yaml. All records are validated together and appended as one group.
+    """
+    import yaml
+
+    from densing_data.contrib.report_template import TemplateError
+    from densing_data.contrib.report_template import add_report as run_add
+    from densing_data.store import StoreError
+
+    try:
+        made = run_add(path, records_dir, dry_run=dry_run)
+    except (TemplateError, StoreError) as err:
+        click.echo(err.report.render(), err=True)
+        click.echo(f"nothing added from {path}", err=True)
+        raise SystemExit(1) from None
+    if dry_run:
+        records = ([{"model": made.model}] if made.model else []) + [{"score": s} for s in made.scores]
+        click.echo(yaml.safe_dump(records, sort_keys=False, allow_unicode=True), nl=False)
+    verb = "would add" if dry_run else "added"
+    model = f"model {made.model_id!r} and " if made.model else ""
+    click.echo(f"{verb} {model}{len(made.scores)} score(s) for {made.model_id!r} from {path}", err=True)
 
 
 def _links(values: tuple[str, ...]) -> list[tuple[str, str]]:

@@ -98,6 +98,22 @@ class AddResult:
     """The record file it was appended to."""
 
 
+_SCALE = {"K": 10**3, "M": 10**6, "B": 10**9, "T": 10**12}
+
+
+def parse_count(value: Any) -> int:
+    """A count such as parameters or tokens: an integer, or a number with K, M, B or T (``7.24B``)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    text = str(value).strip().replace("_", "").replace(",", "")
+    scale = _SCALE.get(text[-1:].upper(), 1)
+    number = text[:-1] if scale > 1 else text
+    try:
+        return round(float(number) * scale) if scale > 1 else int(number)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a count (expected e.g. 7241732096, 7.24B, 300M or 2T)") from None
+
+
 def option_flag(name: str) -> str:
     """``release_date_source_url`` -> ``--release-date-source-url``."""
     return "--" + name.replace("_", "-")
