@@ -137,3 +137,16 @@ def test_the_group_is_all_or_nothing(records_dir: Path, tmp_path: Path) -> None:
     assert code == 1, info
     assert "repeats the measurement of 'tiny-8b.mmlu.5shot.example-report'" in out, info
     assert snapshot(records_dir) == before  # the model was not added either
+
+
+def test_the_worked_example_in_contributing_is_valid(tmp_path: Path) -> None:
+    text = (REAL_ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    section = text.split("Adding a newly released model", 1)[1]
+    example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "example.yaml"
+    path.write_text(example, encoding="utf-8")
+    records = tmp_path / "records"
+    shutil.copytree(REAL_ROOT / "densing_data" / "records" / "benchmarks", records / "benchmarks")
+    code, out, info = add_report(records, path, "--dry-run")
+    assert code == 0, info
+    assert "would add model 'qwen3-8b-base' and 3 score(s)" in out
