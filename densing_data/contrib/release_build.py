@@ -4,11 +4,13 @@ library versions give the same bytes.
 An export is ``{csv,json,parquet}/<table>.<fmt>`` with each format's ``datapackage.json``, plus
 ``release.json`` (version, date, previous, records hash, counts, record keys, retracted ids). The
 records of a release are those of its *records commit*: ``records_commit`` in its manifest, else the
-tag ``data-v<version>``, else the commit that added ``releases/<version>/manifest.json``.
+commit that added ``releases/<version>/manifest.json`` or the tag ``data-v<version>``, whichever
+holds records that hash to the manifest's ``records_sha256``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib.metadata
 import json
 import tempfile
@@ -71,66 +73,80 @@ class RebuildError(Exception):
     """The records a release was made from cannot be found or do not match its manifest."""
 
 
-def records_commit(layout: RepoLayout, version: str, manifest: dict[str, Any]) -> str:
-    """The commit holding the records release ``version`` was made from (see the module docstring)."""
-    pinned = manifest.get("records_commit")
+def candidate_commits(layout: RepoLayout, version: str, manifest: dict[str, Any]) -> list[str]:
+    """Commits that may hold the records release ``version`` was made from, most likely first:
+    ``records_commit`` when the manifest pins one; else the commit that added the manifest (the
+    release pull request's commit), then the tag ``data-v<version>``. The caller keeps the first
+    whose records hash to the manifest's ``records_sha256``."""
     where = (
         "fetch the whole history (`git fetch --unshallow --tags`, or `fetch-depth: 0` in actions/checkout)"
     )
+    pinned = manifest.get("records_commit")
     if pinned:
         try:
-            return resolve_commit(layout.root, pinned)
+            return [resolve_commit(layout.root, pinned)]
         except GitError:
             raise RebuildError(
                 f"records commit {pinned[:12]} of release {version} is not in this clone: {where}"
             ) from None
-    try:
-        return resolve_commit(layout.root, f"refs/tags/data-v{version}")
-    except GitError:
-        pass
+    found = []
     rel = f"{layout.releases}/{version}/{MANIFEST}"
     try:
         out = run_git(layout.root, "log", "--diff-filter=A", "--format=%H", "--", rel)
+        found += out.decode("ascii").split()[-1:]
     except GitError as err:
         raise RebuildError(str(err)) from None
-    commits = out.decode("ascii").split()
-    if not commits:
-        raise RebuildError(f"no commit adds {rel} (uncommitted release?): {where}")
-    return commits[-1]
+    with contextlib.suppress(GitError):
+        found.append(resolve_commit(layout.root, f"refs/tags/data-v{version}"))
+    return list(dict.fromkeys(found))
 
 
-def read_release_records(layout: RepoLayout, commit: str, dest: Path) -> RecordSet:
-    """The records at ``commit``, checked out below ``dest``; raise :class:`RebuildError` if invalid."""
-    materialise(layout.root, commit, [layout.records], dest)
-    records, report = read_records_dir(dest / layout.records, shown_base=dest)
+def read_release_records(records_dir: Path, where: str) -> RecordSet:
+    """The validated records of ``records_dir``; raise :class:`RebuildError` if they are invalid."""
+    records, report = read_records_dir(records_dir, shown_base=records_dir.parent.parent)
     if not report.ok:
-        raise RebuildError(f"the records at {commit[:12]} do not validate:\n{report.render()}")
+        raise RebuildError(f"the records of {where} do not validate:\n{report.render()}")
     return records
 
 
 def rebuild(
     layout: RepoLayout, version: str, manifest: dict[str, Any], out: Path, records_dir: Path | None = None
 ) -> str:
-    """Rebuild release ``version``'s export into ``out`` from its records commit (or ``records_dir``);
-    return where the records came from. Raise :class:`RebuildError` when the records are not the ones
-    the manifest names (``records_sha256``)."""
+    """Rebuild release ``version``'s export into ``out`` from its records (see :func:`candidate_commits`;
+    the working tree's when no commit holds the release yet, or ``records_dir``); return where the
+    records came from. Raise :class:`RebuildError` when no records hash to the manifest's
+    ``records_sha256``."""
+    want = manifest["records_sha256"]
     with tempfile.TemporaryDirectory(prefix="densing-rebuild-") as tmp:
         if records_dir is None:
-            commit = records_commit(layout, version, manifest)
-            records = read_release_records(layout, commit, Path(tmp))
-            records_dir = Path(tmp) / layout.records
-            source = f"the records at commit {commit[:12]}"
+            commits = candidate_commits(layout, version, manifest)
+            tried = []
+            for n, commit in enumerate(commits):
+                dest = Path(tmp) / str(n)
+                materialise(layout.root, commit, [layout.records], dest)
+                digest = records_sha256(dest / layout.records)
+                if digest == want:
+                    records = read_release_records(dest / layout.records, commit)
+                    source = f"the records at commit {commit[:12]}"
+                    break
+                tried.append(f"{commit[:12]} hashes to {digest[:12]}…")
+            else:
+                if commits or records_sha256(layout.records_dir) != want:
+                    raise RebuildError(
+                        f"no commit holds the records of release {version} (records_sha256 {want[:12]}…; "
+                        f"{'; '.join(tried) or 'no candidate commit: was the release committed?'})"
+                    )
+                records = read_release_records(layout.records_dir, "the working tree")
+                source = "the working tree's records (the release is not committed yet)"
         else:
-            records, report = read_records_dir(records_dir, shown_base=layout.root, use_cache=True)
-            if not report.ok:
-                raise RebuildError(f"the records do not validate:\n{report.render()}")
+            records = read_release_records(records_dir, "the working tree")
+            digest = records_sha256(records_dir)
+            if digest != want:
+                raise RebuildError(
+                    f"the working tree's records hash to {digest[:12]}…, not to the release's "
+                    f"records_sha256 {want[:12]}…"
+                )
             source = "the working tree's records"
-        digest = records_sha256(records_dir)
-        if digest != manifest["records_sha256"]:
-            raise RebuildError(
-                f"{source} hash to {digest[:12]}…, not to the release's records_sha256 "
-                f"{manifest['records_sha256'][:12]}…"
-            )
-        meta = export_meta(version, manifest["date"], manifest["previous"], digest, records)
+        meta = export_meta(version, manifest["date"], manifest["previous"], want, records)
         build_export(records, meta, out)
     return source

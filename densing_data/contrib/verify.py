@@ -19,7 +19,7 @@ from typing import Any
 from densing_data.contrib.gittree import GitError, read_tree
 from densing_data.contrib.layout import RepoLayout
 from densing_data.contrib.record_hashes import Released, check_frozen, released_revisions
-from densing_data.contrib.release_build import RebuildError, built_with, rebuild, records_commit
+from densing_data.contrib.release_build import RebuildError, built_with, candidate_commits, rebuild
 from densing_data.contrib.release_files import (
     EXPORT_META,
     SUMS,
@@ -213,12 +213,15 @@ def _released_record(
     manifest = read_manifest(layout, item.version, quiet)
     if manifest is None:
         return None
+    data = None
     try:
-        commit = records_commit(layout, item.version, manifest)
-        key = (commit, parsed.path)
-        if key not in cache:
-            cache[key] = read_tree(layout.root, commit, [parsed.path]).get(parsed.path)
-        data = cache[key]
+        for commit in candidate_commits(layout, item.version, manifest):
+            key = (commit, parsed.path)
+            if key not in cache:
+                cache[key] = read_tree(layout.root, commit, [parsed.path]).get(parsed.path)
+            data = cache[key]
+            if data is not None:
+                break
     except (RebuildError, GitError):
         return None
     if data is None:

@@ -354,3 +354,21 @@ def test_export_files_may_leave_git_while_the_manifest_keeps_their_hash(
     result = run_cli("check-pr", "main", "--repo", str(repo.root))
     assert result.exit_code == 1, shown(result)
     assert "releases/2026.11.0/notes.txt:0: file added to a published release" in result.stdout
+
+
+def test_verify_release_finds_the_records_commit_when_main_moved_on(repo: RepoLayout) -> None:
+    result = run_cli("release", "2026.11.0", "--repo", str(repo.root), "--date", "2026-11-23")
+    assert result.exit_code == 0, shown(result)
+    uncommitted = run_cli("verify-release", "2026.11.0", "--repo", str(repo.root))
+    assert uncommitted.exit_code == 0, shown(uncommitted)
+    assert "the working tree's records (the release is not committed yet)" in uncommitted.stderr
+    released = commit_all(repo.root, "release 2026.11.0")
+    append_records("model", [model("tiny-8b", 8 * 10**9)], records_dir=repo.records_dir)
+    commit_all(repo.root, "more records on main")
+    git(repo.root, "tag", "data-v2026.11.0")  # tagged late, on a commit with more records
+    result = run_cli("verify-release", "--repo", str(repo.root))
+    assert result.exit_code == 0, shown(result)
+    assert (
+        f"release 2026.11.0: exports rebuilt from the records at commit {released[:12]} match"
+        in result.stderr
+    )
