@@ -297,7 +297,7 @@ def test_check_pr_passes_a_release_and_refuses_changes_to_it(repo: RepoLayout, t
     else:
         log = repo.path("CHANGELOG.md")
         log.write_text(log.read_text().replace("3 models", "three models"))
-        expected = "CHANGELOG.md:7: the CHANGELOG entry of released version 2026.11.0 changed"
+        expected = "CHANGELOG.md:8: the CHANGELOG entry of released version 2026.11.0 changed"
     result = run_cli("check-pr", "main", "--repo", str(repo.root))
     assert result.exit_code == 1, shown(result)
     assert expected in result.stdout, shown(result)
