@@ -1,4 +1,4 @@
-"""``densing check-pr``, ``densing add model|score``, ``densing release``, ``densing verify-release``."""
+"""``densing check-pr`` and ``densing add model|score|report``, with the option types they share."""
 
 from __future__ import annotations
 
@@ -54,7 +54,8 @@ def repo_layout(repo: Path | None) -> RepoLayout:
         raise click.ClickException(str(err)) from None
 
 
-def _render(report: Any, fmt: str) -> None:
+def render_report(report: Any, fmt: str) -> None:
+    """Print the problems of ``report`` (when there are any) in ``fmt``."""
     if report.problems:
         click.echo(report.render(fmt))
 
@@ -81,10 +82,10 @@ def check_pr(base_ref: str, head_ref: str | None, repo: Path | None, fmt: str) -
         result = run_check(layout, base_ref, head_ref)
     except GitError as err:
         raise click.ClickException(str(err)) from None
-    _render(result.report, fmt)
+    render_report(result.report, fmt)
     where = f"{result.base_commit[:12]} -> {result.head if head_ref is None else result.head[:12]}"
     if not result.report.ok:
-        click.echo(f"{_summary('check-pr', result.report)} ({where})", err=True)
+        click.echo(f"{summary_line('check-pr', result.report)} ({where})", err=True)
         raise SystemExit(1)
     warned = len(result.report.problems)
     note = f", {warned} warning{'s' if warned != 1 else ''}" if warned else ""
@@ -286,139 +287,7 @@ def _add(kind: str, options: dict[str, Any], links: list[tuple[str, str]]) -> No
     click.echo(f"added {kind} {result.record_id!r} revision {result.revision} to {shown}")
 
 
-@click.command()
-@click.argument("version")
-@click.option(
-    "--date",
-    "date_",
-    type=DATE,
-    default=None,
-    metavar="YYYY-MM-DD",
-    help="Release date, YYYY-MM-DD (default: today).",
-)
-@repo_option
-def release(version: str, date_: dt.date | None, repo: Path | None) -> None:
-    """Release data VERSION (CalVer YYYY.MM.N): freeze the exports under releases/VERSION/ with
-    checksums, add it to releases/index.json, write the CHANGELOG entry from the record diff, and set
-    the version in DATA_VERSION, CITATION.cff and .zenodo.json. A released version never changes."""
-    from densing_data.contrib.release import ReleaseError, cut_release
-
-    layout = repo_layout(repo)
-    date = date_ or dt.date.today()
-    try:
-        result = cut_release(layout, version, date)
-    except ReleaseError as err:
-        _render(err.report, "text")
-        raise click.ClickException(str(err)) from None
-    for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    click.echo(
-        f"released {version} ({date.isoformat()}): {layout.releases}/{version}/ (manifest.json and "
-        "SHA256SUMS; the exports are rebuilt from the records by `densing verify-release`)"
-    )
-    for path in result.written:
-        click.echo(f"updated {path.relative_to(layout.root).as_posix()}")
-    click.echo(
-        f"next: commit these in a pull request; once merged, tag the merge commit: "
-        f"git tag data-v{version} && git push origin data-v{version} (the release workflow then builds "
-        "the exports from the tagged records, checks them against the manifest and attaches them)"
-    )
-
-
-@click.command("verify-release")
-@click.argument("version", required=False)
-@click.option(
-    "--exports",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="A folder of downloaded exports of VERSION (the release's csv/ json/ parquet/ release.json, or "
-    "the GitHub release's zips, zipped or unpacked): each file found must equal the release's.",
-)
-@click.option(
-    "--assets",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Also write the GitHub-release assets of VERSION (zips, release.json, SHA256SUMS) here, built "
-    "from the records and checked against the manifest.",
-)
-@click.option(
-    "--notes",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Also write VERSION's CHANGELOG entry to this file (release notes).",
-)
-@click.option(
-    "--rebuild/--no-rebuild",
-    default=True,
-    show_default=True,
-    help="Rebuild the exports from each release's records commit and compare them with its manifest.",
-)
-@repo_option
-@FORMAT_OPTION
-def verify_release(
-    version: str | None,
-    exports: Path | None,
-    assets: Path | None,
-    notes: Path | None,
-    rebuild: bool,
-    repo: Path | None,
-    fmt: str,
-) -> None:
-    """Check release VERSION (default: every release) and that the records still hold every released
-    record revision unchanged (the content hashes in each release's manifest).
-
-    A release is intact when its manifest, SHA256SUMS and releases/index.json entry agree and the
-    exports rebuilt from its records commit hash to the manifest; with --exports, downloaded files are
-    compared too. Exit 1 naming the record, the release and the field when a released record changed.
-    """
-    import tempfile
-
-    from densing_data.contrib import changelog
-    from densing_data.contrib.assets import build_assets
-    from densing_data.contrib.release_files import release_versions
-    from densing_data.contrib.verify import verify_frozen
-    from densing_data.contrib.verify import verify_release as run_verify
-    from densing_data.report import Report
-
-    layout = repo_layout(repo)
-    versions = [version] if version else release_versions(layout)
-    if not versions:
-        raise click.ClickException(f"no release yet ({layout.releases}/ holds none)")
-    if (exports or assets or notes) and not version:
-        raise click.UsageError("--exports, --assets and --notes need a VERSION")
-    report = Report()
-    checked = verify_frozen(layout, report)
-    lines = [f"records: {checked:,} released record revisions unchanged"] if report.ok else []
-    with tempfile.TemporaryDirectory(prefix="densing-assets-") as tmp:
-        for name in versions:
-            out = Path(tmp) / name if assets is not None else None
-            result = run_verify(layout, name, rebuild_exports=rebuild, exports=exports, out=out)
-            report.problems.extend(result.report.problems)
-            if result.report.ok:
-                how = (
-                    f"exports rebuilt from {result.rebuilt_from} match"
-                    if result.rebuilt_from
-                    else "manifest ok"
-                )
-                got = f"; {result.downloaded} downloaded file(s) match" if exports is not None else ""
-                lines.append(f"release {name}: {how}{got}")
-        _render(report, fmt)
-        if not report.ok:
-            raise click.ClickException(_summary("verify-release", report))
-        for line in lines:
-            click.echo(line, err=True)
-        if assets is not None and version is not None:
-            for path in build_assets(Path(tmp) / version, version, assets):
-                click.echo(str(path))
-    if notes is not None:
-        log = layout.path(layout.changelog)
-        section = changelog.sections(log.read_text(encoding="utf-8")).get(version) if log.exists() else None
-        if section is None:
-            raise click.ClickException(f"{layout.changelog} has no entry for {version}")
-        notes.write_text(section, encoding="utf-8")
-
-
-def _summary(command: str, report: Any) -> str:
+def summary_line(command: str, report: Any) -> str:
     """``"3 problems, 1 warning"``: errors and warnings counted apart."""
     errors = sum(1 for p in report.problems if p.severity == "error")
     warnings = len(report.problems) - errors
