@@ -191,7 +191,14 @@ def verify_frozen(layout: RepoLayout, report: Report, records: RecordSet | None 
         return 0
     if records is None:
         records, problems = read_records_dir(layout.records_dir, shown_base=layout.root, use_cache=True)
-        report.problems.extend(p for p in problems.problems if p.kind == "release")
+        if not problems.ok:
+            report.add(
+                layout.records,
+                0,
+                "the records do not validate (`densing validate` says where); a released record in a "
+                "file that does not parse is reported missing",
+                kind="release",
+            )
     cache: dict[tuple[str, str], bytes | None] = {}
 
     def read_old(item: Released, parsed: ParsedRecord | None) -> Any:
