@@ -121,11 +121,13 @@ def verify_release(
             result = run_verify(layout, name, rebuild_exports=rebuild, exports=exports, out=out)
             report.problems.extend(result.report.problems)
             if result.report.ok:
-                how = (
-                    f"exports rebuilt from {result.rebuilt_from} match"
-                    if result.rebuilt_from
-                    else "manifest ok"
-                )
+                warned = any(p.severity == "warning" for p in result.report.problems)
+                how = "manifest ok"
+                if result.rebuilt_from:
+                    verdict = "match"
+                    if warned:
+                        verdict = "were built with other library versions (see the warnings)"
+                    how = f"exports rebuilt from {result.rebuilt_from} {verdict}"
                 got = f"; {result.downloaded} downloaded file(s) match" if exports is not None else ""
                 lines.append(f"release {name}: {how}{got}")
         render_report(report, fmt)

@@ -372,3 +372,32 @@ def test_verify_release_finds_the_records_commit_when_main_moved_on(repo: RepoLa
         f"release 2026.11.0: exports rebuilt from the records at commit {released[:12]} match"
         in result.stderr
     )
+
+
+def test_other_library_versions_make_a_byte_difference_a_warning_not_a_failure(repo: RepoLayout) -> None:
+    from densing_data.contrib.release_files import index_entry, render_manifest, render_sums, sha256_bytes
+
+    release(repo, "2026.11.0")
+    path = repo.release_dir("2026.11.0") / "manifest.json"
+    manifest = json.loads(path.read_text())
+    manifest["built_with"] = {"pandas": "2.0.0", "pyarrow": "15.0.0"}
+    parquet = next(f for f in manifest["files"] if f["path"] == "parquet/models.parquet")
+    parquet["sha256"] = "f" * 64  # as an older pyarrow would have written it
+    sums = render_sums(manifest["files"])
+    manifest["sha256sums"] = sha256_bytes(sums.encode())
+    path.write_text(render_manifest(manifest))
+    (repo.release_dir("2026.11.0") / "SHA256SUMS").write_text(sums)
+    repo.index_file.write_text(
+        json.dumps({"latest": "2026.11.0", "releases": [index_entry("2026.11.0", manifest)]})
+    )
+    commit_all(repo.root, "a release built with older pandas and pyarrow")
+    result = run_cli("verify-release", "--repo", str(repo.root))
+    assert result.exit_code == 0, shown(result)
+    assert "warning: parquet/models.parquet rebuilt from the records at commit" in result.stdout
+    assert "the release was built with pandas 2.0.0, pyarrow 15.0.0; here: pandas" in result.stdout
+    assert "were built with other library versions" in result.stderr
+    assets = run_cli(
+        "verify-release", "2026.11.0", "--repo", str(repo.root), "--assets", str(repo.root / "dist")
+    )
+    assert assets.exit_code == 1, shown(assets)  # files to publish must be the release's, byte for byte
+    assert not (repo.root / "dist").exists()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from densing_data.contrib.release_build import built_with
 from tests.contrib.conftest import REAL_ROOT, git, run_cli, shown
 
 
@@ -30,8 +32,12 @@ def test_every_shipped_release_rebuilds_from_its_records_to_its_manifest() -> No
         pytest.skip(f"shallow clone: {commit[:12]} is not here (CI checks out with fetch-depth: 0)")
     result = run_cli("verify-release", "--repo", str(REAL_ROOT))
     assert result.exit_code == 0, shown(result)
+    manifest = json.loads((REAL_ROOT / "releases" / "2026.11.0" / "manifest.json").read_text())
+    same = manifest["built_with"] == built_with()  # the lock pins the versions 2026.11.0 was built with
+    verdict = "match" if same else "were built with other library versions"
     assert (
-        f"release 2026.11.0: exports rebuilt from the records at commit {commit[:12]} match" in result.stderr
+        f"release 2026.11.0: exports rebuilt from the records at commit {commit[:12]} {verdict}"
+        in result.stderr
     )
 
 
