@@ -35,6 +35,10 @@ from evaluators.scoring import (
     supports_prefix_reuse,
 )
 
+PACK_ON: tuple[str, ...] = ("cuda",)
+"""Device types where packing is on by default. Elsewhere the packed attention runs with a dense mask,
+which costs ``L * (p + L)`` per pack against ``rows * s * (p + s)`` padded: slower on a CPU."""
+
 BatchCallback = Callable[[dict[str, CachedResult]], None]
 Row = tuple[tuple[int, ...], tuple[int, ...]]
 
@@ -51,8 +55,9 @@ class EngineOptions:
     """Shorter shared prefixes are folded into each request instead."""
     progress: bool = True
     """Show a progress bar (items/s, tokens/s)."""
-    packing: bool = True
-    """Pack the suffixes after a shared prefix into one sequence (needs ``prefix_reuse``)."""
+    packing: bool | None = None
+    """Pack the suffixes after a shared prefix into one sequence (needs ``prefix_reuse``); None: where
+    attention skips masked blocks (device types in :data:`PACK_ON`)."""
     kernel: str | None = None
     """Attention of packed passes: ``flex`` or ``sdpa``; default flex on CUDA, sdpa elsewhere."""
 
@@ -154,9 +159,11 @@ def score_requests(
     """Score every request (duplicates by key once); return results by key and what it cost."""
     reuse = options.prefix_reuse and supports_prefix_reuse(model)
     groups = _groups(requests, reuse, options.min_prefix_tokens)
-    plan = _plan(groups, options.batch_tokens, reuse and options.packing and supports_packing(model))
+    device = model_device(model)
+    packing = device.type in PACK_ON if options.packing is None else options.packing
+    plan = _plan(groups, options.batch_tokens, reuse and packing and supports_packing(model))
     total = sum(len(g.keys) for g in groups)
-    pin = model_device(model).type == "cuda"
+    pin = device.type == "cuda"
     keep = supports_logits_to_keep(model)
     results: dict[str, CachedResult] = {}
     counters = _Counters()

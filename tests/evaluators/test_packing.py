@@ -111,7 +111,9 @@ def test_packing_works_on_a_model_placed_with_device_map_auto(model_dir) -> None
         LoglikRequest(key=str(i), item=i, choice=None, prefix=prefix, context=tuple(c), answer=tuple(a))
         for i, (c, a) in enumerate(random_rows(rng, placed.model.config.vocab_size, 6))
     ]
-    found, stats = score_requests(placed.model, requests, EngineOptions(batch_tokens=64, progress=False))
+    found, stats = score_requests(
+        placed.model, requests, EngineOptions(batch_tokens=64, packing=True, progress=False)
+    )
     assert stats.padded_tokens == stats.forwarded_tokens  # packed
     for r in requests:
         expected = reference_nll(placed.model, list(r.prefix + r.context + r.answer), len(r.answer))

@@ -54,9 +54,9 @@ def case(loaded, tmp_path_factory):
         EngineOptions(batch_tokens=300, prefix_reuse=False, progress=False),  # many small buckets
         EngineOptions(batch_tokens=4096, packing=False, progress=False),  # prefix KV reused, expanded
         EngineOptions(batch_tokens=200, packing=False, progress=False),  # prefix reused over batches
-        EngineOptions(batch_tokens=4096, progress=False),  # packed after the prefix (dense mask)
-        EngineOptions(batch_tokens=90, progress=False),  # many packs, some rows alone
-        EngineOptions(batch_tokens=600, kernel="flex", progress=False),  # packed, FlexAttention BlockMask
+        EngineOptions(batch_tokens=4096, packing=True, progress=False),  # packed after the prefix
+        EngineOptions(batch_tokens=90, packing=True, progress=False),  # many packs, some rows alone
+        EngineOptions(batch_tokens=600, packing=True, kernel="flex", progress=False),  # BlockMask
     ],
     ids=["single", "batched", "bucketed", "prefix", "prefix-small-batches", "packed", "packed-small", "flex"],
 )
