@@ -172,22 +172,30 @@ def block_mask(starts: torch.Tensor, prefix_length: int, device: torch.device, b
     )
 
 
-_compiled_flex: Any = None
+_compiled_flex: list[Any] = []
 
 
 def _flex(query: torch.Tensor, key: torch.Tensor, value: torch.Tensor, mask: Any, scale: float | None):
+    """``flex_attention``: compiled on CUDA (one compile with dynamic shapes, else one per shape),
+    the unfused reference elsewhere."""
     from torch.nn.attention.flex_attention import flex_attention
 
-    global _compiled_flex
-    function = flex_attention
-    if query.device.type == "cuda":
-        if _compiled_flex is None:
-            _compiled_flex = torch.compile(flex_attention, dynamic=True)  # one compile for all pack sizes
-        function = _compiled_flex
     gqa = query.shape[1] != key.shape[1]
-    with warnings.catch_warnings():  # off CUDA the unfused version is meant (tests, small runs)
-        warnings.filterwarnings("ignore", message="flex_attention called without torch.compile")
-        return function(query, key, value, block_mask=mask, scale=scale, enable_gqa=gqa)
+    if query.device.type != "cuda":
+        with warnings.catch_warnings():  # off CUDA the unfused version is meant (tests, small runs)
+            warnings.filterwarnings("ignore", message="flex_attention called without torch.compile")
+            return flex_attention(query, key, value, block_mask=mask, scale=scale, enable_gqa=gqa)
+    if not _compiled_flex:
+        _compiled_flex.extend([torch.compile(flex_attention, dynamic=True), torch.compile(flex_attention)])
+    while True:
+        try:
+            return _compiled_flex[0](query, key, value, block_mask=mask, scale=scale, enable_gqa=gqa)
+        except Exception as error:  # a compile failure shows at the first call: try the next variant
+            if len(_compiled_flex) == 1:
+                raise
+            message = f"flex_attention with dynamic shapes failed ({error!r}); compiling per shape"
+            warnings.warn(message, stacklevel=2)
+            _compiled_flex.pop(0)
 
 
 def packed_attention(
@@ -217,8 +225,7 @@ def packed_attention_on(model: torch.nn.Module) -> Iterator[None]:
     """Run ``model``'s attention through :func:`packed_attention` inside the block."""
     from transformers import AttentionInterface
 
-    if ATTENTION_NAME not in AttentionInterface._global_mapping:
-        AttentionInterface.register(ATTENTION_NAME, packed_attention)
+    AttentionInterface.register(ATTENTION_NAME, packed_attention)
     before = model.config._attn_implementation
     model.config._attn_implementation = ATTENTION_NAME
     try:
