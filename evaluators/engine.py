@@ -5,8 +5,9 @@ that prefix's key/value cache, computed once per group: **packed** (the suffixes
 sequence after the cache, see :mod:`evaluators.packing`) where the model allows it, else in padded
 batches with the cache expanded over the rows. The others are scored whole, in padded length buckets.
 
-The loop keeps the accelerator busy: a helper thread builds the next batch's inputs while the current
-one runs, a batch's results are read back only after the next batch has been launched, and ``on_batch``
+The loop keeps the accelerator busy: a helper thread builds the next batch's inputs (in pinned memory on
+CUDA) while the current one runs, a packed batch's results are copied back asynchronously and read only
+after the next batch has been launched, and ``on_batch``
 (the runner makes results durable there) runs on a writer thread, in order. Results come back keyed
 by request; an error in ``on_batch`` stops the run.
 """
@@ -179,7 +180,7 @@ def score_requests(
         return rows, _pinned(pack) if pin else pack
 
     def finish(batch: _Batch, rows: list[Row], sums: Any) -> None:
-        values = sums.tolist() if isinstance(sums, torch.Tensor) else list(sums)
+        values = _read_back(sums)
         group = groups[batch.group]
         done = {
             group.keys[i]: CachedResult(nll=value, tokens=len(group.rows[i][1]))
@@ -213,7 +214,9 @@ def score_requests(
                 if prefix:
                     counters.prefix(len(prefix))
             if pack is not None:
-                sums: Any = packed_nll(model, pack, state[1], len(rows), kernel=options.kernel)
+                sums: Any = _start_read_back(
+                    packed_nll(model, pack, state[1], len(rows), kernel=options.kernel)
+                )
             else:
                 sums = batched_nll(model, rows, prefix=state[1])
             if pending is not None:
@@ -239,6 +242,27 @@ def _pinned(pack: Pack) -> Pack:
     """``pack`` in page-locked host memory, so that its copy to the GPU does not block the host."""
     fields = {name: getattr(pack, name) for name in pack.__dataclass_fields__}
     return Pack(**{k: v.pin_memory() if isinstance(v, torch.Tensor) else v for k, v in fields.items()})
+
+
+def _start_read_back(sums: torch.Tensor) -> tuple[torch.Tensor, Any]:
+    """Queue the copy of ``sums`` to the host now, ahead of the next batch's work on the GPU."""
+    if sums.device.type != "cuda":
+        return sums, None
+    host = torch.empty(sums.shape, dtype=sums.dtype, pin_memory=True)
+    host.copy_(sums, non_blocking=True)
+    copied = torch.cuda.Event()
+    copied.record(torch.cuda.current_stream(sums.device))
+    return host, copied
+
+
+def _read_back(sums: Any) -> list[float]:
+    """A batch's results as floats: a list as is, or a queued copy once it has landed."""
+    if isinstance(sums, list):
+        return sums
+    host, copied = sums
+    if copied is not None:
+        copied.synchronize()  # waits for this batch only, not for the one queued after it
+    return host.tolist()
 
 
 def _raise_failed(writes: list[Future]) -> None:

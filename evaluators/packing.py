@@ -126,9 +126,9 @@ def block_tables(starts: torch.Tensor, prefix_length: int, block: int) -> tuple[
     ``kb - p <= qa``.
     """
     p, length = prefix_length, starts.shape[0]
-    qa = torch.arange(0, length, block)
+    qa = torch.arange(0, length, block, device=starts.device)
     qb = torch.clamp(qa + block, max=length) - 1
-    ka = torch.arange(0, p + length, block)
+    ka = torch.arange(0, p + length, block, device=starts.device)
     kb = torch.clamp(ka + block, max=p + length) - 1
     first, last = starts[qa][:, None], starts[qb][:, None]
     reach = (ka[None] < p) | ((kb[None] >= p + first) & (ka[None] <= p + qb[:, None]))
@@ -136,11 +136,11 @@ def block_tables(starts: torch.Tensor, prefix_length: int, block: int) -> tuple[
     return reach, full & reach
 
 
-def block_mask(starts: torch.Tensor, prefix_length: int, device: torch.device, block: int = BLOCK) -> Any:
-    """The rule as a FlexAttention ``BlockMask`` on ``device`` (no dense mask is built).
+def block_mask(starts: torch.Tensor, prefix_length: int, block: int = BLOCK) -> Any:
+    """The rule as a FlexAttention ``BlockMask`` on ``starts.device`` (no dense mask is built).
 
-    ``starts`` stays on the host for the block tables (no device synchronisation); a copy on ``device``
-    serves the mask function inside the partial blocks.
+    Everything is computed where ``starts`` lives, with no copy from the host: on a GPU the host does
+    not wait for the work already queued.
     """
     from torch.nn.attention.flex_attention import BlockMask
 
@@ -150,14 +150,13 @@ def block_mask(starts: torch.Tensor, prefix_length: int, device: torch.device, b
     def tables(chosen: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         counts = chosen.sum(-1, dtype=torch.int32)
         order = torch.argsort(chosen.to(torch.int8), dim=-1, descending=True, stable=True).to(torch.int32)
-        return counts[None, None].to(device), order[None, None].to(device)
+        return counts[None, None], order[None, None]
 
-    p_t = torch.tensor(prefix_length, device=device)
-    on_device = starts.to(device)
+    p_t = torch.full((), prefix_length, device=starts.device)  # a tensor: no recompilation per prefix
 
     def mask_mod(b: Any, h: Any, q: torch.Tensor, k: torch.Tensor) -> torch.Tensor:
         s = k - p_t
-        return (k < p_t) | ((s >= on_device[q]) & (s <= q))
+        return (k < p_t) | ((s >= starts[q]) & (s <= q))
 
     counts, indices = tables(partial)
     full_counts, full_indices = tables(full)
@@ -252,10 +251,11 @@ def packed_nll(
     if prefix is not None and prefix.length != pack.prefix_length:
         raise ValueError(f"pack built after {pack.prefix_length} prefix tokens, cache holds {prefix.length}")
     kernel = kernel or ("flex" if device.type == "cuda" else "sdpa")
+    starts = pack.starts.to(device, non_blocking=True)  # non-blocking: packs are pinned on CUDA
     if kernel == "flex":
-        mask = block_mask(pack.starts, pack.prefix_length, device, BLOCK if device.type == "cuda" else 16)
+        mask = block_mask(starts, pack.prefix_length, BLOCK if device.type == "cuda" else 16)
     else:
-        mask = dense_mask(pack.starts.to(device), pack.prefix_length)
+        mask = dense_mask(starts, pack.prefix_length)
     kwargs: dict[str, Any] = {"use_cache": prefix is not None}
     if prefix is not None:
         kwargs.update(cache_kwargs(model, _cache(model, prefix)))
@@ -271,8 +271,9 @@ def packed_nll(
         ).logits[0]
     on = logits.device
     if "logits_to_keep" not in kwargs:
-        logits = logits[keep.to(on)]
+        logits = logits[keep.to(on, non_blocking=True)]
     positions = torch.arange(logits.shape[0], device=on)
-    values = token_nll(logits[None], torch.zeros_like(positions), positions, pack.targets.to(on))
+    targets = pack.targets.to(on, non_blocking=True)
+    values = token_nll(logits[None], torch.zeros_like(positions), positions, targets)
     sums = torch.zeros(rows, dtype=torch.float64, device=on)
-    return sums.index_add_(0, pack.rows.to(on), values.double())
+    return sums.index_add_(0, pack.rows.to(on, non_blocking=True), values.double())

@@ -64,7 +64,7 @@ def test_block_tables_match_the_dense_mask(prefix_length: int, block: int) -> No
 
 def test_block_mask_expands_to_the_dense_mask() -> None:
     pack = build_pack(random_rows(random.Random(3), 50, 5), prefix_length=11)
-    sparse = block_mask(pack.starts, 11, torch.device("cpu"), block=8)
+    sparse = block_mask(pack.starts, 11, block=8)
     reach, _ = block_tables(pack.starts, 11, 8)
     assert torch.equal(sparse.to_dense()[0, 0].bool(), reach)  # the blocks listed are those reached
     q = torch.arange(pack.starts.shape[0])[:, None]
