@@ -148,6 +148,7 @@ def best_of(runners: dict, repeats: int) -> dict:
     for _ in range(repeats):
         for name, once in runners.items():
             result = once()
+            print(f"pass: {name} {result[1]:.2f} s", flush=True)  # kept even if a later pass is killed
             if name not in best or result[1] < best[name][1]:
                 best[name] = result
     return best
