@@ -118,7 +118,7 @@ def dense_mask(starts: torch.Tensor, prefix_length: int) -> torch.Tensor:
 
 
 def block_tables(starts: torch.Tensor, prefix_length: int, block: int) -> tuple[torch.Tensor, torch.Tensor]:
-    """Per (query block, key block): does any pair attend (``any``), do all pairs attend (``full``)?
+    """Per (query block, key block): does any pair attend (``reach``), do all pairs attend (``full``)?
 
     A query block ``[qa, qb]`` reaches keys ``[0, p) ∪ [p + start(qa), p + qb]`` (starts never decrease
     along the pack), and every key of that union is reached by some query of the block. All its queries
