@@ -92,18 +92,26 @@ def sync(device: torch.device) -> None:
         torch.cuda.synchronize(device)
 
 
-ENGINES = {  # key: (label, prefix_reuse, packing)
-    "packed": ("densing, packed prefix", True, True),
-    "ours": ("densing, prefix reuse (expanded KV)", True, False),
-    "plain": ("densing, no prefix reuse", False, False),
+ENGINES = {  # key: (label, prefix_reuse, packing, compile)
+    "packed": ("densing, packed prefix", True, True, False),
+    "packedc": ("densing, packed prefix, compiled", True, True, True),
+    "ours": ("densing, prefix reuse (expanded KV)", True, False, False),
+    "plain": ("densing, no prefix reuse", False, False, False),
+    "plainc": ("densing, no prefix reuse, compiled", False, False, True),
 }
 
 
-def ours_runner(model, requests, batch_tokens: int, reuse: bool, packing: bool, device: torch.device):
+def ours_runner(
+    model, requests, batch_tokens: int, reuse: bool, packing: bool, device: torch.device, compile: bool
+):
     """A callable timing one pass of the evaluator's engine: () -> (nll by key, seconds, stats)."""
-    options = EngineOptions(batch_tokens=batch_tokens, prefix_reuse=reuse, packing=packing, progress=False)
+    options = EngineOptions(
+        batch_tokens=batch_tokens, prefix_reuse=reuse, packing=packing, progress=False, compile=compile
+    )
+    started = time.perf_counter()
     score_requests(model, requests[:8], options)  # warm-up (and compilation, where there is any)
     score_requests(model, requests[8:40], options)  # a second size: dynamic shapes settle
+    print(f"warm-up: {options} {time.perf_counter() - started:.1f} s", flush=True)
 
     def once():
         sync(device)
@@ -142,10 +150,19 @@ def peer_runner(model, tokenizer, requests, batch_size, device: torch.device):
     return once
 
 
-def best_of(runners: dict, repeats: int) -> dict:
-    """Run the engines in turn ``repeats`` times; keep each one's fastest pass."""
+def best_of(runners: dict, repeats: int, budget: float | None = None) -> dict:
+    """Run the engines in turn ``repeats`` times; keep each one's fastest pass.
+
+    With ``budget`` (seconds), no further round starts once the rounds so far suggest it would not end
+    within it.
+    """
     best: dict = {}
-    for _ in range(repeats):
+    started = time.perf_counter()
+    for number in range(repeats):
+        elapsed = time.perf_counter() - started
+        if budget is not None and number and elapsed * (number + 1) / number > budget:
+            print(f"time budget: stopped after {number} rounds ({elapsed:.0f} s)", flush=True)
+            break
         for name, once in runners.items():
             result = once()
             print(f"pass: {name} {result[1]:.2f} s", flush=True)  # kept even if a later pass is killed
@@ -199,7 +216,14 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=None, help="CPU threads (torch.set_num_threads)")
     parser.add_argument("--repeats", type=int, default=3, help="passes per engine, alternating; fastest kept")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--engines", default="packed,ours,plain,peer", help="comma-separated subset to run")
+    parser.add_argument(
+        "--engines",
+        default="packed,ours,plain,peer",
+        help=f"comma-separated subset to run, of {','.join([*ENGINES, 'peer'])}",
+    )
+    parser.add_argument(
+        "--time-budget", type=float, default=None, help="seconds for the timed rounds (fewer repeats if over)"
+    )
     parser.add_argument(
         "--check-plain",
         type=int,
@@ -240,9 +264,9 @@ def report(best: dict, model, requests, peak: float, peer_bs: object, repeats: i
         f"{'engine':<38} {'time':>9} {'tokens/s':>12} {'forwarded':>11} {'MFU':>7} "
         f"{'MFU exec':>8} {'vs lm-eval':>10}"
     )
-    labels = {key: label for key, (label, _, _) in ENGINES.items()}
+    labels = {key: label for key, (label, _, _, _) in ENGINES.items()}
     labels["peer"] = f"lm-eval HFLM (batch {peer_bs})"
-    for key in ("packed", "ours", "plain", "peer"):
+    for key in (*ENGINES, "peer"):
         if key not in best:
             continue
         seconds, stats = best[key][1], best[key][2]
@@ -259,7 +283,7 @@ def report(best: dict, model, requests, peak: float, peer_bs: object, repeats: i
     if "peer" not in best:
         return
     peer = best["peer"][0]
-    for key in ("packed", "ours", "plain"):
+    for key in ENGINES:
         if key in best:
             mine = best[key][0]
             abs_diff, rel_diff = compare(mine, peer)
@@ -315,13 +339,13 @@ def main() -> None:
     describe(args, model, requests, device, peak_note)
     chosen = args.engines.split(",")
     runners = {
-        key: ours_runner(model, requests, args.batch_tokens, reuse, packing, device)
-        for key, (_, reuse, packing) in ENGINES.items()
+        key: ours_runner(model, requests, args.batch_tokens, reuse, packing, device, compile=compiled)
+        for key, (_, reuse, packing, compiled) in ENGINES.items()
         if key in chosen
     }
     if "peer" in chosen:
         runners["peer"] = peer_runner(model, tokenizer, requests, peer_bs, device)
-    best = best_of(runners, args.repeats)
+    best = best_of(runners, args.repeats, args.time_budget)
     report(best, model, requests, peak, peer_bs, args.repeats)
     if args.check_plain:
         check_plain(best, model, requests, args.check_plain)

@@ -1,11 +1,13 @@
 """The GPU check of issue 11, as one short run: benchmark table, bf16 vs plain, end-to-end wall time.
 
 1. ``bench_eval.py --preset llama-1b --dtype bf16 --items 2000 --subjects 8 --batch-tokens 32768
-   --repeats 2 --check-plain 64``: the engines side by side (packed prefix, expanded prefix, no reuse,
-   lm-eval HFLM), the loss agreement, and each engine against the plain one-request forward pass in bf16
-   (with plain float32 as the rounding floor);
+   --repeats 2 --check-plain 32 --engines packed,packedc,plain,plainc,peer``: the engines side by side
+   (packed prefix and no reuse, each eager and with the decoder's MLPs and norms compiled, and lm-eval
+   HFLM), the loss agreement, and each engine against the plain one-request forward pass in bf16 (with
+   plain float32 as the rounding floor);
 2. ``densing evaluate`` on a saved random-weight 1B model (bf16) and 1,000 MMLU-shaped multiple-choice
-   items: the wall time of the command against the scoring time it reports.
+   items, as is and with ``--compile``: the wall time of the command against the scoring time it
+   reports, and the time of each phase it reports.
 
 Every step's output is written under ``--out`` (``bench.log``, ``e2e.log``, ``summary.txt``) as it runs,
 and each step has a time limit, so a slow step cannot take the others' results with it::
@@ -26,6 +28,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+ENGINES = "packed,packedc,plain,plainc,peer"
+"""Engines the benchmark compares: packed prefix and no reuse, each eager and compiled, and lm-eval."""
 sys.path.insert(0, str(ROOT))
 
 
@@ -96,39 +100,48 @@ def setup_e2e(folder: Path, preset: str, items: int) -> None:
     (folder / "mmlu.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
 
 
-def e2e(out: Path, preset: str, items: int, limit: float) -> str:
-    """Time ``densing evaluate`` end to end; a line comparing wall and scoring time."""
+def e2e(out: Path, preset: str, items: int, limit: float) -> list[str]:
+    """Time ``densing evaluate`` end to end, as is and with ``--compile``; lines comparing wall and
+    scoring time."""
     folder = Path("/tmp/densing-gpu-check")
     folder.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     setup = [sys.executable, __file__, "--out", str(out), "--setup-e2e", str(folder)]
     setup += ["--preset", preset, "--items", str(items)]
-    status, _ = run_logged(setup, out / "e2e-setup.log", limit / 2)
+    status, _ = run_logged(setup, out / "e2e-setup.log", limit / 3)
     if status != 0:
-        return f"end to end: setup failed (exit {status}), see e2e-setup.log"
-    result = folder / "out.json"
-    for stale in (result, folder / "out.json.partial"):
-        if stale.is_dir():
-            import shutil
+        return [f"end to end: setup failed (exit {status}), see e2e-setup.log"]
+    lines = []
+    for number, extra in enumerate(([], ["--compile"])):
+        result = folder / "out.json"
+        for stale in (result, folder / "out.json.partial"):
+            if stale.is_dir():
+                import shutil
 
-            shutil.rmtree(stale)
-        elif stale.exists():
-            stale.unlink()
-    command = [sys.executable, "-m", "densing_cli.main", "evaluate", "--model", str(folder / "model")]
-    command += ["--task", "mmlu", "--data", str(folder / "mmlu.jsonl"), "--shots", "5"]
-    command += ["--out", str(result), "--no-record", "--no-progress"]
-    remaining = limit - (time.perf_counter() - started)
-    status, wall = run_logged(command, out / "e2e.log", remaining)
-    if status != 0 or not result.exists():
-        return f"end to end: densing evaluate failed (exit {status}) after {wall:.1f} s, see e2e.log"
-    output = json.loads(result.read_text())
-    run = output["run"]
-    return (
-        f"end to end: densing evaluate, {len(output['items'])} items, {run['requests']} requests, "
-        f"{run['request_tokens']:,} request tokens: wall {wall:.1f} s, scoring {run['seconds']:.1f} s "
-        f"(wall / scoring {wall / run['seconds']:.2f}x; {run['batches']} forward passes, "
-        f"{run['forwarded_tokens']:,} tokens forwarded, {run['padded_tokens']:,} with padding)"
-    )
+                shutil.rmtree(stale)
+            elif stale.exists():
+                stale.unlink()
+        command = [sys.executable, "-m", "densing_cli.main", "evaluate", "--model", str(folder / "model")]
+        command += ["--task", "mmlu", "--data", str(folder / "mmlu.jsonl"), "--shots", "5"]
+        command += ["--out", str(result), "--no-record", "--no-progress", *extra]
+        remaining = (limit - (time.perf_counter() - started)) / (2 - number)
+        log = out / f"e2e{'-' + extra[0].strip('-') if extra else ''}.log"
+        status, wall = run_logged(command, log, remaining)
+        label = f"end to end{' ' + extra[0] if extra else ''}"
+        if status != 0 or not result.exists():
+            lines.append(f"{label}: densing evaluate failed (exit {status}) after {wall:.1f} s, see {log}")
+            continue
+        output = json.loads(result.read_text())
+        run = output["run"]
+        lines.append(
+            f"{label}: densing evaluate, {len(output['items'])} items, {run['requests']} requests, "
+            f"{run['request_tokens']:,} request tokens: wall {wall:.1f} s, scoring {run['seconds']:.1f} s "
+            f"(wall / scoring {wall / run['seconds']:.2f}x; {run['batches']} forward passes, "
+            f"{run['forwarded_tokens']:,} tokens forwarded, {run['padded_tokens']:,} with padding); "
+            f"phases {run.get('phase_seconds')}; not in phases (start, imports, device set-up, exit) "
+            f"{wall - sum(run.get('phase_seconds', {}).values()):.1f} s"
+        )
+    return lines
 
 
 def main() -> None:
@@ -137,8 +150,8 @@ def main() -> None:
     parser.add_argument(
         "--tiny", action="store_true", help="tiny model and workload (test the logic on a CPU)"
     )
-    parser.add_argument("--bench-limit", type=float, default=290.0, help="seconds for the benchmark")
-    parser.add_argument("--e2e-limit", type=float, default=100.0, help="seconds for the end-to-end run")
+    parser.add_argument("--bench-limit", type=float, default=240.0, help="seconds for the benchmark")
+    parser.add_argument("--e2e-limit", type=float, default=140.0, help="seconds for the end-to-end runs")
     parser.add_argument("--setup-e2e", type=Path, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--preset", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--items", type=int, default=None, help=argparse.SUPPRESS)
@@ -161,12 +174,15 @@ def main() -> None:
             "1",
             "--check-plain",
             "4",
+            "--engines",
+            ENGINES,
         ]
         bench += ["--threads", "1"]
         preset, items = "tiny", 12
     else:
         bench += ["--preset", "llama-1b", "--dtype", "bf16", "--items", "2000", "--subjects", "8"]
-        bench += ["--batch-tokens", "32768", "--repeats", "2", "--check-plain", "64"]
+        bench += ["--batch-tokens", "32768", "--repeats", "2", "--check-plain", "32"]
+        bench += ["--engines", ENGINES, "--time-budget", str(args.bench_limit * 0.55)]
         preset, items = "llama-1b", 1000
     status, seconds = run_logged(bench, args.out / "bench.log", args.bench_limit)
     summary.append(f"benchmark: exit {status} after {seconds:.1f} s")
@@ -174,7 +190,7 @@ def main() -> None:
     summary += [line for line in lines if line.startswith(("command:", "device:", "workload:"))]
     table = [i for i, line in enumerate(lines) if line.startswith("engine ")]
     summary += lines[table[0] :] if table else ["(no table: see bench.log)"]
-    summary.append(e2e(args.out, preset, items, args.e2e_limit))
+    summary += e2e(args.out, preset, items, args.e2e_limit)
     text = "\n".join(summary) + "\n"
     (args.out / "summary.txt").write_text(text, encoding="utf-8")
     print("\n===== summary =====\n" + text, end="")

@@ -24,6 +24,7 @@ import torch
 
 from evaluators.batching import plan_batches, plan_packs
 from evaluators.cache import CachedResult
+from evaluators.compiling import COMPILE_ON, compiled_body
 from evaluators.packing import Pack, build_pack, packed_nll, supports_packing
 from evaluators.requests import LoglikRequest
 from evaluators.scoring import (
@@ -61,6 +62,10 @@ class EngineOptions:
     attention skips masked blocks (device types in :data:`PACK_ON`)."""
     kernel: str | None = None
     """Attention of packed passes: ``flex`` or ``sdpa``; default flex on CUDA, sdpa elsewhere."""
+    compile: bool | str | None = None
+    """Compile the decoder body's MLPs and norms (:mod:`evaluators.compiling`): True (inductor), a
+    ``torch.compile`` backend name, False; None: on the device types in
+    :data:`~evaluators.compiling.COMPILE_ON`."""
 
 
 @dataclass(frozen=True)
@@ -196,6 +201,7 @@ def score_requests(
         bar.set_postfix_str(f"{counters.request_tokens / elapsed:,.0f} tok/s", refresh=False)
 
     with (
+        compiled_body(model, _backend(options.compile, device)),
         ThreadPoolExecutor(1, thread_name_prefix="densing-prepare") as preparer,
         ThreadPoolExecutor(1, thread_name_prefix="densing-write") as writer,
         _progress_bar(total, options.progress) as bar,
@@ -236,6 +242,15 @@ def score_requests(
         batches=counters.batches,
     )
     return results, stats
+
+
+def _backend(choice: bool | str | None, device: torch.device) -> str | None:
+    """The ``torch.compile`` backend for :class:`EngineOptions`'s ``compile`` (None: no compilation)."""
+    if choice is None:
+        choice = device.type in COMPILE_ON
+    if choice is True:
+        return "inductor"
+    return choice or None
 
 
 def _pinned(pack: Pack) -> Pack:

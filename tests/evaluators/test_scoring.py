@@ -75,6 +75,28 @@ def test_fast_paths_equal_the_plain_forward_pass(loaded, case, options: EngineOp
         assert stats.forwarded_tokens == stats.request_tokens
 
 
+@pytest.mark.parametrize("packing", [False, True], ids=["buckets", "packed"])
+def test_compiled_body_equals_the_plain_forward_pass(loaded, case, packing: bool) -> None:
+    """The decoder's MLPs and norms run through torch.compile (traced by dynamo, run by the
+    ``aot_eager`` backend: no C compiler needed) give the plain pass's results; the model is restored."""
+    import torch._dynamo
+    from torch._dynamo.utils import counters
+
+    from evaluators.compiling import regions
+
+    torch._dynamo.reset()  # trace afresh: compiled code from an earlier test would be found again
+
+    _, requests, expected = case
+    compiled = regions(loaded.model)
+    assert len(compiled) == 3 * len(loaded.model.model.layers) + 1  # MLP + 2 norms per layer, final norm
+    before = counters["stats"]["calls_captured"]
+    options = EngineOptions(batch_tokens=600, packing=packing, compile="aot_eager", progress=False)
+    found, _ = score_requests(loaded.model, requests, options)
+    assert_close(found, expected)
+    assert counters["stats"]["calls_captured"] > before  # dynamo really traced the regions
+    assert all(m._compiled_call_impl is None for m in loaded.model.modules())
+
+
 def test_every_batch_reaches_the_callback(loaded, case) -> None:
     _, requests, expected = case
     seen: dict = {}
