@@ -182,7 +182,7 @@ def main() -> None:
     else:
         bench += ["--preset", "llama-1b", "--dtype", "bf16", "--items", "2000", "--subjects", "8"]
         bench += ["--batch-tokens", "32768", "--repeats", "2", "--check-plain", "32"]
-        bench += ["--engines", ENGINES, "--time-budget", str(args.bench_limit * 0.55)]
+        bench += ["--engines", ENGINES, "--time-budget", str(args.bench_limit * 0.6)]
         preset, items = "llama-1b", 1000
     status, seconds = run_logged(bench, args.out / "bench.log", args.bench_limit)
     summary.append(f"benchmark: exit {status} after {seconds:.1f} s")
