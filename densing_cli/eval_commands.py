@@ -168,7 +168,7 @@ def _preflight(plan, task: str, shots: int | None, records_dir: Path | None) -> 
     "--compile/--no-compile",
     "compile_body",
     default=None,
-    help="Compile the decoder's MLPs and norms with torch.compile (default: off).",
+    help="Compile the decoder's MLPs and norms with torch.compile (default: on with CUDA).",
 )
 @click.option("--no-progress", is_flag=True, help="Hide the progress bar.")
 def evaluate(**opts) -> None:
