@@ -45,8 +45,16 @@ def environment() -> jinja2.Environment:
         md=escape.markdown_text,
         missing=formatting.is_missing,
         sortkey=_sort_key,
+        anchor=heading_anchor,
     )
     return env
+
+
+def heading_anchor(text: Any) -> str:
+    """The id Markdown's table of contents gives a heading of ``text`` (``qwen2.5-blog`` -> ``qwen25-blog``)."""
+    from markdown.extensions.toc import slugify
+
+    return slugify(str(text), "-")
 
 
 def _sort_key(value: Any) -> str:

@@ -16,6 +16,7 @@ from densing_data import load
 from densing_site.build import build_site, run_fitter
 from tests.site.fit_fixture import write_fixture_fit_outputs
 from tests.site.synthetic import write_synthetic_records
+from tests.site.tracks_fixture import write_track_outputs
 
 N_MODELS = 24
 CHROMIUM = Path("/usr/bin/chromium")
@@ -34,11 +35,12 @@ def fitter_available() -> bool:
 
 
 def write_fit_outputs(records_dir: Path, out: Path) -> Path:
-    """Fit outputs for ``records_dir``: the real fitter when it exists, else the hand-written fixture."""
+    """Fit outputs for ``records_dir``: the real fitter when it exists, else the hand-written fixture;
+    per-track files from the tracks fixture when the fitter wrote none (see tracks_fixture.py)."""
     ds = load(records_dir)
     if fitter_available():
-        return run_fitter(ds, out)
-    return write_fixture_fit_outputs(ds, out)
+        return write_track_outputs(run_fitter(ds, out))
+    return write_track_outputs(write_fixture_fit_outputs(ds, out))
 
 
 @pytest.fixture(scope="session")
