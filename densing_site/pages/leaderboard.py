@@ -33,7 +33,7 @@ def track_url(track_id: str, default: str) -> str:
 def leaderboard_rows(data: SiteData, track: Track | None = None) -> list[dict[str, Any]]:
     """One row per model of the track, ranked rows first, then the rest densest first."""
     track = track or data.fit.track()
-    benchmarks = [b for b in data.fit.benchmarks if f"{b}_score" in track.densities.columns]
+    benchmarks = track_benchmarks(track)
     out = []
     for row in rows(track.densities):
         row["flag_list"] = [(f, data.fit.flag_text(f)) for f in split_flags(row["flags"])]
@@ -57,6 +57,15 @@ def leaderboard_rows(data: SiteData, track: Track | None = None) -> list[dict[st
         )
     )
     return out
+
+
+def track_benchmarks(track: Track) -> list[str]:
+    """Benchmarks with per-benchmark columns in the track's densities.csv, in the track's order."""
+    columns = set(track.densities.columns)
+    present = {c[: -len("_score")] for c in columns if c.endswith("_score")}
+    present = {b for b in present if f"{b}_effective_params" in columns}
+    order = [b for b in track.benchmarks if b in present]
+    return order + sorted(present - set(order))
 
 
 def chart_points(track: Track, root: str) -> list[dict[str, Any]]:
@@ -144,4 +153,4 @@ def write_leaderboard(writer: PageWriter, data: SiteData) -> None:
 
 def _benchmark_names(data: SiteData) -> dict[str, str]:
     names = dict(zip(data.ds.benchmarks["id"], data.ds.benchmarks["name"], strict=True))
-    return {b: names.get(b, b) for b in data.fit.benchmarks}
+    return {b: names.get(b, b) for b in data.ds.benchmarks["id"]}
