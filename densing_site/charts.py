@@ -91,15 +91,12 @@ def density_chart(
     at the top of the rule; the axes span the data (padded), not empty decades.
     """
     tracks = tracks or []
-    track_param = alt.param(
-        name="track",
-        value=tracks[0][0] if tracks else "",
-        bind=alt.binding_select(
-            options=[t for t, _ in tracks], labels=[label for _, label in tracks], name="Track "
-        )
+    track_bind = (
+        {"bind": alt.binding_select(options=[t for t, _ in tracks], labels=[lb for _, lb in tracks], name="Track ")}
         if len(tracks) > 1
-        else None,
+        else {}
     )
+    track_param = alt.param(name="track", value=tracks[0][0] if tracks else "", **track_bind)
     family_param = alt.param(
         name="family",
         value="",
