@@ -139,12 +139,14 @@ def trend_svg(
     size: Size = WIDE,
     highlight: str | None = None,
     label: str = "Density of each model against its release date, with the fitted densing-law trend",
+    tips: bool = True,
 ) -> str:
     """Density (log) against release date: points coloured by status, the fitted line and its band,
     and a dashed rule at ``cut_date`` labelled ChatGPT (in the top margin, clear of every mark).
 
     ``points``: dicts with ``model, name, date, density, status, url, family, organization, tip``.
-    ``line``: trend.json ``line``. ``highlight``: a model id drawn large and labelled."""
+    ``line``: trend.json ``line``. ``highlight``: a model id drawn large and labelled. ``tips``:
+    hover texts (left out of the phone rendering: phones do not hover, a tap opens the model)."""
     pts = [p for p in points if p.get("density") and p["density"] > 0 and p.get("date")]
     dates = [_day(p["date"]) for p in pts] + [_day(p["date"]) for p in line]
     if not dates:
@@ -180,7 +182,7 @@ def trend_svg(
         out.append(
             f'<a href="{escape(p["url"])}" data-f="{escape(p.get("family") or "")}" '
             f'data-o="{escape(p.get("organization") or "")}"><circle class="{css}" cx="{px:.1f}" cy="{py:.1f}" '
-            f'r="{radius:.1f}" fill="{color}"><title>{escape(p["tip"])}</title></circle></a>'
+            f'r="{radius:.1f}" fill="{color}">' + (f"<title>{escape(p['tip'])}</title>" if tips else "") + "</circle></a>"
         )
         if big:
             anchor = "end" if px > size.width * 0.6 else "start"

@@ -1,7 +1,8 @@
-/* Load the search index only when the reader uses search. mkdocs-material requests
+/* Load search only when the reader uses it. mkdocs-material starts its search worker and requests
  * search/search_index.json (through XMLHttpRequest) as soon as a page opens; this script, loaded
- * before the theme's bundle, holds that one request back until the search box is focused or
- * opened (click, tap, or the "/", "s", "f" keys), then sends it. Every other request is untouched. */
+ * before the theme's bundle, holds both back until the search box is focused or opened (click, tap,
+ * or the "/", "s", "f" keys): the worker is a stand-in that queues listeners and messages until
+ * then. Every other request and worker is untouched. */
 (function () {
   "use strict";
   var held = [];
@@ -19,9 +20,47 @@
     }
     return send.apply(this, arguments);
   };
+  var RealWorker = window.Worker;
+  var workers = [];
+  function LazyWorker(url, options) {
+    this._args = [url, options];
+    this._listeners = [];
+    this._queue = [];
+    this._real = null;
+    workers.push(this);
+  }
+  LazyWorker.prototype.addEventListener = function (type, listener, options) {
+    if (this._real) this._real.addEventListener(type, listener, options);
+    else this._listeners.push([type, listener, options]);
+  };
+  LazyWorker.prototype.removeEventListener = function (type, listener, options) {
+    if (this._real) this._real.removeEventListener(type, listener, options);
+    else this._listeners = this._listeners.filter(function (l) { return l[0] !== type || l[1] !== listener; });
+  };
+  LazyWorker.prototype.postMessage = function (message, transfer) {
+    if (this._real) this._real.postMessage(message, transfer);
+    else this._queue.push([message, transfer]);
+  };
+  LazyWorker.prototype.terminate = function () {
+    if (this._real) this._real.terminate();
+    this._queue = [];
+  };
+  LazyWorker.prototype._start = function () {
+    var real = new RealWorker(this._args[0], this._args[1]);
+    this._listeners.forEach(function (l) { real.addEventListener(l[0], l[1], l[2]); });
+    this._queue.forEach(function (m) { real.postMessage(m[0], m[1]); });
+    this._real = real;
+  };
+  window.Worker = function (url, options) {
+    if (!released && /workers\/search\.[^/]*\.js$/.test(String(url))) return new LazyWorker(url, options);
+    return new RealWorker(url, options);
+  };
+  window.Worker.prototype = RealWorker.prototype;
+
   function release() {
     if (released) return;
     released = true;
+    workers.forEach(function (w) { w._start(); });
     held.forEach(function (item) { send.apply(item[0], item[1]); });
     held = [];
   }

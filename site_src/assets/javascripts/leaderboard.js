@@ -3,9 +3,10 @@
  * lives in the URL query so it can be shared, and parameters that make no sense are reported, not
  * silently applied. "Download this view" saves the rows shown as CSV. The chart's highlight control
  * dims every point but one family's or organization's. Runs inside document$ (mkdocs-material).
- * Rows carry data-f (family), data-o (organization), data-k (kind), data-d (release date), data-p
- * (params), data-g (flags), data-lo/data-hi (density interval); cells carry data-s when their sort
- * value differs from their text; headers carry data-key and data-type (num or text). */
+ * Rows carry data-f (family), data-lo/data-hi
+ * (density interval), data-c="1" when citable; their flags are the .lb-flag chips (their hover texts
+ * come from the JSON in #lb-flag-texts); cells carry data-s when their sort value differs from their
+ * text; headers carry data-key and data-type (num or text). */
 (function () {
   "use strict";
   var FIELDS = ["q", "family", "kind", "pmin", "pmax", "from", "to", "flag"];
@@ -58,16 +59,18 @@
     return (a < b ? -1 : 1) * dir;
   }
 
+  var RELEASED = 5, PARAMS = 4;  /* column indexes; kind is the last but one */
+
   function matches(row, state, words) {
     var d = row.dataset;
     if (!state.all && d.c !== "1") return false;
     if (state.family && d.f !== state.family) return false;
-    if (state.kind && d.k !== state.kind) return false;
-    var params = d.p === "" ? NaN : parseFloat(d.p) / 1e9;
+    if (state.kind && row._kind !== state.kind) return false;
+    var params = row._params === "" ? NaN : parseFloat(row._params) / 1e9;
     if (state.pmin !== "" && !(params >= parseFloat(state.pmin))) return false;
     if (state.pmax !== "" && !(params <= parseFloat(state.pmax))) return false;
-    if (state.from && !(d.d >= state.from)) return false;
-    if (state.to && !(d.d <= state.to)) return false;
+    if (state.from && !(row._date >= state.from)) return false;
+    if (state.to && !(row._date <= state.to)) return false;
     var flags = d.g ? d.g.split(" ") : [];
     if (state.flag === "none" && flags.length) return false;
     if (state.flag && state.flag !== "none" && flags.indexOf(state.flag) < 0) return false;
@@ -86,12 +89,31 @@
     rows.forEach(function (row) {
       var c = row.cells, d = row.dataset;
       lines.push([c[0].dataset.s, d.id, c[1].querySelector("a").textContent, table.dataset.track, c[2].dataset.s, d.lo, d.hi,
-        c[3].dataset.s, c[4].dataset.s, d.d, d.k, d.g.split(" ").join(";")].map(csvField).join(","));
+        c[3].dataset.s, row._params, row._date, row._kind, d.g.split(" ").join(";")].map(csvField).join(","));
     });
     return lines.join("\n") + "\n";
   }
 
+  /* Hover text of every flag chip and flagged score, from the fit's flags.json (sent once, as JSON). */
+  function explainFlags(table) {
+    var source = document.getElementById("lb-flag-texts");
+    var texts = source ? JSON.parse(source.textContent) : {};
+    Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+      var chips = row.querySelectorAll(".lb-flag");
+      row.dataset.g = Array.prototype.map.call(chips, function (chip) {
+        chip.title = texts[chip.textContent] || chip.textContent;
+        chip.tabIndex = 0;  /* reachable by keyboard, and a tap shows the title on touch screens */
+        return chip.textContent;
+      }).join(" ");
+    });
+    Array.prototype.forEach.call(table.querySelectorAll("td[data-fl]"), function (cell) {
+      cell.title = cell.dataset.fl.split(" ").map(function (f) { return texts[f] || f; }).join(" ");
+      cell.tabIndex = 0;
+    });
+  }
+
   function setup(table) {
+    explainFlags(table);
     var form = document.getElementById("lb-filters");
     var count = document.getElementById("lb-count");
     var all = document.getElementById("lb-all");
@@ -103,6 +125,9 @@
     rows.forEach(function (row, i) {
       row._order = i;
       row._text = (row.dataset.id + " " + row.cells[1].textContent).toLowerCase();
+      row._params = row.cells[PARAMS].dataset.s;
+      row._date = row.cells[RELEASED].textContent;
+      row._kind = row.cells[row.cells.length - 2].textContent;
     });
     var read = readState(form, keys);
     var state = read.state;
@@ -195,6 +220,21 @@
     var chart = document.getElementById("lb-chart");
     if (!select || !chart || select.dataset.ready) return;
     select.dataset.ready = "1";
+    /* Options from the points themselves: every family, then every organization. */
+    var points = chart.querySelectorAll(".lb-chart__wide svg a");
+    [["f", "Family"], ["o", "Organization"]].forEach(function (kind) {
+      var group = document.createElement("optgroup");
+      group.label = kind[1];
+      var names = {};
+      Array.prototype.forEach.call(points, function (a) { if (a.dataset[kind[0]]) names[a.dataset[kind[0]]] = 1; });
+      Object.keys(names).sort().forEach(function (name) {
+        var option = document.createElement("option");
+        option.value = kind[0] + ":" + name;
+        option.textContent = name;
+        group.appendChild(option);
+      });
+      select.appendChild(group);
+    });
     select.addEventListener("change", function () {
       var value = select.value, key = value.slice(0, 2) === "f:" ? "f" : "o", wanted = value.slice(2);
       chart.classList.toggle("lb-chart--highlight", !!value);
