@@ -30,7 +30,9 @@ window.__lb = {};
     window.__lb.table = now;
   }
   const chart = document.querySelector('#lb-chart svg circle');
-  if (window.__lb.chart === undefined && chart && chart.getBoundingClientRect().width > 0) window.__lb.chart = now;
+  if (window.__lb.chart === undefined && chart && chart.getBoundingClientRect().width > 0) {
+    window.__lb.chart = now;
+  }
   if (window.__lb.table === undefined || window.__lb.chart === undefined) requestAnimationFrame(frame);
 })();
 """

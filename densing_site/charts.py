@@ -92,7 +92,11 @@ def density_chart(
     """
     tracks = tracks or []
     track_bind = (
-        {"bind": alt.binding_select(options=[t for t, _ in tracks], labels=[lb for _, lb in tracks], name="Track ")}
+        {
+            "bind": alt.binding_select(
+                options=[t for t, _ in tracks], labels=[lb for _, lb in tracks], name="Track "
+            )
+        }
         if len(tracks) > 1
         else {}
     )
@@ -127,7 +131,12 @@ def density_chart(
         base.mark_circle(size=60, cursor="pointer")
         .encode(
             x=x,
-            y=alt.Y("density:Q", title="Density ρ = N̂ / N (log)", scale=y_scale, axis=alt.Axis(values=LOG_TICKS, format="~g")),
+            y=alt.Y(
+                "density:Q",
+                title="Density ρ = N̂ / N (log)",
+                scale=y_scale,
+                axis=alt.Axis(values=LOG_TICKS, format="~g"),
+            ),
             color=status,
             opacity=alt.condition("family == '' || datum.family == family", alt.value(0.85), alt.value(0.1)),
             href="url:N",
@@ -157,7 +166,9 @@ def density_chart(
         rule = alt.Chart(pd.DataFrame([{"date": cut_date, "label": "ChatGPT"}]))
         layers.append(rule.mark_rule(strokeDash=[4, 4], color="#777").encode(x=x))
         layers.append(
-            rule.mark_text(align="left", baseline="bottom", dx=4, y=-2, color="#555").encode(x=x, text="label:N")
+            rule.mark_text(align="left", baseline="bottom", dx=4, y=-2, color="#555").encode(
+                x=x, text="label:N"
+            )
         )
     return alt.layer(*layers).properties(width="container", height=HEIGHT, autosize=_FIT)
 

@@ -51,7 +51,7 @@ def environment() -> jinja2.Environment:
 
 
 def heading_anchor(text: Any) -> str:
-    """The id Markdown's table of contents gives a heading of ``text`` (``qwen2.5-blog`` -> ``qwen25-blog``)."""
+    """The id Markdown's table of contents gives a heading ``text``: ``qwen2.5-blog`` -> ``qwen25-blog``."""
     from markdown.extensions.toc import slugify
 
     return slugify(str(text), "-")

@@ -98,8 +98,8 @@ def fmt_params(value: float) -> str:
 
 def _svg_open(size: Size, label: str, css: str) -> list[str]:
     return [
-        f'<svg class="{css}" viewBox="0 0 {size.width} {size.height}" role="img" aria-label="{escape(label)}" '
-        f'xmlns="http://www.w3.org/2000/svg" font-size="{size.font}">'
+        f'<svg class="{css}" viewBox="0 0 {size.width} {size.height}" role="img" '
+        f'aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg" font-size="{size.font}">'
     ]
 
 
@@ -169,7 +169,8 @@ def trend_svg(
     if cut_date and x.d0 <= _day(cut_date) <= x.d1:
         px = x(_day(cut_date))
         out.append(
-            f'<line class="cut" x1="{px:.1f}" x2="{px:.1f}" y1="{size.top}" y2="{size.height - size.bottom}"/>'
+            f'<line class="cut" x1="{px:.1f}" x2="{px:.1f}" y1="{size.top}" '
+            f'y2="{size.height - size.bottom}"/>'
         )
         out.append(f'<text class="cut-label" x="{px + 3:.1f}" y="{size.top - 6}">ChatGPT</text>')
     order = sorted(pts, key=lambda p: (p["model"] == highlight, p["status"] == "frontier", p["model"]))
@@ -181,8 +182,10 @@ def trend_svg(
         color = STATUS_COLORS.get(p["status"], "#777")
         out.append(
             f'<a href="{escape(p["url"])}" data-f="{escape(p.get("family") or "")}" '
-            f'data-o="{escape(p.get("organization") or "")}"><circle class="{css}" cx="{px:.1f}" cy="{py:.1f}" '
-            f'r="{radius:.1f}" fill="{color}">' + (f"<title>{escape(p['tip'])}</title>" if tips else "") + "</circle></a>"
+            f'data-o="{escape(p.get("organization") or "")}"><circle class="{css}" '
+            f'cx="{px:.1f}" cy="{py:.1f}" r="{radius:.1f}" fill="{color}">'
+            + (f"<title>{escape(p['tip'])}</title>" if tips else "")
+            + "</circle></a>"
         )
         if big:
             anchor = "end" if px > size.width * 0.6 else "start"
@@ -221,7 +224,8 @@ def ruler_svg(
     for tick in (0, 25, 50, 75, 100):
         py = y(tick)
         out.append(
-            f'<line class="grid" x1="{size.left}" x2="{size.width - size.right}" y1="{py:.1f}" y2="{py:.1f}"/>'
+            f'<line class="grid" x1="{size.left}" x2="{size.width - size.right}" '
+            f'y1="{py:.1f}" y2="{py:.1f}"/>'
         )
         out.append(f'<text class="tick" x="{size.left - 4}" y="{py + 4:.1f}" text-anchor="end">{tick}</text>')
     out.append(
@@ -248,7 +252,8 @@ def ruler_svg(
             continue
         tip = f"{r['name']}: score {r['score']:.1f} reads as {fmt_params(r['effective_params'])}"
         out.append(
-            f'<circle class="pt" cx="{x(r["effective_params"]):.1f}" cy="{y(r["score"]):.1f}" r="{size.radius}" '
+            f'<circle class="pt" cx="{x(r["effective_params"]):.1f}" cy="{y(r["score"]):.1f}" '
+            f'r="{size.radius}" '
             f'fill="{colors.get(r["benchmark"], "#333")}"><title>{escape(tip)}</title></circle>'
         )
     out.append("</svg>")

@@ -53,7 +53,11 @@ def pair_rows(data: SiteData) -> list[dict[str, Any]]:
     labels = {t.id: t.label for t in data.fit.tracks}
     pairs = (data.fit.agreement or {}).get("pairs") or []
     return [
-        p | {"label_a": labels.get(p.get("track_a"), p.get("track_a")), "label_b": labels.get(p.get("track_b"), p.get("track_b"))}
+        p
+        | {
+            "label_a": labels.get(p.get("track_a"), p.get("track_a")),
+            "label_b": labels.get(p.get("track_b"), p.get("track_b")),
+        }
         for p in pairs
         if isinstance(p, dict)
     ]

@@ -88,7 +88,8 @@ def chart_points(track: Track, root: str) -> list[dict[str, Any]]:
                 "organization": row.get("organization") or "",
                 "url": f"{root}models/{row['model']}/",
                 "tip": f"{row['name']} · released {date} · density {density:.3g} · "
-                f"{fmt_params(row['params'])} params, reads as {fmt_params(row['effective_params'])} · {status}",
+                f"{fmt_params(row['params'])} params, reads as {fmt_params(row['effective_params'])}"
+                f" · {status}",
             }
         )
     return points
