@@ -39,7 +39,8 @@ def _visible_rows(browser: Any) -> list[dict[str, str]]:
     return browser.execute_script(
         "return Array.from(document.querySelectorAll('#leaderboard tbody tr'))"
         ".filter(r => !r.hidden).map(r => Object.assign({}, r.dataset, "
-        "{density: r.cells[2].dataset.s, p: r.cells[4].dataset.s, name: r.cells[1].querySelector('a').textContent, "
+        "{density: r.cells[2].dataset.s, p: r.cells[4].dataset.s, "
+        "name: r.cells[1].querySelector('a').textContent, "
         "rank: r.cells[0].hasAttribute('data-s') ? r.cells[0].dataset.s : r.cells[0].textContent}))"
     )
 

@@ -33,9 +33,9 @@ class _Page(html.parser.HTMLParser):
         for name, value in attrs:
             if name in ("id", "name") and value:
                 self.ids.add(value)
-            if value and (tag, name) in {("a", "href"), ("link", "href"), ("script", "src"), ("img", "src")}:
-                if not (tag == "link" and ("rel", "canonical") in attrs):
-                    self.links.append(value)
+            linked = (tag, name) in {("a", "href"), ("link", "href"), ("script", "src"), ("img", "src")}
+            if value and linked and not (tag == "link" and ("rel", "canonical") in attrs):
+                self.links.append(value)
         self._in_title = tag == "title"
 
     def handle_endtag(self, tag: str) -> None:

@@ -22,7 +22,9 @@ def _flag_texts(site_inputs: dict[str, Path]) -> dict[str, str]:
     return json.loads((site_inputs["fit"] / "flags.json").read_text(encoding="utf-8"))
 
 
-def test_first_view_shows_ranked_citable_readings_and_one_click_shows_all(browser: Any, site_url: str) -> None:
+def test_first_view_shows_ranked_citable_readings_and_one_click_shows_all(
+    browser: Any, site_url: str
+) -> None:
     _leaderboard(browser, site_url)
     rows = _visible_rows(browser)
     total = browser.execute_script("return document.querySelectorAll('#leaderboard tbody tr').length")
@@ -107,14 +109,17 @@ def test_phone_leaderboard_shows_model_density_and_interval_on_the_first_screen(
     first = phone.execute_script(
         """
         const row = Array.from(document.querySelectorAll('#leaderboard tbody tr')).find(r => !r.hidden);
-        const rect = el => { const b = el.getBoundingClientRect(); return [b.left, b.right, b.top, b.bottom]; };
+        const rect = el => {
+          const b = el.getBoundingClientRect();
+          return [b.left, b.right, b.top, b.bottom];
+        };
         return {name: rect(row.cells[1].querySelector('a')), density: rect(row.cells[2]),
                 interval: rect(row.cells[2].querySelector('small')),
                 filtersOpen: document.getElementById('lb-filter-box').open};
         """
     )
     for part in ("name", "density", "interval"):
-        left, right, top, bottom = first[part]
+        left, right, _top, bottom = first[part]
         assert left >= 0 and right <= 390 and bottom <= 844, (part, first[part])
     assert not first["filtersOpen"]  # filters folded away on phones
 
@@ -123,9 +128,11 @@ def test_phone_charts_stay_legible(phone: Any, site_url: str) -> None:
     _leaderboard(phone, site_url)
     chart = phone.execute_script(
         """
-        const wide = document.querySelector('.lb-chart__wide'), compact = document.querySelector('.lb-chart__compact');
+        const wide = document.querySelector('.lb-chart__wide');
+        const compact = document.querySelector('.lb-chart__compact');
         const svg = compact.querySelector('svg').getBoundingClientRect();
-        const ticks = Array.from(compact.querySelectorAll('text.tick')).map(t => t.getBoundingClientRect().height);
+        const ticks = Array.from(compact.querySelectorAll('text.tick'))
+          .map(t => t.getBoundingClientRect().height);
         const years = compact.querySelectorAll('text.tick[text-anchor="middle"]').length;
         const dot = compact.querySelector('circle.pt').getBoundingClientRect().width;
         return [getComputedStyle(wide).display, svg.width, Math.min(...ticks), years, dot];
@@ -137,7 +144,9 @@ def test_phone_charts_stay_legible(phone: Any, site_url: str) -> None:
     assert years <= 5 and dot >= 8  # few ticks, marks large enough to tap
     _open(phone, site_url + "densing-law/")
     WebDriverWait(phone, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "figure.densing-chart--drawn"))
-    width = phone.execute_script("return document.querySelector('.densing-chart__view svg').getBoundingClientRect().width")
+    width = phone.execute_script(
+        "return document.querySelector('.densing-chart__view svg').getBoundingClientRect().width"
+    )
     assert 300 <= width <= 390  # the explorable chart fits the phone instead of shrinking or overflowing
 
 
@@ -193,7 +202,9 @@ def test_track_switch_citations_and_formulas(browser: Any, site_url: str) -> Non
     _open(browser, site_url + "agreement/")
     assert "Spearman" in browser.find_element(By.CSS_SELECTOR, ".agreement-pairs").text
     _open(browser, site_url + "data/")
-    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "button[data-md-type='copy'], button.md-clipboard"))
+    WebDriverWait(browser, 10).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, "button[data-md-type='copy'], button.md-clipboard")
+    )
     _open(browser, site_url + "method/")
     WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".arithmatex .katex"))
     assert not _problems(browser)

@@ -23,13 +23,13 @@ DEFAULT_TRACK = "paper-settings"
 SECOND_TRACK = "uniform-harness"
 NOT_CITABLE = {"below_ruler", "above_ruler", "protocol_mismatch", "protocol_unstated", "not_base"}
 FLAG_TEXTS = {
-    "below_ruler": "A score is below the smallest reference model's, so its effective size is only an upper bound.",
-    "above_ruler": "A score is above the largest reference model's, so its effective size is only a lower bound.",
-    "protocol_mismatch": "A score was measured with other shots or prompting than the ruler, so it is not used.",
+    "below_ruler": "A score is below the smallest reference model's: its effective size is an upper bound.",
+    "above_ruler": "A score is above the largest reference model's: its effective size is a lower bound.",
+    "protocol_mismatch": "A score was measured with other shots or prompting than the ruler: not used.",
     "protocol_unstated": "A score used does not state its shots or prompting, so its protocol may differ.",
     "missing_benchmarks": "Some of the ruler's benchmarks have no score for this model.",
     "too_few_benchmarks": "Too few benchmarks have a usable score to give a density.",
-    "not_base": "Not a base model: tuning for chat or instructions changes scores, so it is not in the trend.",
+    "not_base": "Not a base model: tuning for chat changes scores, so it is not in the trend.",
     "no_ruler": "The ruler could not be fitted on this benchmark.",
 }
 
