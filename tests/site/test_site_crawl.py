@@ -120,3 +120,12 @@ def test_the_404_page_loads_its_assets_under_the_published_path(built_site: Path
     page.feed((built_site / "404.html").read_text(encoding="utf-8"))
     local = [link for link in page.links if not urlsplit(link).scheme and link.endswith((".css", ".js"))]
     assert local and all(link.startswith(SITE_PATH) for link in local), local
+
+
+def test_one_count_of_records_everywhere(built_site: Path, site_inputs: dict[str, Path]) -> None:
+    rulers = len(load(site_inputs["records"]).rulers)
+    sentences = []
+    for page in ("data/index.html", "changelog/index.html"):
+        text = (built_site / page).read_text(encoding="utf-8")
+        sentences.append(re.search(r"\d[\d,]* models, [^<]*? rulers[^.<]*", text).group(0))
+    assert sentences[0] == sentences[1] and f"{rulers} rulers" in sentences[0]
