@@ -1,40 +1,59 @@
 # Two entry points (see README): `make site` builds the site from the shipped data; `make test` runs the tests.
+# Installs come from the hashed lock files in requirements/ (see requirements/lock.py):
+#   make site  -> requirements/site.txt  (data, fit, site: no torch)
+#   make test  -> requirements/test.txt  (+ evaluators with torch's CPU build, + dev tools)
+#   make bench -> requirements/bench.txt (+ lm-evaluation-harness)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+PIP := $(BIN)/python -m pip install --quiet --require-hashes --no-deps
+LOCKS := requirements/site.txt requirements/test.txt requirements/bench.txt
 
-.PHONY: site test lint install validate fit bench clean
+.PHONY: site test lint install install-site install-test lock check-lock validate fit bench clean
 
-$(STAMP): pyproject.toml
+check-lock:
+	@$(PYTHON) requirements/lock.py check
+
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	# torch first, pinned: this spec resolves to the CPU build here (any other spec pulls CUDA wheels)
-	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e '.[eval,dev]'
-	touch $(STAMP)
 
-install: $(STAMP)
+# One stamp per lock: installing a lock again only when it changed.
+$(VENV)/.%-installed: requirements/%.txt | $(BIN)/python
+	@$(PYTHON) requirements/lock.py check $*.txt
+	$(PIP) -r requirements/$*.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	rm -f $(VENV)/.*-installed
+	touch $@
 
-validate: $(STAMP)
+install-site: check-lock $(VENV)/.site-installed
+install-test: check-lock $(VENV)/.test-installed
+install: install-test
+
+validate: install-site
 	$(BIN)/densing validate
 
-site: $(STAMP)
+# `make site` needs no torch: it installs requirements/site.txt alone (unless the test set is already
+# there, which is a superset).
+site: check-lock
+	@if [ ! -f $(VENV)/.test-installed ] && [ ! -f $(VENV)/.bench-installed ]; then $(MAKE) --no-print-directory $(VENV)/.site-installed; fi
 	$(BIN)/densing validate
 	$(BIN)/densing fit --out out/fit
 	$(BIN)/densing build --fit-dir out/fit --out site
 
-lint: $(STAMP)
+lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: $(STAMP)
+test: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest -n 2 -q
 
-bench: $(STAMP)
-	$(BIN)/pip install --quiet -e '.[bench]'
+# Regenerate the lock files after a dependency change in pyproject.toml; commit them with it.
+lock: install-test
+	$(BIN)/python requirements/lock.py update $(BIN)/uv
+
+bench: check-lock $(VENV)/.bench-installed
 	$(BIN)/python benchmarks/bench_fit.py
 	$(BIN)/python benchmarks/bench_site.py
 	$(BIN)/python benchmarks/bench_eval.py

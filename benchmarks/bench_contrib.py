@@ -1,5 +1,7 @@
-"""Time ``densing check-pr`` and ``densing release`` on a synthetic repository the size of the seed
-data (100 models, 2,500 scores) with a pull request that appends 100 scores and 4 corrections.
+"""Time ``densing check-pr``, ``densing release`` and ``densing verify-release`` on a synthetic
+repository the size of the seed data (100 models, 2,500 scores) with a pull request that appends 100
+scores and 4 corrections; then ``verify-release`` on this repository's own releases (the record check
+and the rebuild of 2026.11.0 from its records commit) and the weight of the tracked release files.
 
 Run: ``.venv/bin/python benchmarks/bench_contrib.py``; prints seconds per step.
 """
@@ -16,8 +18,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from densing_data.contrib.check_pr import check_pr
-from densing_data.contrib.layout import RepoLayout
+from densing_data.contrib.layout import REPO_ROOT, RepoLayout
 from densing_data.contrib.release import cut_release
+from densing_data.contrib.verify import verify_frozen, verify_release
+from densing_data.report import Report
 from densing_data.store import append_record_groups
 from tests.data.factories import benchmark, model, ruler, score
 
@@ -87,6 +91,28 @@ def main() -> None:
         start = time.perf_counter()
         result = check_pr(layout, "main")
         print(f"check-pr of the release PR: {time.perf_counter() - start:.2f} s, ok={result.report.ok}")
+        tracked = sum(p.stat().st_size for p in layout.release_dir("2026.11.0").iterdir())
+        print(f"tracked release files: {tracked / 1e3:.0f} kB")
+        git(layout.root, "-c", "user.name=b", "-c", "user.email=b@b", "add", "-A")
+        git(layout.root, "-c", "user.name=b", "-c", "user.email=b@b", "commit", "-q", "-m", "release")
+        start = time.perf_counter()
+        ok = verify_release(layout, "2026.11.0").report.ok
+        print(f"verify-release (rebuild from the commit): {time.perf_counter() - start:.2f} s, ok={ok}")
+    real = RepoLayout(root=REPO_ROOT)
+    listing = subprocess.run(["git", "-C", str(REPO_ROOT), "ls-files", "-z", "releases"], capture_output=True)
+    weight = sum((REPO_ROOT / n).stat().st_size for n in listing.stdout.decode().split("\0") if n)
+    print(f"this repository: tracked releases/ {weight / 1e3:.0f} kB")
+    for attempt in ("cold", "warm"):  # cold: the parse cache is filled on the first pass
+        report = Report()
+        start = time.perf_counter()
+        checked = verify_frozen(real, report)
+        took = time.perf_counter() - start
+        print(
+            f"this repository: record check, {checked:,} revisions ({attempt}): {took:.2f} s, ok={report.ok}"
+        )
+    start = time.perf_counter()
+    ok = verify_release(real, "2026.11.0").report.ok
+    print(f"this repository: rebuild and verify 2026.11.0: {time.perf_counter() - start:.2f} s, ok={ok}")
 
 
 if __name__ == "__main__":

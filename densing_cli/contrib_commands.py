@@ -1,11 +1,12 @@
-"""``densing check-pr``, ``densing add model|score``, ``densing release``, ``densing verify-release``."""
+"""``densing check-pr`` and ``densing add model|score|report``, with the option types they share."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import click
 
@@ -21,7 +22,26 @@ FORMAT_OPTION = click.option(
     show_default=True,
     help="text: path:line: message; json: a list of problems; github: workflow annotations.",
 )
-DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+class IsoDate(click.ParamType):
+    """A calendar date written ``YYYY-MM-DD``; a well-formed but impossible date is called that."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        text = str(value).strip()
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            self.fail(f"{value!r} is not a date written YYYY-MM-DD", param, ctx)
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError as err:
+            self.fail(f"{text} is an impossible date ({err})", param, ctx)
+
+
+DATE = IsoDate()
 
 
 def repo_layout(repo: Path | None) -> RepoLayout:
@@ -34,7 +54,8 @@ def repo_layout(repo: Path | None) -> RepoLayout:
         raise click.ClickException(str(err)) from None
 
 
-def _render(report: Any, fmt: str) -> None:
+def render_report(report: Any, fmt: str) -> None:
+    """Print the problems of ``report`` (when there are any) in ``fmt``."""
     if report.problems:
         click.echo(report.render(fmt))
 
@@ -61,32 +82,28 @@ def check_pr(base_ref: str, head_ref: str | None, repo: Path | None, fmt: str) -
         result = run_check(layout, base_ref, head_ref)
     except GitError as err:
         raise click.ClickException(str(err)) from None
-    _render(result.report, fmt)
+    render_report(result.report, fmt)
     where = f"{result.base_commit[:12]} -> {result.head if head_ref is None else result.head[:12]}"
     if not result.report.ok:
-        n = len(result.report.problems)
-        click.echo(f"check-pr: {n} problem{'s' if n != 1 else ''} ({where})", err=True)
+        click.echo(f"{summary_line('check-pr', result.report)} ({where})", err=True)
         raise SystemExit(1)
-    click.echo(f"check-pr: data rules kept ({where})", err=True)
+    warned = len(result.report.problems)
+    note = f", {warned} warning{'s' if warned != 1 else ''}" if warned else ""
+    click.echo(f"check-pr: data rules kept ({where}){note}", err=True)
 
 
 class Count(click.ParamType):
     """A count such as parameters or tokens: an integer, or a number with K, M, B or T (``7.24B``)."""
 
     name = "count"
-    _SCALE: ClassVar[dict[str, int]] = {"K": 10**3, "M": 10**6, "B": 10**9, "T": 10**12}
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
-        if isinstance(value, int):
-            return value
-        text = str(value).strip().replace("_", "").replace(",", "")
-        scale = self._SCALE.get(text[-1:].upper(), 1)
-        number = text[:-1] if scale > 1 else text
+        from densing_data.contrib.add import parse_count
+
         try:
-            result = round(float(number) * scale) if scale > 1 else int(number)
-        except ValueError:
-            self.fail(f"{value!r} is not a count (expected e.g. 7241732096, 7.24B, 300M or 2T)", param, ctx)
-        return result
+            return parse_count(value)
+        except ValueError as err:
+            self.fail(str(err), param, ctx)
 
 
 def _compose(*decorators: Callable) -> Callable:
@@ -156,8 +173,6 @@ def add() -> None:
 @CORRECTION_OPTIONS
 def add_model(id_: str | None, links: tuple[str, ...], **options: Any) -> None:
     """Append a model record."""
-    release_date = options.pop("release_date")
-    options["release_date"] = release_date.date() if release_date else None
     _add("model", {"id": id_, **options}, _links(links))
 
 
@@ -190,13 +205,42 @@ def add_model(id_: str | None, links: tuple[str, ...], **options: Any) -> None:
 @CORRECTION_OPTIONS
 def add_score(id_: str | None, fraction: bool, **options: Any) -> None:
     """Append a score record."""
-    recorded = options.pop("recorded")
-    options["recorded"] = recorded.date() if recorded else None
     if fraction and options["value"] is not None:
         if not 0.0 <= options["value"] <= 1.0:
             raise click.BadParameter(f"{options['value']} is not a fraction in [0, 1]", param_hint="--value")
         options["value"] = round(options["value"] * 100.0, 10)
     _add("score", {"id": id_, **options}, [])
+
+
+@add.command("report")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check the file and print the records; write nothing.")
+@records_option
+def add_report(path: Path, dry_run: bool, records_dir: Path | None) -> None:
+    """Append a model and its scores from one report, described in the YAML file PATH.
+
+    One source URL, one protocol slug and provenance for every score, a model block (or the id of a
+    recorded model) and a table of scores: [benchmark, value, shots, cot, locator] rows. Template:
+    docs/templates/new-model.yaml. All records are validated together and appended as one group.
+    """
+    import yaml
+
+    from densing_data.contrib.report_template import TemplateError
+    from densing_data.contrib.report_template import add_report as run_add
+    from densing_data.store import StoreError
+
+    try:
+        made = run_add(path, records_dir, dry_run=dry_run)
+    except (TemplateError, StoreError) as err:
+        click.echo(err.report.render(), err=True)
+        click.echo(f"nothing added from {path}", err=True)
+        raise SystemExit(1) from None
+    if dry_run:
+        records = ([{"model": made.model}] if made.model else []) + [{"score": s} for s in made.scores]
+        click.echo(yaml.safe_dump(records, sort_keys=False, allow_unicode=True), nl=False)
+    verb = "would add" if dry_run else "added"
+    model = f"model {made.model_id!r} and " if made.model else ""
+    click.echo(f"{verb} {model}{len(made.scores)} score(s) for {made.model_id!r} from {path}", err=True)
 
 
 def _links(values: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -243,85 +287,11 @@ def _add(kind: str, options: dict[str, Any], links: list[tuple[str, str]]) -> No
     click.echo(f"added {kind} {result.record_id!r} revision {result.revision} to {shown}")
 
 
-@click.command()
-@click.argument("version")
-@click.option(
-    "--date",
-    "date_",
-    type=DATE,
-    default=None,
-    metavar="YYYY-MM-DD",
-    help="Release date, YYYY-MM-DD (default: today).",
-)
-@repo_option
-def release(version: str, date_: dt.datetime | None, repo: Path | None) -> None:
-    """Release data VERSION (CalVer YYYY.MM.N): freeze the exports under releases/VERSION/ with
-    checksums, add it to releases/index.json, write the CHANGELOG entry from the record diff, and set
-    the version in DATA_VERSION, CITATION.cff and .zenodo.json. A released version never changes."""
-    from densing_data.contrib.release import ReleaseError, cut_release
-
-    layout = repo_layout(repo)
-    date = date_.date() if date_ else dt.date.today()
-    try:
-        result = cut_release(layout, version, date)
-    except ReleaseError as err:
-        _render(err.report, "text")
-        raise click.ClickException(str(err)) from None
-    for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    files = sum(1 for p in result.directory.rglob("*") if p.is_file())
-    click.echo(f"released {version} ({date.isoformat()}): {layout.releases}/{version}/ ({files} files)")
-    for path in result.written:
-        click.echo(f"updated {path.relative_to(layout.root).as_posix()}")
-    click.echo(
-        f"next: commit these in a pull request; once merged, tag the merge commit: "
-        f"git tag data-v{version} && git push origin data-v{version}"
-    )
-
-
-@click.command("verify-release")
-@click.argument("version", required=False)
-@click.option(
-    "--assets",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Also write the GitHub-release assets (zips, release.json, SHA256SUMS) to this folder.",
-)
-@click.option(
-    "--notes",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Also write VERSION's CHANGELOG entry to this file (release notes).",
-)
-@repo_option
-@FORMAT_OPTION
-def verify_release(
-    version: str | None, assets: Path | None, notes: Path | None, repo: Path | None, fmt: str
-) -> None:
-    """Check that release VERSION (default: the latest) is intact: every file matches SHA256SUMS."""
-    from densing_data.contrib import changelog
-    from densing_data.contrib.assets import build_assets
-    from densing_data.contrib.release_files import read_index
-    from densing_data.contrib.release_files import verify_release as run_verify
-
-    layout = repo_layout(repo)
-    try:
-        version = version or read_index(layout).get("latest")
-    except ValueError as err:
-        raise click.ClickException(str(err)) from None
-    if version is None:
-        raise click.ClickException(f"no release yet ({layout.releases}/index.json lists none)")
-    report = run_verify(layout, version)
-    _render(report, fmt)
-    if not report.ok:
-        raise click.ClickException(f"release {version} does not verify")
-    click.echo(f"release {version}: every file matches its sha256", err=True)
-    if notes is not None:
-        log = layout.path(layout.changelog)
-        section = changelog.sections(log.read_text(encoding="utf-8")).get(version) if log.exists() else None
-        if section is None:
-            raise click.ClickException(f"{layout.changelog} has no entry for {version}")
-        notes.write_text(section, encoding="utf-8")
-    if assets is not None:
-        for path in build_assets(layout, version, assets):
-            click.echo(str(path))
+def summary_line(command: str, report: Any) -> str:
+    """``"3 problems, 1 warning"``: errors and warnings counted apart."""
+    errors = sum(1 for p in report.problems if p.severity == "error")
+    warnings = len(report.problems) - errors
+    parts = [f"{errors} problem{'s' if errors != 1 else ''}"]
+    if warnings:
+        parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+    return f"{command}: {', '.join(parts)}"

@@ -16,8 +16,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "import-lm-eval": ("densing_cli.eval_commands", "import_lm_eval"),
     "check-pr": ("densing_cli.contrib_commands", "check_pr"),
     "add": ("densing_cli.contrib_commands", "add"),
-    "release": ("densing_cli.contrib_commands", "release"),
-    "verify-release": ("densing_cli.contrib_commands", "verify_release"),
+    "release": ("densing_cli.release_commands", "release"),
+    "verify-release": ("densing_cli.release_commands", "verify_release"),
     "pr-summary": ("densing_cli.pr_summary", "pr_summary"),
 }
 """Subcommand name -> (module, attribute) of its click command."""

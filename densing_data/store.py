@@ -83,6 +83,7 @@ def append_record_groups(
                     ParsedRecord(kind=kind, path=shown_path(target, root.parent), line=0, record=record)
                 )
         check_across_files(existing, report)
+        report.problems[:] = list(dict.fromkeys(report.problems))  # reading already checked once
         if not report.ok:
             raise StoreError(report)
         for (kind, target), items in by_file.items():

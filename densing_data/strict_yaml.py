@@ -97,11 +97,11 @@ def _mark_line(exc: yaml.YAMLError, text: str) -> int:
     return mark.line + 1 if mark is not None else 0
 
 
-def _check_events(text: str) -> None:
+def _check_events(text: str, loader: type = _Loader) -> None:
     """Stream the events once: refuse deep nesting, anchors and extra documents before composing."""
     depth = 0
     documents = 0
-    for event in yaml.parse(text, Loader=_Loader):
+    for event in yaml.parse(text, Loader=loader):
         line = event.start_mark.line + 1
         if isinstance(event, yaml.DocumentStartEvent):
             documents += 1
@@ -119,6 +119,23 @@ def _check_events(text: str) -> None:
             depth -= 1
         elif isinstance(event, yaml.ScalarEvent) and event.anchor is not None:
             raise YamlProblem(line, "YAML anchors (&name) are not allowed")
+
+
+def _recheck_without_libyaml(text: str) -> None:
+    """Find our own reason for a text libyaml refused, before reporting libyaml's.
+
+    libyaml scans ahead and may stop a deeply nested text with its own nesting limit before our
+    event check has seen depth :data:`MAX_DEPTH`. The pure-Python parser yields events lazily and
+    has no nesting limit of its own, so streaming it once more lets our check (depth, anchors,
+    documents) name the problem in our words whatever libyaml's version does. Only runs on texts
+    that already failed, so valid files pay nothing.
+    """
+    if _Loader is yaml.SafeLoader:
+        return
+    try:
+        _check_events(text, yaml.SafeLoader)
+    except yaml.YAMLError:
+        return
 
 
 class _Builder:
@@ -181,6 +198,7 @@ def parse_yaml(raw: bytes) -> Document:
         _check_events(text)
         node = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as err:
+        _recheck_without_libyaml(text)
         reason = getattr(err, "problem", None) or str(err).splitlines()[0]
         raise YamlProblem(_mark_line(err, text), f"not valid YAML: {reason}") from None
     except RecursionError:

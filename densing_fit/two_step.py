@@ -1,11 +1,12 @@
 """The two-step ruler of Xiao et al. (2024): loss from size and data, then score from loss.
 
-Step 1 (:class:`LossLaw`) fits the conditional loss of well-trained reference models,
-``L(N, D) = a N^-alpha + b D^-beta``, in log space. Step 2 (:class:`LossToScore`) fits
-``S = c / (1 + exp(-gamma (L - l))) + d`` on loss/score pairs (the paper uses intermediate
-checkpoints as well as well-trained models). :class:`TwoStepRuler` chains them and inverts:
-a score gives a loss through step 2, and the loss gives N̂ through step 1 at ``D = d0_tokens``
-(1T tokens in the paper's arXiv version; 5T in the journal version).
+Step 1 (:class:`~densing_fit.loss_law.LossLaw`) fits the conditional loss of well-trained reference
+models, ``L(N, D) = a N^-alpha + b D^-beta + E``, in log space (``E``, the irreducible loss of the
+OLMo ladder's step 1, may be held at 0 for the densing paper's own form). Step 2
+(:class:`LossToScore`) fits ``S = c / (1 + exp(-gamma (L - l))) + d`` on loss/score pairs (the paper
+uses intermediate checkpoints as well as well-trained models). :class:`TwoStepRuler` chains them
+and inverts: a score gives a loss through step 2, and the loss gives N̂ through step 1 at
+``D = d0_tokens`` (1T tokens in the paper's arXiv version; 5T in the journal version).
 """
 
 from __future__ import annotations
@@ -15,86 +16,19 @@ import itertools
 import numpy as np
 
 from densing_fit.curves import (
-    D_SCALE,
-    N_SCALE,
-    conditional_loss,
     loss_from_score,
-    loss_jacobian,
-    loss_ln_n,
-    loss_residuals,
     score_from_loss,
     sigmoid_jacobian,
     sigmoid_residuals,
-    unscale_loss_params,
 )
 from densing_fit.effective import EffectiveSizes, RulerReadout, reach_of, read_off
 from densing_fit.errors import FitError, check_is_fitted
+from densing_fit.loss_law import LOSS_FORMULA, LossLaw, law_ln_n, positive_arrays
 from densing_fit.optimize import fit_curve, r_squared, rmse
 
-LOSS_FORMULA = "L = a * N^-alpha + b * D^-beta"
+__all__ = ["LOSS_FORMULA", "SCORE_FORMULA", "LossLaw", "LossToScore", "TwoStepRuler"]
+
 SCORE_FORMULA = "S = c / (1 + exp(-gamma * (L - l))) + d"
-
-
-def _arrays(name: str, **columns: object) -> dict[str, np.ndarray]:
-    arrays = {key: np.asarray(value, dtype=float).ravel() for key, value in columns.items()}
-    sizes = {key: a.size for key, a in arrays.items()}
-    if len(set(sizes.values())) != 1:
-        raise FitError(f"{name}: inputs differ in length {sizes}; give one value per reference point")
-    for key, array in arrays.items():
-        if not np.all(np.isfinite(array)) or np.any(array <= 0):
-            bad = array[~np.isfinite(array) | (array <= 0)][:5].tolist()
-            raise FitError(f"{name}: {key} must be finite and positive, got {bad}")
-    return arrays
-
-
-class LossLaw:
-    """Step 1: conditional loss ``L(N, D) = a N^-alpha + b D^-beta`` fitted in log space."""
-
-    def __init__(self, *, min_points: int = 5, name: str = "loss law") -> None:
-        self.min_points = min_points
-        self.name = name
-
-    def fit(self, params: object, tokens: object, losses: object) -> LossLaw:
-        """Fit on reference sizes N, training tokens D and conditional losses L; return ``self``."""
-        data = _arrays(self.name, params=params, tokens=tokens, losses=losses)
-        n, d, loss = data["params"], data["tokens"], data["losses"]
-        if n.size < self.min_points:
-            raise FitError(
-                f"{self.name}: {n.size} well-trained reference points, expected at least {self.min_points}"
-            )
-        if np.unique(n).size < 2 or np.unique(d).size < 2:
-            raise FitError(
-                f"{self.name}: needs at least two distinct sizes and two distinct token counts to separate "
-                f"N from D, got sizes {np.unique(n).tolist()} and tokens {np.unique(d).tolist()}"
-            )
-        ns, ds = n / N_SCALE, d / D_SCALE
-        level = float(np.log(np.median(loss) / 2))
-        starts = [(level, a, level, b) for a, b in itertools.product((0.1, 0.3, 0.7), (0.1, 0.3, 0.7))]
-        bounds = ([-30.0, 1e-4, -30.0, 1e-4], [30.0, 3.0, 30.0, 3.0])
-        result = fit_curve(loss_residuals, starts, bounds, (ns, ds, loss), self.name, jac=loss_jacobian)
-        self.theta_ = result.theta
-        self.cov_ = result.cov
-        a, alpha, b, beta = unscale_loss_params(result.theta)
-        se = result.stderr
-        self.params_ = {"a": a, "alpha": alpha, "b": b, "beta": beta}
-        self.stderr_ = {
-            "a": a * float(se[0]),
-            "alpha": float(se[1]),
-            "b": b * float(se[2]),
-            "beta": float(se[3]),
-        }
-        fitted = self.predict(n, d)
-        self.r2_ = r_squared(np.log(loss), np.log(fitted))
-        self.rmse_ = rmse(np.log(loss), np.log(fitted))
-        self.n_points_ = int(n.size)
-        self.fitted_ = fitted
-        return self
-
-    def predict(self, params: object, tokens: object) -> np.ndarray:
-        """Conditional loss of a reference model of size N trained on D tokens."""
-        check_is_fitted(self, "theta_")
-        p = self.params_
-        return conditional_loss(params, tokens, p["a"], p["alpha"], p["b"], p["beta"])
 
 
 class LossToScore:
@@ -109,7 +43,7 @@ class LossToScore:
 
     def fit(self, losses: object, scores: object) -> LossToScore:
         """Fit on loss/score pairs; return ``self``."""
-        loss = _arrays(self.name, losses=losses)["losses"]
+        loss = positive_arrays(self.name, losses=losses)["losses"]
         s = np.asarray(scores, dtype=float).ravel()
         if s.shape != loss.shape or not np.all(np.isfinite(s)) or np.any((s < 0) | (s > self.maximum)):
             raise FitError(
@@ -158,7 +92,9 @@ class TwoStepRuler(RulerReadout):
     Parameters (keyword only): floor and maximum of the benchmark (percent); d0_tokens (D used for
     the effective size; 1e12 as in the paper's arXiv version); max_extrapolation (reach beyond the
     reference sizes); score_points ("all": step 2 on every point with loss and score, as the paper
-    does with intermediate checkpoints; "final": well-trained points only); name (for messages).
+    does with intermediate checkpoints; "final": well-trained points only); irreducible (step 1
+    with the OLMo ladder's irreducible loss E, default; False: the densing paper's form without E);
+    name (for messages).
     """
 
     def __init__(
@@ -169,6 +105,7 @@ class TwoStepRuler(RulerReadout):
         d0_tokens: float = 1e12,
         max_extrapolation: float = 1000.0,
         score_points: str = "all",
+        irreducible: bool = True,
         name: str = "two-step ruler",
     ) -> None:
         self.floor = floor
@@ -176,6 +113,7 @@ class TwoStepRuler(RulerReadout):
         self.d0_tokens = d0_tokens
         self.max_extrapolation = max_extrapolation
         self.score_points = score_points
+        self.irreducible = irreducible
         self.name = name
 
     def fit(
@@ -193,7 +131,9 @@ class TwoStepRuler(RulerReadout):
         is_final = np.asarray(final, dtype=bool)
         step1 = is_final & np.isfinite(loss)
         step2 = np.isfinite(loss) & np.isfinite(s) & (is_final if self.score_points == "final" else True)
-        self.loss_law_ = LossLaw(name=f"{self.name}, step 1").fit(n[step1], d[step1], loss[step1])
+        self.loss_law_ = LossLaw(irreducible=self.irreducible, name=f"{self.name}, step 1").fit(
+            n[step1], d[step1], loss[step1]
+        )
         self.score_curve_ = LossToScore(maximum=self.maximum, name=f"{self.name}, step 2").fit(
             loss[step2], s[step2]
         )
@@ -221,10 +161,10 @@ class TwoStepRuler(RulerReadout):
         if not np.all(np.isfinite(s)):
             raise ValueError(f"{self.name}: scores must be finite numbers, got {s.tolist()}")
         d0 = float(self.d0_tokens)
+        k = self.loss_law_.theta_.size
 
         def ln_n_of(theta: np.ndarray) -> np.ndarray:
-            a, alpha, b, beta = unscale_loss_params(theta[:4])
-            return loss_ln_n(loss_from_score(s, *theta[4:]), d0, a, alpha, b, beta)
+            return law_ln_n(loss_from_score(s, *theta[k:]), d0, theta[:k])
 
         below = (s <= self.floor) | (s <= self.score_curve_.params_["d"])
         return read_off(ln_n_of, self.theta_, self.cov_, below, self.reach_)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -109,9 +110,11 @@ class ImportOptions:
 
 
 def read_results(path: Path) -> dict[str, Any]:
-    """Parse an lm-eval results JSON file (NaN refused)."""
+    """Parse an lm-eval results JSON file. NaN and infinities parse (lm-eval writes NaN for a
+    standard error it could not compute); :func:`score_records` refuses one only in a value it imports,
+    naming the file, task and field."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"), parse_constant=_refuse)
+        data = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as err:
         raise LmEvalImportError(f"{path}:{err.lineno}: not valid JSON: {err.msg}") from None
     except OSError as err:
@@ -119,10 +122,6 @@ def read_results(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict) or not isinstance(data.get("results"), dict):
         raise LmEvalImportError(f"{path}: not an lm-evaluation-harness results file (no 'results' mapping)")
     return data
-
-
-def _refuse(name: str) -> Any:
-    raise LmEvalImportError(f"{name} is not a valid result value")
 
 
 def harness_version(data: Mapping[str, Any]) -> str:
@@ -287,6 +286,12 @@ def score_records(path: Path, data: Mapping[str, Any], options: ImportOptions) -
     records = []
     for task in tasks:
         metric, value = pick_metric(task, data["results"][task], (options.metrics or {}).get(task))
+        if not math.isfinite(value):
+            raise LmEvalImportError(
+                f"{path}: task {task!r} field {metric!r} is {value}, not a result: lm-eval writes NaN when "
+                f"a metric could not be computed; rerun the task, or choose another metric with --metric "
+                f"{task}=KEY or leave the task out with --skip {task}"
+            )
         if not 0.0 <= value <= 1.0:
             raise LmEvalImportError(
                 f"{path}: task {task!r} metric {metric!r} is {value}; lm-eval writes fractions in [0, 1]"

@@ -14,9 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from densing_data.paths import RECORDS_DIR
+from densing_data.schema.records import RECORD_MODELS
 from densing_data.store import append_records, record_to_yaml_dict
-from densing_data.validate import read_records_dir
+from densing_data.validate import RecordSet, read_records_dir
 
 FIELD_PATHS: dict[str, dict[str, tuple[str, ...]]] = {
     "model": {
@@ -95,6 +98,22 @@ class AddResult:
     """The record file it was appended to."""
 
 
+_SCALE = {"K": 10**3, "M": 10**6, "B": 10**9, "T": 10**12}
+
+
+def parse_count(value: Any) -> int:
+    """A count such as parameters or tokens: an integer, or a number with K, M, B or T (``7.24B``)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    text = str(value).strip().replace("_", "").replace(",", "")
+    scale = _SCALE.get(text[-1:].upper(), 1)
+    number = text[:-1] if scale > 1 else text
+    try:
+        return round(float(number) * scale) if scale > 1 else int(number)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a count (expected e.g. 7241732096, 7.24B, 300M or 2T)") from None
+
+
 def option_flag(name: str) -> str:
     """``release_date_source_url`` -> ``--release-date-source-url``."""
     return "--" + name.replace("_", "-")
@@ -171,14 +190,82 @@ def default_score_id(model: str, benchmark: str, protocol: str, taken: set[str])
     return candidate
 
 
+def flag_errors(kind: str, record: Mapping[str, Any]) -> list[str]:
+    """Schema problems of ``record``, each naming the option and the value at fault."""
+    try:
+        RECORD_MODELS[kind].model_validate(dict(record))
+    except ValidationError as err:
+        return [_flag_message(kind, record, error) for error in err.errors(include_url=False)]
+    return []
+
+
+def _flag_message(kind: str, record: Mapping[str, Any], error: Any) -> str:
+    loc = tuple(str(part) for part in error["loc"])
+    by_path = {path: name for name, path in FIELD_PATHS[kind].items()}
+    for size in range(len(loc), 0, -1):
+        name = by_path.get(loc[:size])
+        if name is not None:
+            value = _value_at(record, loc[:size])
+            shown = "" if value is None else f" {_quote(value)}"
+            return f"{option_flag(name)}{shown}: {error['msg']}"
+    return f"{kind} field {'.'.join(loc) or 'record'}: {error['msg']}"
+
+
+def _value_at(record: Mapping[str, Any], path: tuple[str, ...]) -> Any:
+    value: Any = record
+    for part in path:
+        if not isinstance(value, Mapping) or part not in value:
+            return None
+        value = value[part]
+    return value
+
+
+def _quote(value: Any) -> str:
+    text = value.isoformat() if isinstance(value, dt.date) else str(value)
+    return text if text and " " not in text and len(text) <= 80 else repr(text[:80])
+
+
+def reference_errors(kind: str, record: Mapping[str, Any], records: RecordSet) -> list[str]:
+    """The models and benchmarks ``record`` names that no current record has, as option messages."""
+    models = {p.record.id for p in records.current("model")}
+    problems = []
+    if kind == "score":
+        if record.get("model") not in models:
+            problems.append(
+                f"--model {record.get('model')}: no model has this id (add it first with `densing add model`)"
+            )
+        benchmarks = {p.record.id for p in records.current("benchmark")}
+        if record.get("benchmark") not in benchmarks:
+            problems.append(
+                f"--benchmark {record.get('benchmark')}: no benchmark has this id (known: "
+                f"{', '.join(sorted(benchmarks)[:12])}{', ...' if len(benchmarks) > 12 else ''})"
+            )
+    parent = (record.get("derived_from") or {}).get("model") if kind == "model" else None
+    if parent is not None and parent not in models:
+        problems.append(f"--derived-from {parent}: no model has this id")
+    return problems
+
+
 def add_record(kind: str, record: dict[str, Any], records_dir: Path | None = None) -> AddResult:
-    """Append ``record`` through the store (which validates it against everything); see :class:`AddResult`."""
+    """Append ``record`` through the store (which validates it against everything); see :class:`AddResult`.
+
+    Raise :class:`AddError` naming the options at fault when the record breaks the schema or names a
+    model or benchmark that does not exist; other rules (duplicates, ...) come back as ``StoreError``.
+    """
     if kind == "score":
         record.setdefault("recorded", dt.date.today())
-        if "id" not in record:
-            records, _ = read_records_dir(Path(records_dir) if records_dir is not None else RECORDS_DIR)
-            taken = {p.record.id for p in records.history("score")}
-            score_id = default_score_id(record["model"], record["benchmark"], record["protocol"], taken)
-            record = {"id": score_id} | record
+    problems = flag_errors(kind, record | ({"id": "x"} if "id" not in record else {}))
+    if problems:
+        raise AddError("; ".join(problems) if len(problems) == 1 else "\n".join(problems))
+    records, _ = read_records_dir(
+        Path(records_dir) if records_dir is not None else RECORDS_DIR, use_cache=True
+    )
+    problems = reference_errors(kind, record, records)
+    if problems:
+        raise AddError("\n".join(problems))
+    if kind == "score" and "id" not in record:
+        taken = {p.record.id for p in records.history("score")}
+        score_id = default_score_id(record["model"], record["benchmark"], record["protocol"], taken)
+        record = {"id": score_id} | record
     written = append_records(kind, [record], records_dir=records_dir)
     return AddResult(kind=kind, record_id=record["id"], revision=record.get("revision", 1), path=written[0])

@@ -12,15 +12,14 @@ import json
 import zipfile
 from pathlib import Path
 
-from densing_data.contrib.layout import RepoLayout
-from densing_data.contrib.release_files import FORMATS, MANIFEST, SUMS, sha256_file
+from densing_data.contrib.release_files import EXPORT_META as MANIFEST
+from densing_data.contrib.release_files import FORMATS, SUMS, sha256_file
+from densing_data.contrib.verify import ASSET_STEM
 
-ASSET_STEM = "densing-law-data"
 
-
-def build_assets(layout: RepoLayout, version: str, out: Path) -> list[Path]:
-    """Write the release assets of ``version`` (already verified) into ``out``; return their paths."""
-    directory = layout.release_dir(version)
+def build_assets(directory: Path, version: str, out: Path) -> list[Path]:
+    """Write the release assets of the export of ``version`` built (and verified) in ``directory``
+    into ``out``; return their paths."""
     manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
     stamp = dt.date.fromisoformat(manifest["date"]).timetuple()[:6]
     out.mkdir(parents=True, exist_ok=True)

@@ -16,8 +16,9 @@ from densing_data.contrib.markdown import md_code, md_text
 HEADER = """# Changelog
 
 Data versions of the Densing Law leaderboard (CalVer `YYYY.MM.N`), newest first. Each entry is
-written by `densing release` from the records added and superseded since the previous release; the
-files of every version stay frozen under [`releases/<version>/`](releases/README.md).
+written by `densing release` from the records added and superseded since the previous release.
+Every version is pinned by its manifest under [`releases/<version>/`](releases/README.md); its
+files are attached to the GitHub release `data-v<version>`.
 """
 
 _HEADING = re.compile(r"^## (\S+)", re.MULTILINE)

@@ -5,7 +5,11 @@ The records as of the base are compared with the working tree (or ``--head REF``
 1. Record files are append-only. Every record on the base branch is frozen (the base branch is what
    gets released): its file still exists, and the records it held are still its first records,
    unchanged in meaning (both sides are parsed; reformatting alone is allowed). New records are
-   appended after them; a correction is a new record with the same id and revision n+1.
+   appended after them; a correction is a new record with the same id and revision n+1. The two
+   versions of a file are aligned (longest common subsequence of records), so one deleted record is
+   one problem, not a cascade of "moved" records. Released records are frozen too: every record
+   revision published by any release still hashes to the value in that release's manifest,
+   whatever the merge base holds (:mod:`densing_data.contrib.record_hashes`).
 2. The records of the head are valid (:mod:`densing_data.validate`: schema — every score has a
    source —, unique ids, revision history, references, duplicate measurements).
 3. The data version changes only together with a release made by ``densing release``
@@ -17,16 +21,19 @@ for records added to main since it left.
 
 from __future__ import annotations
 
+import json
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
 from densing_data.contrib.gittree import materialise, merge_base, resolve_commit
 from densing_data.contrib.layout import RepoLayout
 from densing_data.contrib.release_rules import check_release_rules
+from densing_data.contrib.verify import verify_frozen
 from densing_data.record_files import kind_of
 from densing_data.report import Report
 from densing_data.strict_yaml import Document, YamlProblem, parse_yaml
@@ -88,10 +95,23 @@ def check_trees(base: RepoLayout, head: RepoLayout) -> Report:
     """All data rules between two checked-out trees (paths in the report are repository-relative)."""
     report = Report()
     check_append_only(base, head, report)
-    _, validation = read_records_dir(head.records_dir, shown_base=head.root, use_cache=True)
+    records, validation = read_records_dir(head.records_dir, shown_base=head.root, use_cache=True)
     report.problems.extend(validation.problems)
+    frozen = Report()
+    verify_frozen(head, frozen, records)
+    _drop_repeats(report, frozen)
+    report.problems.extend(frozen.problems)
     check_release_rules(base, head, report)
     return report
+
+
+def _drop_repeats(report: Report, frozen: Report) -> None:
+    """One edit of a released record is one problem: the release check names the release and the
+    field, so the history check's report of the same record revision is left out."""
+    named = {p.message.split(", released in ")[0] for p in frozen.problems}
+    report.problems[:] = [
+        p for p in report.problems if p.kind != "history" or p.message.split(" (base line ")[0] not in named
+    ]
 
 
 def check_append_only(base: RepoLayout, head: RepoLayout, report: Report) -> None:
@@ -147,8 +167,7 @@ def compare_file(kind: str, old: bytes, new: bytes, shown: str, report: Report) 
             "schema_version changed in a file of released records",
             kind="history",
         )
-    for index, item in enumerate(old_items):
-        _compare_record(kind, index, item, old_doc, new_doc, new_items, shown, report)
+    _compare_records(kind, old_items, new_items, old_doc, new_doc, shown, report)
 
 
 def _records_of(doc: Document) -> list[Any] | None:
@@ -158,47 +177,91 @@ def _records_of(doc: Document) -> list[Any] | None:
     return None
 
 
-def _compare_record(
+def _key(item: Any) -> tuple[Any, Any]:
+    """A record's identity in a file: (id, revision)."""
+    return (item.get("id"), item.get("revision", 1)) if isinstance(item, dict) else (None, None)
+
+
+def _canonical(item: Any) -> str:
+    return json.dumps(item, sort_keys=True, default=str)
+
+
+def _compare_records(
     kind: str,
-    index: int,
-    item: Any,
+    old_items: list[Any],
+    new_items: list[Any],
     old_doc: Document,
     new_doc: Document,
-    new_items: list[Any],
     shown: str,
     report: Report,
 ) -> None:
-    what = _describe(kind, item, old_doc.line_of(("records", index)))
-    fix = _fix_hint(kind, item)
-    if index >= len(new_items):
-        last = new_doc.line_of(("records", len(new_items) - 1)) if new_items else 1
+    """Align the two record lists and report, once each, every base record deleted, edited or moved
+    and every new record placed before base records."""
+    matcher = SequenceMatcher(
+        None, [_canonical(i) for i in old_items], [_canonical(i) for i in new_items], autojunk=False
+    )
+    blocks = [b for b in matcher.get_matching_blocks() if b.size]
+    kept_old = {i for b in blocks for i in range(b.a, b.a + b.size)}
+    kept_new = {i for b in blocks for i in range(b.b, b.b + b.size)}
+    new_by_key: dict[tuple[Any, Any], int] = {}
+    for index, item in enumerate(new_items):
+        if index not in kept_new and _key(item) != (None, None):
+            new_by_key.setdefault(_key(item), index)
+    accounted: set[int] = set()
+    for index, item in enumerate(old_items):
+        if index in kept_old:
+            continue
+        what = _describe(kind, item, old_doc.line_of(("records", index)))
+        fix = _fix_hint(kind, item)
+        twin = new_by_key.get(_key(item))
+        if twin is None:
+            following = next((b.b for b in blocks if b.a > index), None)
+            line = (
+                new_doc.line_of(("records", following))
+                if following is not None
+                else new_doc.line_of(("records", len(new_items) - 1))
+                if new_items
+                else 1
+            )
+            report.add(
+                shown,
+                line,
+                f"{what} was deleted; records on the base branch are never deleted ({fix})",
+                kind="history",
+            )
+            continue
+        accounted.add(twin)
+        if new_items[twin] == item:
+            report.add(
+                shown,
+                new_doc.line_of(("records", twin)),
+                f"{what} moved: records keep their place and new records are appended at the end of the file",
+                kind="history",
+            )
+            continue
+        changed = _changed_keys(item, new_items[twin])
+        line = (
+            new_doc.line_of(("records", twin, changed[0])) if changed else new_doc.line_of(("records", twin))
+        )
         report.add(
             shown,
-            last,
-            f"{what} was deleted; records on the base branch are never deleted ({fix})",
+            line,
+            f"{what} was edited ({', '.join(changed) or 'record'} changed); records on "
+            f"the base branch are frozen: restore it and {fix}",
             kind="history",
         )
-        return
-    current = new_items[index]
-    if current == item:
-        return
-    if item in new_items:
+    last_kept = max(kept_new, default=-1)
+    for index, item in enumerate(new_items[: last_kept + 1]):
+        if index in kept_new or index in accounted:
+            continue
+        record_id, revision = _key(item)
         report.add(
             shown,
             new_doc.line_of(("records", index)),
-            f"{what} moved: records keep their place and new records are appended at the end of the file",
+            f"new {kind} {record_id!r} revision {revision} is placed before records of the base branch: "
+            "records keep their place and new records are appended at the end of the file",
             kind="history",
         )
-        return
-    changed = _changed_keys(item, current)
-    line = new_doc.line_of(("records", index, changed[0])) if changed else new_doc.line_of(("records", index))
-    report.add(
-        shown,
-        line,
-        f"{what} was edited ({', '.join(changed) or 'record'} changed); records on "
-        f"the base branch are frozen: restore it and {fix}",
-        kind="history",
-    )
 
 
 def _changed_keys(old: Any, new: Any) -> list[str]:

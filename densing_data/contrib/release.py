@@ -1,11 +1,15 @@
 """``densing release VERSION``: freeze the current records as a citable data version.
 
 Steps, all computed before anything is written: check VERSION (CalVer, above the latest release, no
-release directory of that name yet); validate the records; diff them against the previous release's
-record keys; export every format into ``releases/<VERSION>/`` with ``release.json`` and
-``SHA256SUMS`` (built in a hidden directory, then renamed into place); add the release to
-``releases/index.json``; write the CHANGELOG entry; set the version in ``DATA_VERSION``,
-``CITATION.cff`` and ``.zenodo.json``. Same records, version and date give the same bytes.
+release directory of that name yet); validate the records and check that every released record is
+unchanged; diff them against the records of every earlier release; build the exports in a temporary
+folder and hash them; write ``releases/<VERSION>/manifest.json`` (record commit rule, records hash,
+export hashes, the hash of every record revision this release publishes first) and ``SHA256SUMS``
+(built in a hidden directory, then renamed into place); add the release to ``releases/index.json``;
+write the CHANGELOG entry; set the version in ``DATA_VERSION``, ``CITATION.cff`` and
+``.zenodo.json``. The exports are not kept in git: the release workflow rebuilds them from the tagged
+records (``densing verify-release VERSION --assets dist``) and attaches them to the GitHub release.
+Same records, version and date give the same bytes.
 """
 
 from __future__ import annotations
@@ -17,25 +21,28 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from densing_data.atomic import write_text_atomically
 from densing_data.contrib import changelog
 from densing_data.contrib.citation import CitationError, update_cff, update_zenodo
-from densing_data.contrib.diff import RecordDiff, diff_records, keys_from_json, record_keys
+from densing_data.contrib.diff import RecordDiff, diff_records
 from densing_data.contrib.layout import RepoLayout, VersionError, parse_version
+from densing_data.contrib.record_hashes import hash_records, released_revisions
+from densing_data.contrib.release_build import build_export, built_with, counts, export_meta
 from densing_data.contrib.release_files import (
     FORMATS,
     MANIFEST,
     SUMS,
+    file_entries,
     index_entry,
     read_index,
-    read_manifest,
     records_sha256,
+    released_hashes,
+    render_manifest,
     render_sums,
+    sha256_bytes,
 )
-from densing_data.export import export_tables
-from densing_data.loader import TABLE_NAMES, dataset_from_records
+from densing_data.contrib.verify import verify_frozen
 from densing_data.report import Report
 from densing_data.validate import RecordSet, read_records_dir
 
@@ -88,11 +95,13 @@ def cut_release(layout: RepoLayout, version: str, date: dt.date) -> ReleaseResul
     records, report = read_records_dir(layout.records_dir, shown_base=layout.root, use_cache=True)
     if not report.ok:
         raise ReleaseError("the records are invalid; fix them before releasing", report)
+    verify_frozen(layout, report, records)
+    if not report.ok:
+        raise ReleaseError("released records changed or disappeared; restore them first", report)
     diff = _diff_since(layout, latest, records)
     texts = _side_files(layout, version, date, latest, diff, records, warnings)
-    directory = _freeze(layout, version, date, latest, records)
-    manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
-    index = {"latest": version, "releases": [index_entry(layout, version, manifest), *index["releases"]]}
+    directory, manifest = _freeze(layout, version, date, latest, records)
+    index = {"latest": version, "releases": [index_entry(version, manifest), *index["releases"]]}
     texts[layout.index_file] = json.dumps(index, indent=2, ensure_ascii=False) + "\n"
     for path, text in texts.items():
         write_text_atomically(path, text)
@@ -132,13 +141,13 @@ def _diff_since(layout: RepoLayout, latest: str | None, records: RecordSet) -> R
     if latest is None:
         return diff_records({}, records)
     report = Report()
-    manifest = read_manifest(layout, latest, report)
-    if manifest is None:
-        raise ReleaseError(f"cannot read the previous release {latest}", report)
-    try:
-        old = keys_from_json(manifest.get("records"))
-    except ValueError as err:
-        raise ReleaseError(f"{layout.releases}/{latest}/{MANIFEST}: {err}") from None
+    released = released_revisions(released_hashes(layout, report))
+    if not report.ok:
+        raise ReleaseError("cannot read the earlier releases", report)
+    old: dict[str, dict[str, int]] = {}
+    for kind, record_id, revision in released:
+        ids = old.setdefault(kind, {})
+        ids[record_id] = max(revision, ids.get(record_id, 0))
     diff = diff_records(old, records)
     lost = [f"{kind} {record_id!r}" for kind, ids in diff.missing.items() for record_id in ids]
     if lost:
@@ -149,10 +158,6 @@ def _diff_since(layout: RepoLayout, latest: str | None, records: RecordSet) -> R
     if diff.empty:
         raise ReleaseError(f"no record was added or superseded since release {latest}: nothing to release")
     return diff
-
-
-def _counts(records: RecordSet) -> dict[str, int]:
-    return {kind: len(records.current(kind)) for kind in TABLE_NAMES}
 
 
 def _side_files(
@@ -170,7 +175,7 @@ def _side_files(
     old_log = log_path.read_text(encoding="utf-8") if log_path.exists() else None
     if old_log is not None and version in changelog.sections(old_log):
         raise ReleaseError(f"{layout.changelog} already has a section for {version}")
-    entry = changelog.render_entry(version, date, latest, diff, _counts(records))
+    entry = changelog.render_entry(version, date, latest, diff, counts(records))
     texts[log_path] = changelog.insert_entry(old_log, entry)
     for name, update in ((layout.citation, update_cff), (layout.zenodo, update_zenodo)):
         path = layout.path(name)
@@ -184,41 +189,41 @@ def _side_files(
     return texts
 
 
-def _freeze(layout: RepoLayout, version: str, date: dt.date, latest: str | None, records: RecordSet) -> Path:
-    """Write the release directory under a hidden name, then rename it into place."""
+def _freeze(
+    layout: RepoLayout, version: str, date: dt.date, latest: str | None, records: RecordSet
+) -> tuple[Path, dict]:
+    """Build the exports in a temporary folder to hash them; write the manifest and ``SHA256SUMS``
+    under a hidden name, then rename the release directory into place."""
     layout.releases_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{version}.", dir=layout.releases_dir))
     try:
-        dataset = dataset_from_records(records, version)
-        for fmt in FORMATS:
-            export_tables(dataset, staging / fmt, fmt)  # type: ignore[arg-type]
-        manifest = _manifest(layout, version, date, latest, records)
-        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-        (staging / SUMS).write_text(render_sums(staging), encoding="utf-8")
-        for path in staging.rglob("*"):
-            path.chmod(0o755 if path.is_dir() else 0o644)
+        digest = records_sha256(layout.records_dir)
+        with tempfile.TemporaryDirectory(prefix="densing-export-") as tmp:
+            build_export(records, export_meta(version, date.isoformat(), latest, digest, records), Path(tmp))
+            files = file_entries(Path(tmp))
+        sums = render_sums(files)
+        released = released_revisions(released_hashes(layout, Report()))
+        manifest = {
+            "version": version,
+            "date": date.isoformat(),
+            "previous": latest,
+            "records_commit": None,
+            "records_sha256": digest,
+            "built_with": built_with(),
+            "counts": counts(records),
+            "formats": list(FORMATS),
+            "sha256sums": sha256_bytes(sums.encode("utf-8")),
+            "files": files,
+            "record_sha256": hash_records(records, skip=lambda k, i, r: (k, i, r) in released),
+        }
+        (staging / MANIFEST).write_text(render_manifest(manifest), encoding="utf-8")
+        (staging / SUMS).write_text(sums, encoding="utf-8")
+        staging.chmod(0o755)
+        for path in staging.iterdir():
+            path.chmod(0o644)
         target = layout.release_dir(version)
         os.rename(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return target
-
-
-def _manifest(
-    layout: RepoLayout, version: str, date: dt.date, latest: str | None, records: RecordSet
-) -> dict[str, Any]:
-    keys = record_keys(records)
-    retracted = {
-        kind: sorted(i for i, p in records.heads(kind).items() if p.record.retracted) for kind in keys
-    }
-    return {
-        "version": version,
-        "date": date.isoformat(),
-        "previous": latest,
-        "records_sha256": records_sha256(layout.records_dir),
-        "counts": _counts(records),
-        "formats": list(FORMATS),
-        "records": keys,
-        "retracted": retracted,
-    }
+    return target, json.loads(render_manifest(manifest))

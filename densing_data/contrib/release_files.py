@@ -1,11 +1,16 @@
-"""The files of a frozen release and their hashes: ``SHA256SUMS``, ``release.json``, ``index.json``.
+"""The tracked files of a release and their hashes: ``manifest.json``, ``SHA256SUMS``, ``index.json``.
 
-Layout (documented for users in ``releases/README.md``)::
+A release keeps in git only what reproduces and verifies it (documented for users in
+``releases/README.md``)::
 
     releases/index.json                  every release, newest first, with date and hashes
-    releases/<version>/release.json      version, date, previous version, record keys, counts
-    releases/<version>/SHA256SUMS        sha256 of every other file of the release (sha256sum format)
-    releases/<version>/{csv,json,parquet}/<table>.<fmt> + datapackage.json
+    releases/<version>/manifest.json     version, date, previous, the records' commit and hash, the
+                                         sha256 and size of every export file, the sha256 of every
+                                         record revision it published first
+    releases/<version>/SHA256SUMS        the export files' sha256 (``sha256sum -c`` format)
+
+The exports themselves (``{csv,json,parquet}/<table>.<fmt>`` + ``datapackage.json``, and
+``release.json``) are rebuilt from the records by :mod:`densing_data.contrib.release_build`.
 """
 
 from __future__ import annotations
@@ -17,15 +22,33 @@ import re
 from pathlib import Path
 from typing import Any
 
-from densing_data.contrib.layout import RepoLayout
+from densing_data.contrib.layout import RepoLayout, parse_version
+from densing_data.contrib.record_hashes import RecordHashes, hashes_from_json
 from densing_data.report import Report
 from densing_data.validate import record_files
 
 SUMS = "SHA256SUMS"
-MANIFEST = "release.json"
+MANIFEST = "manifest.json"
+EXPORT_META = "release.json"
+"""The export's own metadata file (version, counts, record keys), rebuilt like the tables."""
 FORMATS = ("csv", "json", "parquet")
 
-_SUM_LINE = re.compile(r"^(?P<hash>[0-9a-f]{64})  (?P<path>[A-Za-z0-9._/-]+)$")
+SUM_LINE = re.compile(r"^(?P<hash>[0-9a-f]{64})  (?P<path>[A-Za-z0-9._/-]+)$")
+
+MANIFEST_KEYS = (
+    "version",
+    "date",
+    "previous",
+    "records_commit",
+    "records_sha256",
+    "built_with",
+    "counts",
+    "formats",
+    "sha256sums",
+    "files",
+    "record_sha256",
+)
+"""Keys of ``manifest.json``, in the order they are written."""
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -51,15 +74,35 @@ def records_sha256(records_dir: Path) -> str:
     return sha256_bytes("".join(sorted(lines, key=lambda line: line[66:])).encode("utf-8"))
 
 
-def release_files(directory: Path) -> list[str]:
-    """Every file of a release directory except ``SHA256SUMS``, as sorted POSIX relative paths."""
+def export_files(directory: Path) -> list[str]:
+    """Every file of a built export except ``SHA256SUMS``, as sorted POSIX relative paths."""
     paths = (p.relative_to(directory).as_posix() for p in directory.rglob("*") if p.is_file())
     return sorted(rel for rel in paths if rel != SUMS)
 
 
-def render_sums(directory: Path) -> str:
-    """``SHA256SUMS`` text for a release directory (checkable with ``sha256sum -c``)."""
-    return "".join(f"{sha256_file(directory / rel)}  {rel}\n" for rel in release_files(directory))
+def file_entries(directory: Path) -> list[dict[str, Any]]:
+    """``[{"path", "sha256", "bytes"}]`` of every export file below ``directory``."""
+    return [
+        {"path": rel, "sha256": sha256_file(directory / rel), "bytes": (directory / rel).stat().st_size}
+        for rel in export_files(directory)
+    ]
+
+
+def render_sums(files: list[dict[str, Any]]) -> str:
+    """``SHA256SUMS`` text for the file entries of a manifest (checkable with ``sha256sum -c``)."""
+    return "".join(f"{item['sha256']}  {item['path']}\n" for item in files)
+
+
+def render_manifest(manifest: dict[str, Any]) -> str:
+    """``manifest.json`` text: indented JSON, one line per record id in ``record_sha256`` (compact)."""
+    head = {key: manifest[key] for key in MANIFEST_KEYS if key != "record_sha256"}
+    text = json.dumps(head, indent=2, ensure_ascii=False)[: -len("\n}")]
+    kinds = []
+    for kind, ids in manifest["record_sha256"].items():
+        lines = [f"      {json.dumps(i, ensure_ascii=False)}: {json.dumps(r)}" for i, r in ids.items()]
+        body = ",\n".join(lines)
+        kinds.append(f'    "{kind}": {{\n{body}\n    }}' if lines else f'    "{kind}": {{}}')
+    return text + ',\n  "record_sha256": {\n' + ",\n".join(kinds) + "\n  }\n}\n"
 
 
 def read_index(layout: RepoLayout) -> dict[str, Any]:
@@ -72,123 +115,81 @@ def read_index(layout: RepoLayout) -> dict[str, Any]:
     return data
 
 
-def index_entry(layout: RepoLayout, version: str, manifest: dict[str, Any]) -> dict[str, Any]:
-    """The ``index.json`` entry of a frozen release directory."""
-    directory = layout.release_dir(version)
-    files = [
-        {"path": rel, "sha256": sha256_file(directory / rel), "bytes": (directory / rel).stat().st_size}
-        for rel in release_files(directory)
-    ]
+def index_entry(version: str, manifest: dict[str, Any]) -> dict[str, Any]:
+    """The ``index.json`` entry of a release (the site's data page reads these)."""
     return {
         "version": version,
         "date": manifest["date"],
         "previous": manifest["previous"],
         "path": f"{version}/",
-        "sha256sums": sha256_file(directory / SUMS),
+        "sha256sums": manifest["sha256sums"],
         "records_sha256": manifest["records_sha256"],
         "counts": manifest["counts"],
-        "files": files,
+        "files": manifest["files"],
     }
 
 
-def verify_release(layout: RepoLayout, version: str) -> Report:
-    """Check a frozen release: every file listed in ``SHA256SUMS`` with the right hash, no file
-    unlisted, ``release.json`` naming this version, and ``index.json`` agreeing."""
-    report = Report()
-    directory = layout.release_dir(version)
-    shown = f"{layout.releases}/{version}"
-    sums = directory / SUMS
-    if not sums.is_file():
-        report.add(
-            f"{shown}/{SUMS}",
-            0,
-            f"release {version} has no {SUMS} (is it a release made by `densing release`?)",
-            kind="release",
-        )
-        return report
-    listed = _check_sums(sums, directory, f"{shown}/{SUMS}", report)
-    for rel in release_files(directory):
-        if rel not in listed:
-            report.add(
-                f"{shown}/{rel}",
-                0,
-                f"file is not listed in {SUMS}; a release holds only the files `densing release` wrote",
-                kind="release",
-            )
-    manifest = read_manifest(layout, version, report)
-    if manifest is not None:
-        _check_index(layout, version, manifest, report)
-    return report
-
-
-def _check_sums(sums: Path, directory: Path, shown: str, report: Report) -> set[str]:
-    listed: set[str] = set()
-    for number, line in enumerate(sums.read_text(encoding="utf-8").splitlines(), start=1):
-        match = _SUM_LINE.match(line)
-        if match is None:
-            report.add(shown, number, f"expected '<sha256>  <path>', got {line[:80]!r}", kind="release")
-            continue
-        rel = match["path"]
-        listed.add(rel)
-        target = directory / rel
-        if ".." in rel.split("/") or not target.is_file():
-            report.add(shown, number, f"{rel} is listed but missing", kind="release")
-        elif sha256_file(target) != match["hash"]:
-            report.add(
-                shown,
-                number,
-                f"{rel} does not match its sha256 {match['hash'][:12]}… (the file "
-                "changed after release; a published version never changes)",
-                kind="release",
-            )
-    return listed
-
-
-MANIFEST_KEYS = ("version", "date", "previous", "records_sha256", "counts", "formats", "records", "retracted")
-"""Keys of ``release.json``, in the order they are written."""
+def release_versions(layout: RepoLayout) -> list[str]:
+    """Versions with a ``releases/<version>/`` directory, oldest first."""
+    if not layout.releases_dir.is_dir():
+        return []
+    found = []
+    for path in layout.releases_dir.iterdir():
+        if path.is_dir() and not path.name.startswith("."):
+            try:
+                found.append((parse_version(path.name), path.name))
+            except ValueError:
+                continue
+    return [name for _, name in sorted(found)]
 
 
 def read_manifest(layout: RepoLayout, version: str, report: Report) -> dict[str, Any] | None:
-    """``releases/<version>/release.json``, or None with the reason in ``report``."""
-    path = layout.release_dir(version) / MANIFEST
+    """``releases/<version>/manifest.json``, checked for shape, or None with the reason in ``report``."""
     shown = f"{layout.releases}/{version}/{MANIFEST}"
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
+        manifest = json.loads((layout.release_dir(version) / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError) as err:
         report.add(shown, 0, f"cannot read the release manifest: {err}", kind="release")
         return None
     if not isinstance(manifest, dict) or manifest.get("version") != version:
         got = manifest.get("version") if isinstance(manifest, dict) else manifest
-        report.add(shown, 0, f"release.json names version {got!r}, expected {version!r}", kind="release")
+        report.add(shown, 0, f"manifest names version {got!r}, expected {version!r}", kind="release")
         return None
     missing = [key for key in MANIFEST_KEYS if key not in manifest]
     if missing:
-        report.add(shown, 0, f"release.json lacks {', '.join(missing)}", kind="release")
+        report.add(shown, 0, f"manifest lacks {', '.join(missing)}", kind="release")
         return None
     try:
         dt.date.fromisoformat(manifest["date"])
-    except (TypeError, ValueError):
-        report.add(shown, 0, f"release.json date {manifest['date']!r} is not YYYY-MM-DD", kind="release")
+        hashes_from_json(manifest["record_sha256"])
+        _check_files(manifest["files"])
+    except (TypeError, ValueError) as err:
+        report.add(shown, 0, f"manifest is malformed: {err}", kind="release")
         return None
     return manifest
 
 
-def _check_index(layout: RepoLayout, version: str, manifest: dict[str, Any], report: Report) -> None:
-    shown = f"{layout.releases}/index.json"
-    try:
-        index = read_index(layout)
-    except ValueError as err:
-        report.add(shown, 0, str(err), kind="release")
-        return
-    entries = [e for e in index["releases"] if isinstance(e, dict) and e.get("version") == version]
-    if len(entries) != 1:
-        report.add(
-            shown, 0, f"expected one entry for release {version}, found {len(entries)}", kind="release"
-        )
-    elif entries[0] != index_entry(layout, version, manifest):
-        report.add(
-            shown,
-            0,
-            f"the entry of release {version} does not match its files and release.json",
-            kind="release",
-        )
+def _check_files(files: Any) -> None:
+    if not isinstance(files, list) or not files:
+        raise ValueError("files must be a non-empty list")
+    for item in files:
+        path = item.get("path") if isinstance(item, dict) else None
+        if not isinstance(path, str) or not SUM_LINE.match(f"{item.get('sha256')}  {path}"):
+            raise ValueError(f"bad file entry {item!r}")
+        if ".." in path.split("/"):
+            raise ValueError(f"file path {path!r} leaves the release")
+
+
+def released_hashes(
+    layout: RepoLayout, report: Report, upto: str | None = None
+) -> list[tuple[str, RecordHashes]]:
+    """``(version, record_sha256)`` of every release (up to and including ``upto``), oldest first;
+    unreadable manifests are reported and left out."""
+    out = []
+    for version in release_versions(layout):
+        if upto is not None and parse_version(version) > parse_version(upto):
+            break
+        manifest = read_manifest(layout, version, report)
+        if manifest is not None:
+            out.append((version, manifest["record_sha256"]))
+    return out

@@ -2,24 +2,37 @@
 released files never change.
 
 A pull request *is a release* when ``DATA_VERSION`` changes. It must then carry exactly what
-``densing release`` writes: a new ``releases/<version>/`` whose ``SHA256SUMS`` verify, whose
-``release.json`` was made from the head's records (its ``records_sha256`` equals the hash of the
-records directory) and follows the base's latest release; ``releases/index.json`` naming it latest;
-a CHANGELOG section for it; ``CITATION.cff`` and ``.zenodo.json`` naming it. Without a version bump,
+``densing release`` writes: a new ``releases/<version>/`` whose ``manifest.json`` was made from the
+head's records (its ``records_sha256`` equals the hash of the records directory, the exports rebuilt
+from them hash to its file list, its ``record_sha256`` holds every record revision no earlier
+release holds) and follows the base's latest release; ``releases/index.json`` naming it latest; a
+CHANGELOG section for it; ``CITATION.cff`` and ``.zenodo.json`` naming it. Without a version bump,
 no release directory or CHANGELOG section may appear. In every pull request, the files of existing
-releases, their ``index.json`` entries and their CHANGELOG sections stay byte for byte the same.
+releases, their ``index.json`` entries and their CHANGELOG sections stay byte for byte the same; the
+one exception is an export file leaving git (lean releases) while the release's manifest keeps its
+hash.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
 from densing_data.contrib import changelog
 from densing_data.contrib.citation import cff_version
 from densing_data.contrib.layout import RepoLayout, VersionError, parse_version
-from densing_data.contrib.release_files import read_index, read_manifest, records_sha256, verify_release
+from densing_data.contrib.record_hashes import hash_records, released_revisions
+from densing_data.contrib.release_files import (
+    MANIFEST,
+    read_index,
+    read_manifest,
+    records_sha256,
+    released_hashes,
+)
+from densing_data.contrib.verify import verify_release
 from densing_data.report import Report
+from densing_data.validate import read_records_dir
 
 _RELEASE_TOP_FILES = {"index.json", "README.md"}
 
@@ -81,16 +94,47 @@ def _heading_line(layout: RepoLayout, version: str) -> int:
 def _check_frozen_files(base: RepoLayout, head: RepoLayout, report: Report) -> None:
     if not base.releases_dir.is_dir():
         return
+    base_files = set()
     for path in sorted(base.releases_dir.rglob("*")):
         rel = path.relative_to(base.releases_dir)
         if not path.is_file() or (len(rel.parts) == 1 and rel.name in _RELEASE_TOP_FILES):
             continue
+        base_files.add(rel)
         shown = f"{base.releases}/{rel.as_posix()}"
         other = head.root / shown
         if not other.is_file():
-            report.add(shown, 0, "released file deleted: a published version never changes", kind="release")
+            if not _left_git_with_its_hash(head, rel, path):
+                report.add(
+                    shown, 0, "released file deleted: a published version never changes", kind="release"
+                )
         elif other.read_bytes() != path.read_bytes():
             report.add(shown, 0, "released file changed: a published version never changes", kind="release")
+    released = {rel.parts[0] for rel in base_files if len(rel.parts) > 1}
+    for path in sorted(head.releases_dir.rglob("*")) if head.releases_dir.is_dir() else []:
+        rel = path.relative_to(head.releases_dir)
+        if path.is_file() and rel.parts[0] in released and rel not in base_files:
+            if rel.name == MANIFEST and len(rel.parts) == 2:
+                continue  # a release made before manifests gains one (checked by verify-release)
+            report.add(
+                f"{head.releases}/{rel.as_posix()}",
+                0,
+                "file added to a published release: a published version never changes",
+                kind="release",
+            )
+
+
+def _left_git_with_its_hash(head: RepoLayout, rel: Path, base_file: Path) -> bool:
+    """True when a released export file is no longer tracked but the release's manifest (in the head)
+    lists it with the same sha256: the exports are rebuilt from the records, not kept in git."""
+    version, inner = rel.parts[0], "/".join(rel.parts[1:])
+    found = Report()
+    manifest = (
+        read_manifest(head, version, found) if (head.release_dir(version) / MANIFEST).is_file() else None
+    )
+    if manifest is None:
+        return False
+    digest = hashlib.sha256(base_file.read_bytes()).hexdigest()
+    return any(item["path"] == inner and item["sha256"] == digest for item in manifest["files"])
 
 
 def _check_index_kept(base: RepoLayout, head: RepoLayout, report: Report) -> None:
@@ -163,7 +207,7 @@ def _release_of_pr(
             kind="release",
         )
         return None
-    problems = verify_release(head, new)
+    problems = verify_release(head, new, rebuild_exports=False).report
     report.problems.extend(problems.problems)
     if problems.ok:
         _check_release_matches(base, head, new, report)
@@ -184,7 +228,7 @@ def _check_release_matches(base: RepoLayout, head: RepoLayout, version: str, rep
     report.problems.extend(found.problems)
     if manifest is None:
         return
-    shown = f"{head.releases}/{version}/release.json"
+    shown = f"{head.releases}/{version}/{MANIFEST}"
     if manifest.get("records_sha256") != records_sha256(head.records_dir):
         report.add(
             shown,
@@ -193,6 +237,9 @@ def _check_release_matches(base: RepoLayout, head: RepoLayout, version: str, rep
             f"undo the release files, then run `densing release {version}` again on the final records",
             kind="release",
         )
+    else:
+        rebuilt = verify_release(head, version, records_dir=head.records_dir).report
+        report.problems.extend(rebuilt.problems)
     try:
         previous = read_index(base).get("latest")
         latest = read_index(head).get("latest")
@@ -208,9 +255,26 @@ def _check_release_matches(base: RepoLayout, head: RepoLayout, version: str, rep
         )
     if latest != version:
         report.add(f"{head.releases}/index.json", 0, f"'latest' must be {version}", kind="release")
+    _check_record_hashes(head, version, manifest, report)
     if version not in _sections(head):
         report.add(head.changelog, 0, f"no CHANGELOG entry for {version}", kind="release")
     _check_citation_files(head, version, report)
+
+
+def _check_record_hashes(head: RepoLayout, version: str, manifest: dict, report: Report) -> None:
+    """The new release's ``record_sha256`` holds exactly the revisions no earlier release holds."""
+    records, _ = read_records_dir(head.records_dir, shown_base=head.root, use_cache=True)
+    earlier = [item for item in released_hashes(head, Report()) if item[0] != version]
+    released = released_revisions(earlier)
+    expected = hash_records(records, skip=lambda k, i, r: (k, i, r) in released)
+    if manifest["record_sha256"] != expected:
+        report.add(
+            f"{head.releases}/{version}/{MANIFEST}",
+            0,
+            f"record_sha256 of release {version} does not hash the records it publishes: run "
+            f"`densing release {version}` again on the final records",
+            kind="release",
+        )
 
 
 def _check_citation_files(head: RepoLayout, version: str, report: Report) -> None:

@@ -118,7 +118,30 @@ def render_not_imported(report: ImportReport, seed_dir: Path) -> str:
     if not report.left_out:
         lines.append("| (nothing) | | |")
     lines += ["", "## Other notes", ""] + [f"- {_cell(n)}" for n in report.notes]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n" + render_curated_left_out()
+
+
+LEFT_OUT_DIR = Path(__file__).resolve().parent / "left_out"
+
+
+def render_curated_left_out(folder: Path = LEFT_OUT_DIR) -> str:
+    """The hand-curated lists of what later curation left out (``left_out/*.md``), in name order.
+
+    Records added by hand since the seed (issue-driven curation) keep their own left-out lists in
+    ``left_out/``; they are folded in here so NOT_IMPORTED.md stays the one list of everything left
+    out, and rerunning the importer keeps them.
+    """
+    parts = sorted(folder.glob("*.md")) if folder.is_dir() else []
+    if not parts:
+        return ""
+    lines = ["", "# Left out by later curation", ""]
+    lines += [f"From `left_out/{part.name}` (edit that file, then rerun the importer)." for part in parts]
+    text = "\n".join(lines) + "\n"
+    for part in parts:
+        body = part.read_text(encoding="utf-8").strip().splitlines()
+        # every heading one level down: each list's title becomes a section of this page
+        text += "\n" + "\n".join("#" + line if line.startswith("#") else line for line in body) + "\n"
+    return text
 
 
 def _cell(text: str) -> str:

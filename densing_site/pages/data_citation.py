@@ -1,8 +1,10 @@
 """The data & citation page: the current data as downloads, every frozen release, how to cite, license.
 
 The current records are exported into the site (``data/current/<format>/``) so the numbers on the
-site can always be downloaded; frozen releases (``releases/index.json`` and ``releases/<version>/``,
-written by ``densing release``) are copied into ``data/<version>/`` with their checksums.
+site can always be downloaded; frozen releases are listed from ``releases/index.json`` (written by
+``densing release``) with each file's size and sha256. Their exports are not kept in git (they are
+rebuilt from the tagged records and attached to the GitHub release): a release file is copied into
+``data/<version>/`` only where it is present, and ``SHA256SUMS`` always.
 """
 
 from __future__ import annotations
@@ -85,12 +87,13 @@ def copy_releases(writer: PageWriter, releases_dir: Path) -> list[dict[str, Any]
         for item in entry.get("files", []):
             rel = str(item.get("path", ""))
             source = releases_dir / version / rel
-            if not _REL_PATH.match(rel) or ".." in rel.split("/") or not source.is_file():
+            if not _REL_PATH.match(rel) or ".." in rel.split("/"):
                 raise ReleaseIndexError(f"{index_file}: release {version} lists {rel!r}, not a file there")
-            writer.write_bytes(f"data/{version}/{rel}", source.read_bytes())
+            if source.is_file():
+                writer.write_bytes(f"data/{version}/{rel}", source.read_bytes())
             files.append(
                 {
-                    "path": f"data/{version}/{rel}",
+                    "path": f"data/{version}/{rel}" if source.is_file() else None,
                     "name": rel,
                     "sha256": item.get("sha256", ""),
                     "bytes": item.get("bytes"),

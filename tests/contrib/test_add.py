@@ -140,22 +140,50 @@ def test_bad_flag_values_are_refused_cleanly(records_dir: Path, flags: list[str]
     assert snapshot(records_dir) == before
 
 
-def test_store_errors_are_shown_as_path_line_messages(records_dir: Path) -> None:
+def test_bad_values_name_the_flag_and_the_value(records_dir: Path) -> None:
     before = snapshot(records_dir)
-    bad_id = ["--id", "Qwen 2.5", *MODEL_FLAGS[2:]]
+    bad_id = ["--id", "Qwen2.5", *MODEL_FLAGS[2:]]
     code, out, info = add(records_dir, "model", *bad_id)
-    assert code == 1, info
-    assert "<new model record 1>:0: model id: String should match pattern" in out, info
+    assert code == 2, info
+    assert "--id Qwen2.5: String should match pattern" in out, info
+    assert "<new model record" not in out
     code, out, info = add(records_dir, "score", *["nobody-7b" if f == "tiny-1b" else f for f in SCORE_FLAGS])
-    assert code == 1, info
-    assert (
-        "records/scores/nobody-7b.yaml:0: score 'nobody-7b.mmlu.lm-eval-0.4': model 'nobody-7b' does not "
-        "name a current model record" in out
-    ), info
+    assert code == 2, info
+    assert "--model nobody-7b: no model has this id (add it first with `densing add model`)" in out, info
     code, out, info = add(records_dir, "score", *SCORE_FLAGS[:-2], "--source-url", "ftp://x")
-    assert code == 1, info
-    assert "must be an http(s) URL" in out
+    assert code == 2, info
+    assert "--source-url ftp://x: Value error, must be an http(s) URL" in out, info
+    no_fraction = [f for f in SCORE_FLAGS if f != "--fraction"]
+    no_fraction[no_fraction.index("0.4512")] = "150"
+    code, out, info = add(records_dir, "score", *no_fraction)
+    assert code == 2, info
+    assert "--value 150.0: Input should be less than or equal to 100" in out, info
+    code, out, info = add(records_dir, "score", *SCORE_FLAGS[:-1], "2026-02-30")
+    assert code == 2, info
+    assert "Invalid value for '--recorded': 2026-02-30 is an impossible date" in out, info
+    code, out, info = add(records_dir, "score", *SCORE_FLAGS[:-1], "30.02.2026")
+    assert code == 2, info
+    assert "'30.02.2026' is not a date written YYYY-MM-DD" in out, info
     assert "Traceback" not in out
+    assert snapshot(records_dir) == before
+
+
+def test_store_errors_show_each_warning_once(records_dir: Path) -> None:
+    from densing_data.store import append_records
+
+    waiting = {
+        "id": "ladder",
+        "name": "Ladder",
+        "kind": "two-step",
+        "description": "x",
+        "benchmarks": ["mmlu"],
+    }
+    append_records("ruler", [waiting], records_dir=records_dir)
+    before = snapshot(records_dir)
+    code, out, info = add(records_dir, "score", *SCORE_FLAGS, "--id", "tiny-1b.mmlu")
+    assert code == 1, info
+    assert "duplicate score id 'tiny-1b.mmlu' revision 1" in out, info
+    assert out.count("two-step ruler 'ladder' has no reference records") == 1, info
     assert snapshot(records_dir) == before
 
 

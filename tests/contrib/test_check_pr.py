@@ -79,9 +79,51 @@ def test_deleted_record_and_file_fail(repo: RepoLayout) -> None:
     code, out, info = check(repo)
     assert code == 1, info
     assert f"{SCORES}/tiny-2b.yaml:0: record file deleted" in out
-    # the first record's place now holds the second one, which is a new record of the PR:
-    # the base record is reported as edited at the line of the first field that differs
-    assert re.search(rf"{SCORES}/tiny-1b.yaml:\d+: score 'tiny-1b.mmlu' revision 1 .* was edited", out), info
+    # the files are aligned: the first record is gone, the second (new in the PR) is not blamed
+    assert re.search(rf"{SCORES}/tiny-1b.yaml:\d+: score 'tiny-1b.mmlu' revision 1 .* was deleted", out), info
+    assert len(out.splitlines()) == 2, info
+
+
+def test_record_deleted_from_the_middle_of_a_file_is_one_deletion(repo: RepoLayout) -> None:
+    extra = [score(f"tiny-1b.mmlu.p{n}", value=40.0 + n, protocol=f"p{n}") for n in range(1, 9)]
+    append_records("score", extra, records_dir=repo.records_dir)
+    commit_all(repo.root, "nine tiny-1b scores")
+    branch(repo)
+    path = repo.records_dir / "scores" / "tiny-1b.yaml"
+    text = path.read_text(encoding="utf-8")
+    starts = [i for i, t in enumerate(text.splitlines(keepends=True)) if t.startswith("- ")]
+    lines = text.splitlines(keepends=True)
+    path.write_text("".join(lines[: starts[4]] + lines[starts[5] :]), encoding="utf-8")
+    code, out, info = check(repo)
+    assert code == 1, info
+    assert out.splitlines() == [
+        f"{SCORES}/tiny-1b.yaml:{starts[4] + 1}: score 'tiny-1b.mmlu.p4' revision 1 (base line "
+        f"{starts[4] + 1}) was deleted; records on the base branch are never deleted (append a correction "
+        "instead: `densing add score --supersedes tiny-1b.mmlu.p4 --correction-note ...`)"
+    ], info
+    assert "check-pr: 1 problem (" in info
+
+
+def test_summary_counts_warnings_apart_from_problems(repo: RepoLayout) -> None:
+    branch(repo)
+    path = repo.records_dir / "scores" / "tiny-1b.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("value: 40.0", "value: 45.0"), encoding="utf-8")
+    waiting = {
+        "id": "ladder",
+        "name": "Ladder",
+        "kind": "two-step",
+        "description": "x",
+        "benchmarks": ["mmlu"],
+    }
+    append_records("ruler", [waiting], records_dir=repo.records_dir)  # valid, with a warning
+    code, out, info = check(repo)
+    assert code == 1, info
+    assert sum(": warning: two-step ruler 'ladder'" in line for line in out.splitlines()) == 1, info
+    assert "check-pr: 1 problem, 1 warning (" in info, info
+    path.write_text(path.read_text(encoding="utf-8").replace("value: 45.0", "value: 40.0"), encoding="utf-8")
+    code, out, info = check(repo)
+    assert code == 0, info
+    assert "data rules kept" in info and ", 1 warning" in info, info
 
 
 def test_truncated_file_reports_deleted_record(repo: RepoLayout) -> None:
@@ -108,7 +150,10 @@ def test_record_inserted_before_old_ones_is_reported_as_moved(repo: RepoLayout) 
     path.write_text(text.replace("records:\n", "records:\n" + new, 1), encoding="utf-8")
     code, out, info = check(repo)
     assert code == 1, info
-    assert "moved: records keep their place" in out
+    assert out.splitlines() == [
+        f"{SCORES}/tiny-1b.yaml:3: new score 'tiny-1b.early' revision 1 is placed before records of the "
+        "base branch: records keep their place and new records are appended at the end of the file"
+    ], info
 
 
 def test_new_score_without_source_fails(repo: RepoLayout) -> None:

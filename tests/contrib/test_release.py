@@ -39,30 +39,59 @@ def tree_hashes(root: Path) -> dict[str, str]:
     }
 
 
-def test_first_release_freezes_every_format_with_checksums(repo: RepoLayout) -> None:
+def exports(layout: RepoLayout, version: str, out: Path) -> Path:
+    """Rebuild the exports of ``version`` (via the GitHub-release assets) and unpack them into ``out``."""
+    result = run_cli("verify-release", version, "--repo", str(layout.root), "--assets", str(out / "assets"))
+    assert result.exit_code == 0, shown(result)
+    for archive in (out / "assets").glob("*.zip"):
+        with zipfile.ZipFile(archive) as zipped:
+            zipped.extractall(out)
+    return out
+
+
+def test_first_release_keeps_a_manifest_and_rebuilds_every_format(repo: RepoLayout, tmp_path: Path) -> None:
     release(repo, "2026.11.0")
     directory = repo.release_dir("2026.11.0")
-    for fmt in ("csv", "json", "parquet"):
-        names = sorted(p.name for p in (directory / fmt).iterdir())
-        assert names == sorted(
-            ["datapackage.json"]
-            + [f"{t}.{fmt}" for t in ("models", "scores", "references", "benchmarks", "rulers")]
-        )
-        package = json.loads((directory / fmt / "datapackage.json").read_text())
-        assert package["version"] == "2026.11.0"
-    scores = pd.read_parquet(directory / "parquet" / "scores.parquet")
-    assert sorted(scores["value"]) == [40.0, 50.0, 70.0]
+    assert sorted(p.name for p in directory.iterdir()) == ["SHA256SUMS", "manifest.json"]
+    manifest = json.loads((directory / "manifest.json").read_text())
+    assert manifest["records_commit"] is None and manifest["previous"] is None
+    assert set(manifest["built_with"]) == {"pandas", "pyarrow"}
+    assert manifest["record_sha256"]["score"]["tiny-1b.mmlu"]["1"] == record_sha256_of(repo, "tiny-1b.mmlu")
     sums = (directory / "SHA256SUMS").read_text().splitlines()
     assert len(sums) == 19  # 3 formats x 6 files + release.json
-    for line in sums:
-        digest, rel = line.split("  ")
-        assert hashlib.sha256((directory / rel).read_bytes()).hexdigest() == digest, rel
+    assert [line.split("  ")[1] for line in sums] == [f["path"] for f in manifest["files"]]
+    commit_all(repo.root, "release 2026.11.0")
+    out = exports(repo, "2026.11.0", tmp_path)
+    for fmt in ("csv", "json", "parquet"):
+        unpacked = out / f"densing-law-data-2026.11.0-{fmt}"
+        names = sorted(p.name for p in unpacked.iterdir())
+        assert names == sorted(
+            ["datapackage.json", "release.json"]
+            + [f"{t}.{fmt}" for t in ("models", "scores", "references", "benchmarks", "rulers")]
+        )
+        package = json.loads((unpacked / "datapackage.json").read_text())
+        assert package["version"] == "2026.11.0"
+        for name in names:
+            rel = "release.json" if name == "release.json" else f"{fmt}/{name}"
+            digest = hashlib.sha256((unpacked / name).read_bytes()).hexdigest()
+            assert f"{digest}  {rel}" in sums, rel
+    scores = pd.read_parquet(out / "densing-law-data-2026.11.0-parquet" / "scores.parquet")
+    assert sorted(scores["value"]) == [40.0, 50.0, 70.0]
     index = json.loads(repo.index_file.read_text())
     assert index["latest"] == "2026.11.0"
     entry = index["releases"][0]
     assert entry["date"] == "2026-11-23" and entry["path"] == "2026.11.0/"
     assert entry["sha256sums"] == hashlib.sha256((directory / "SHA256SUMS").read_bytes()).hexdigest()
     assert entry["counts"] == {"model": 3, "score": 3, "reference": 0, "benchmark": 1, "ruler": 1}
+    assert entry["files"] == manifest["files"]
+
+
+def record_sha256_of(layout: RepoLayout, score_id: str) -> str:
+    from densing_data.contrib.record_hashes import record_sha256
+    from densing_data.validate import read_records_dir
+
+    records, _ = read_records_dir(layout.records_dir)
+    return record_sha256(records.heads("score")[score_id].record)
 
 
 def test_first_release_updates_version_changelog_and_citation(repo: RepoLayout) -> None:
@@ -106,8 +135,9 @@ def test_first_release_cannot_go_below_the_data_version(repo: RepoLayout) -> Non
     assert "below the current data version 2026.11.0" in refused(repo, "2026.10.0")
 
 
-def test_second_release_lists_added_and_superseded(repo: RepoLayout) -> None:
+def test_second_release_lists_added_and_superseded(repo: RepoLayout, tmp_path: Path) -> None:
     release(repo, "2026.11.0")
+    commit_all(repo.root, "release 2026.11.0")
     first = tree_hashes(repo.root / "releases" / "2026.11.0")
     append_records("model", [model("tiny-8b", 8 * 10**9)], records_dir=repo.records_dir)
     append_records("score", [score("tiny-8b.mmlu", "tiny-8b", 75.0)], records_dir=repo.records_dir)
@@ -128,22 +158,44 @@ def test_second_release_lists_added_and_superseded(repo: RepoLayout) -> None:
     assert tree_hashes(repo.root / "releases" / "2026.11.0") == first
     index = json.loads(repo.index_file.read_text())
     assert [e["version"] for e in index["releases"]] == ["2026.12.0", "2026.11.0"]
-    scores = pd.read_csv(repo.release_dir("2026.12.0") / "csv" / "scores.csv")
+    manifest = json.loads((repo.release_dir("2026.12.0") / "manifest.json").read_text())
+    # only the revisions this release publishes first: the first release holds the others
+    assert {
+        kind: {i: sorted(r) for i, r in ids.items()} for kind, ids in manifest["record_sha256"].items()
+    } == {
+        "model": {"tiny-8b": ["1"]},
+        "score": {"tiny-1b.mmlu": ["2"], "tiny-2b.mmlu": ["2"], "tiny-8b.mmlu": ["1"]},
+        "reference": {},
+        "benchmark": {},
+        "ruler": {},
+    }
+    commit_all(repo.root, "release 2026.12.0")
+    out = exports(repo, "2026.12.0", tmp_path)
+    scores = pd.read_csv(out / "densing-law-data-2026.12.0-csv" / "scores.csv")
     assert sorted(scores["id"]) == ["tiny-1b.mmlu", "tiny-4b.mmlu", "tiny-8b.mmlu"]
     assert scores.set_index("id").loc["tiny-1b.mmlu", "value"] == 40.5
+    result = run_cli("verify-release", "--repo", str(repo.root))
+    assert result.exit_code == 0, shown(result)
+    assert "release 2026.11.0: exports rebuilt from the records at commit" in result.stderr
+    assert "release 2026.12.0: exports rebuilt from the records at commit" in result.stderr
 
 
 def test_release_refuses_when_released_records_disappeared(repo: RepoLayout) -> None:
     release(repo, "2026.11.0")
     (repo.records_dir / "scores" / "tiny-4b.yaml").unlink()
     append_records("model", [model("tiny-8b", 8 * 10**9)], records_dir=repo.records_dir)
-    assert "records of release 2026.11.0 are missing" in refused(repo, "2026.11.1")
+    result = run_cli("release", "2026.11.1", "--repo", str(repo.root), "--date", "2026-11-23")
+    assert result.exit_code == 1, shown(result)
+    assert "released records changed or disappeared" in result.stderr
+    assert "score 'tiny-4b.mmlu' revision 1, released in 2026.11.0, is missing" in result.stdout
 
 
-def test_verify_release_catches_a_changed_file_and_builds_assets(repo: RepoLayout, tmp_path: Path) -> None:
+def test_verify_release_builds_assets_and_checks_downloads(repo: RepoLayout, tmp_path: Path) -> None:
     release(repo, "2026.11.0")
+    commit_all(repo.root, "release 2026.11.0")
     result = run_cli(
         "verify-release",
+        "2026.11.0",
         "--repo",
         str(repo.root),
         "--assets",
@@ -161,19 +213,67 @@ def test_verify_release_catches_a_changed_file_and_builds_assets(repo: RepoLayou
         "densing-law-data-2026.11.0-parquet.zip",
         "densing-law-data-2026.11.0-release.json",
     ]
-    with zipfile.ZipFile(tmp_path / "a" / "densing-law-data-2026.11.0-csv.zip") as archive:
-        inside = sorted(archive.namelist())
-        assert "densing-law-data-2026.11.0-csv/datapackage.json" in inside
-        frozen = (repo.release_dir("2026.11.0") / "csv" / "scores.csv").read_bytes()
-        assert archive.read("densing-law-data-2026.11.0-csv/scores.csv") == frozen
     again = run_cli("verify-release", "2026.11.0", "--repo", str(repo.root), "--assets", str(tmp_path / "b"))
     assert again.exit_code == 0, shown(again)
     assert tree_hashes(tmp_path / "a") == tree_hashes(tmp_path / "b")
-    path = repo.release_dir("2026.11.0") / "csv" / "scores.csv"
-    path.write_text(path.read_text().replace("40.0", "41.0"))
+    good = run_cli("verify-release", "2026.11.0", "--repo", str(repo.root), "--exports", str(tmp_path / "a"))
+    assert good.exit_code == 0, shown(good)
+    assert "22 downloaded file(s) match" in good.stderr  # 18 tables, release.json in 3 zips and alone
+    unpacked = tmp_path / "unpacked"
+    with zipfile.ZipFile(tmp_path / "a" / "densing-law-data-2026.11.0-csv.zip") as archive:
+        archive.extractall(unpacked)
+    scores = unpacked / "densing-law-data-2026.11.0-csv" / "scores.csv"
+    scores.write_text(scores.read_text().replace("40.0", "41.0"))
+    bad = run_cli("verify-release", "2026.11.0", "--repo", str(repo.root), "--exports", str(unpacked))
+    assert bad.exit_code == 1, shown(bad)
+    assert f"{scores}:0: differs from csv/scores.csv of release 2026.11.0" in bad.stdout
+    empty = run_cli("verify-release", "2026.11.0", "--repo", str(repo.root), "--exports", str(tmp_path))
+    assert empty.exit_code == 1 and "no file of release 2026.11.0 found" in empty.stdout, shown(empty)
+
+
+def test_verify_release_catches_a_changed_manifest(repo: RepoLayout) -> None:
+    release(repo, "2026.11.0")
+    commit_all(repo.root, "release 2026.11.0")
+    path = repo.release_dir("2026.11.0") / "manifest.json"
+    manifest = json.loads(path.read_text())
+    manifest["files"][5]["sha256"] = "0" * 64
+    path.write_text(json.dumps(manifest))
     result = run_cli("verify-release", "2026.11.0", "--repo", str(repo.root))
     assert result.exit_code == 1, shown(result)
-    assert "releases/2026.11.0/SHA256SUMS:6: csv/scores.csv does not match its sha256" in result.stdout
+    assert "releases/2026.11.0/SHA256SUMS:0: does not list the manifest's files" in result.stdout
+    assert "csv/scores.csv rebuilt from the records at commit" in result.stdout
+    assert "the manifest says 000000000000" in result.stdout
+
+
+def test_a_released_record_edited_on_main_fails_verify_release(repo: RepoLayout) -> None:
+    release(repo, "2026.11.0")
+    commit_all(repo.root, "release 2026.11.0")
+    path = repo.records_dir / "scores" / "tiny-1b.yaml"
+    path.write_text(path.read_text().replace("value: 40.0", "value: 42.0"))
+    commit_all(repo.root, "quietly change a released number on main")
+    result = run_cli("verify-release", "--repo", str(repo.root), "--no-rebuild")
+    assert result.exit_code == 1, shown(result)
+    assert (
+        "densing_data/records/scores/tiny-1b.yaml:3: score 'tiny-1b.mmlu' revision 1, released in "
+        "2026.11.0, was changed after the release (field value: 40.0 -> 42.0)"
+    ) in result.stdout, shown(result)
+    assert "verify-release: 1 problem" in result.stderr
+    git(repo.root, "checkout", "-q", "-b", "pr")  # a branch from the edited main: check-pr fails too
+    append_records("model", [model("tiny-8b", 8 * 10**9)], records_dir=repo.records_dir)
+    checked = run_cli("check-pr", "main", "--repo", str(repo.root))
+    assert checked.exit_code == 1, shown(checked)
+    assert "score 'tiny-1b.mmlu' revision 1, released in 2026.11.0, was changed" in checked.stdout
+
+
+def test_a_released_record_deleted_on_main_fails_verify_release(repo: RepoLayout) -> None:
+    release(repo, "2026.11.0")
+    commit_all(repo.root, "release 2026.11.0")
+    (repo.records_dir / "scores" / "tiny-4b.yaml").unlink()
+    result = run_cli("verify-release", "--repo", str(repo.root), "--no-rebuild")
+    assert result.exit_code == 1, shown(result)
+    assert (
+        "score 'tiny-4b.mmlu' revision 1, released in 2026.11.0, is missing from the records" in result.stdout
+    )
 
 
 @pytest.mark.parametrize("tamper", ["release file", "index entry", "changelog"])
@@ -187,8 +287,8 @@ def test_check_pr_passes_a_release_and_refuses_changes_to_it(repo: RepoLayout, t
     git(repo.root, "merge", "-q", "release")
     git(repo.root, "checkout", "-q", "-b", "tamper")
     if tamper == "release file":
-        (repo.release_dir("2026.11.0") / "json" / "models.json").write_text("[]\n")
-        expected = "releases/2026.11.0/json/models.json:0: released file changed"
+        (repo.release_dir("2026.11.0") / "SHA256SUMS").write_text("")
+        expected = "releases/2026.11.0/SHA256SUMS:0: released file changed"
     elif tamper == "index entry":
         index = json.loads(repo.index_file.read_text())
         index["releases"][0]["date"] = "2026-11-01"
@@ -197,7 +297,7 @@ def test_check_pr_passes_a_release_and_refuses_changes_to_it(repo: RepoLayout, t
     else:
         log = repo.path("CHANGELOG.md")
         log.write_text(log.read_text().replace("3 models", "three models"))
-        expected = "CHANGELOG.md:7: the CHANGELOG entry of released version 2026.11.0 changed"
+        expected = "CHANGELOG.md:8: the CHANGELOG entry of released version 2026.11.0 changed"
     result = run_cli("check-pr", "main", "--repo", str(repo.root))
     assert result.exit_code == 1, shown(result)
     assert expected in result.stdout, shown(result)
@@ -224,3 +324,80 @@ def test_check_pr_refuses_a_hand_made_release_directory(repo: RepoLayout) -> Non
         "releases/2026.11.1:0: release directory added without bumping densing_data/DATA_VERSION"
         in result.stdout
     )
+
+
+def test_export_files_may_leave_git_while_the_manifest_keeps_their_hash(
+    repo: RepoLayout, tmp_path: Path
+) -> None:
+    release(repo, "2026.11.0")
+    commit_all(repo.root, "release 2026.11.0")
+    out = exports(repo, "2026.11.0", tmp_path)
+    directory = repo.release_dir("2026.11.0")
+    shutil.copytree(out / "densing-law-data-2026.11.0-csv", directory / "csv")
+    (directory / "csv" / "release.json").rename(directory / "release.json")
+    commit_all(repo.root, "a release made before lean releases kept its exports in git")
+    git(repo.root, "checkout", "-q", "-b", "lean")
+    shutil.rmtree(directory / "csv")
+    (directory / "release.json").unlink()
+    result = run_cli("check-pr", "main", "--repo", str(repo.root))
+    assert result.exit_code == 0, shown(result)
+    git(repo.root, "checkout", "-q", "-f", "main")
+    (directory / "csv" / "extra.csv").write_text("not released\n")
+    commit_all(repo.root, "an export file the manifest does not list")
+    git(repo.root, "checkout", "-q", "-b", "lean2")
+    (directory / "csv" / "extra.csv").unlink()
+    result = run_cli("check-pr", "main", "--repo", str(repo.root))
+    assert result.exit_code == 1, shown(result)
+    assert "releases/2026.11.0/csv/extra.csv:0: released file deleted" in result.stdout
+    (directory / "csv" / "extra.csv").write_text("not released\n")
+    (directory / "notes.txt").write_text("new\n")
+    result = run_cli("check-pr", "main", "--repo", str(repo.root))
+    assert result.exit_code == 1, shown(result)
+    assert "releases/2026.11.0/notes.txt:0: file added to a published release" in result.stdout
+
+
+def test_verify_release_finds_the_records_commit_when_main_moved_on(repo: RepoLayout) -> None:
+    result = run_cli("release", "2026.11.0", "--repo", str(repo.root), "--date", "2026-11-23")
+    assert result.exit_code == 0, shown(result)
+    uncommitted = run_cli("verify-release", "2026.11.0", "--repo", str(repo.root))
+    assert uncommitted.exit_code == 0, shown(uncommitted)
+    assert "the working tree's records (the release is not committed yet)" in uncommitted.stderr
+    released = commit_all(repo.root, "release 2026.11.0")
+    append_records("model", [model("tiny-8b", 8 * 10**9)], records_dir=repo.records_dir)
+    commit_all(repo.root, "more records on main")
+    git(repo.root, "tag", "data-v2026.11.0")  # tagged late, on a commit with more records
+    result = run_cli("verify-release", "--repo", str(repo.root))
+    assert result.exit_code == 0, shown(result)
+    assert (
+        f"release 2026.11.0: exports rebuilt from the records at commit {released[:12]} match"
+        in result.stderr
+    )
+
+
+def test_other_library_versions_make_a_byte_difference_a_warning_not_a_failure(repo: RepoLayout) -> None:
+    from densing_data.contrib.release_files import index_entry, render_manifest, render_sums, sha256_bytes
+
+    release(repo, "2026.11.0")
+    path = repo.release_dir("2026.11.0") / "manifest.json"
+    manifest = json.loads(path.read_text())
+    manifest["built_with"] = {"pandas": "2.0.0", "pyarrow": "15.0.0"}
+    parquet = next(f for f in manifest["files"] if f["path"] == "parquet/models.parquet")
+    parquet["sha256"] = "f" * 64  # as an older pyarrow would have written it
+    sums = render_sums(manifest["files"])
+    manifest["sha256sums"] = sha256_bytes(sums.encode())
+    path.write_text(render_manifest(manifest))
+    (repo.release_dir("2026.11.0") / "SHA256SUMS").write_text(sums)
+    repo.index_file.write_text(
+        json.dumps({"latest": "2026.11.0", "releases": [index_entry("2026.11.0", manifest)]})
+    )
+    commit_all(repo.root, "a release built with older pandas and pyarrow")
+    result = run_cli("verify-release", "--repo", str(repo.root))
+    assert result.exit_code == 0, shown(result)
+    assert "warning: parquet/models.parquet rebuilt from the records at commit" in result.stdout
+    assert "the release was built with pandas 2.0.0, pyarrow 15.0.0; here: pandas" in result.stdout
+    assert "were built with other library versions" in result.stderr
+    assets = run_cli(
+        "verify-release", "2026.11.0", "--repo", str(repo.root), "--assets", str(repo.root / "dist")
+    )
+    assert assets.exit_code == 1, shown(assets)  # files to publish must be the release's, byte for byte
+    assert not (repo.root / "dist").exists()

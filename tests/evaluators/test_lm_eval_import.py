@@ -110,9 +110,31 @@ def test_not_a_results_file(tmp_path: Path) -> None:
     bad.write_text('{"results": [1, 2]}', encoding="utf-8")
     with pytest.raises(LmEvalImportError, match="not an lm-evaluation-harness results file"):
         read_results(bad)
-    bad.write_text('{"results": {"a": NaN}}', encoding="utf-8")
-    with pytest.raises(LmEvalImportError, match="NaN"):
-        read_results(bad)
+
+
+def with_nan(tmp_path: Path, task: str, field: str) -> Path:
+    """The fixture with ``results[task][field]`` NaN, written as lm-eval writes it (bare ``NaN``)."""
+    data = json.loads(FIXTURE.read_text())
+    data["results"][task][field] = float("nan")
+    path = tmp_path / f"nan-{task}.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert "NaN" in path.read_text()
+    return path
+
+
+def test_nan_in_an_unused_stderr_field_does_not_reject_the_file(tmp_path: Path) -> None:
+    path = with_nan(tmp_path, "winogrande", "acc_stderr,none")
+    records = by_benchmark(score_records(path, read_results(path), OPTIONS))
+    assert sorted(records) == sorted(["mmlu", *EXTRA_BENCHMARKS])
+    assert records["winogrande"]["metric"] == "acc" and 0 < records["winogrande"]["value"] < 100
+
+
+def test_nan_in_an_imported_value_names_file_task_and_field(tmp_path: Path) -> None:
+    path = with_nan(tmp_path, "winogrande", "acc,none")
+    with pytest.raises(LmEvalImportError) as err:
+        score_records(path, read_results(path), OPTIONS)
+    assert str(err.value).startswith(f"{path}: task 'winogrande' field 'acc,none' is nan, not a result")
+    assert "--skip winogrande" in str(err.value)
 
 
 def invoke(*args: str) -> Result:
@@ -155,6 +177,23 @@ def test_cli_writes_score_records_through_the_store(records_with_benchmarks: Pat
     assert len(scores) == 6 and set(scores["provenance_kind"]) == {"third_party"}
     again = invoke(*args)
     assert again.exit_code == 1 and "duplicate score id" in again.output  # nothing written twice
+
+
+def test_cli_names_the_nan_and_writes_nothing(records_with_benchmarks: Path, tmp_path: Path) -> None:
+    path = with_nan(tmp_path, "hellaswag", "acc_norm,none")
+    result = invoke(
+        str(path),
+        "--model",
+        "tiny-1b",
+        "--source-url",
+        "https://x.org/r",
+        "--records",
+        str(records_with_benchmarks),
+    )
+    assert result.exit_code == 1, result.output
+    assert f"{path}: task 'hellaswag' field 'acc_norm,none' is nan" in result.output
+    assert "Traceback" not in result.output
+    assert densing_data.load(records_with_benchmarks).scores.empty
 
 
 def test_cli_dry_run_and_clean_errors(records_with_benchmarks: Path, tmp_path: Path) -> None:
