@@ -62,6 +62,9 @@ def add_citable_and_rank(densities: pd.DataFrame) -> pd.DataFrame:
     wrote them, else derived (base model, inside the ruler's range, matched and stated protocol,
     with an interval; rank 1 = densest citable row)."""
     frame = densities.copy()
+    for column in ("citable", "rank"):  # a column of empty cells was not written: derive it
+        if column in frame.columns and frame[column].map(is_missing).all():
+            frame = frame.drop(columns=column)
     if "citable" in frame.columns:
         frame["citable"] = frame["citable"].map(_truthy).astype(bool)
     else:

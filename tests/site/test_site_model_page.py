@@ -12,6 +12,7 @@ from pathlib import Path
 from densing_site.links import REPO_URL
 from densing_site.pages.models import setting_words
 from tests.site.synthetic import HOSTILE_ID
+from tests.site.tracks_fixture import track_ids
 
 
 def _page(built_site: Path, model: str) -> str:
@@ -19,7 +20,8 @@ def _page(built_site: Path, model: str) -> str:
 
 
 def _ranked_model(site_inputs: dict[str, Path]) -> str:
-    text = (site_inputs["fit"] / "tracks" / "paper-settings" / "densities.csv").read_text(encoding="utf-8")
+    default, _ = track_ids(site_inputs["fit"])
+    text = (site_inputs["fit"] / "tracks" / default / "densities.csv").read_text(encoding="utf-8")
     header, *lines = text.splitlines()
     columns = header.split(",")
     for line in lines:

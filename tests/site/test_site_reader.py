@@ -14,6 +14,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from tests.site.test_site_browser import _leaderboard, _open, _problems, _visible_rows
+from tests.site.tracks_fixture import track_ids
 
 pytestmark = pytest.mark.browser
 
@@ -90,10 +91,13 @@ def test_the_table_header_stays_in_view_while_scrolling(browser: Any, site_url: 
 PHONE_PAGES = ["", "densing-law/", "agreement/", "ruler/", "benchmarks/", "compression/", "data/", "method/"]
 
 
-def test_phone_pages_never_scroll_sideways(phone: Any, site_url: str, built_site: Path) -> None:
+def test_phone_pages_never_scroll_sideways(
+    phone: Any, site_url: str, built_site: Path, site_inputs: dict[str, Path]
+) -> None:
     model = sorted(p.name for p in (built_site / "models").iterdir())[0]
+    other_track = track_ids(site_inputs["fit"])[1][0]
     wide = {}
-    for page in [*PHONE_PAGES, f"models/{model}/", "track/uniform-harness/"]:
+    for page in [*PHONE_PAGES, f"models/{model}/", f"track/{other_track}/"]:
         _open(phone, site_url + page)
         width = phone.execute_script("return document.documentElement.scrollWidth")
         if width > 390:

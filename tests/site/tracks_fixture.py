@@ -72,15 +72,8 @@ def _scaled_trend(trend: dict[str, Any], factor: float) -> dict[str, Any]:
     return out
 
 
-def write_track_outputs(fit_dir: Path) -> Path:
-    """Add the per-track files to ``fit_dir`` (see the module docstring); return ``fit_dir``."""
-    fit_dir = Path(fit_dir)
-    if (fit_dir / "tracks.json").is_file():
-        return fit_dir
-    base = pd.read_csv(fit_dir / "densities.csv", dtype=str, keep_default_na=False)
-    trend = json.loads((fit_dir / "trend.json").read_text(encoding="utf-8"))
-    ruler = (fit_dir / "ruler.json").read_text(encoding="utf-8")
-    first = _finish(base, DEFAULT_TRACK)
+def _second_track(fit_dir: Path, base: pd.DataFrame, trend: dict[str, Any], ruler: str) -> dict[str, Any]:
+    """Write ``tracks/uniform-harness/``: a re-reading of two thirds of ``base``'s models."""
     keep = [i for i, m in enumerate(base["model"]) if int(hashlib.sha256(m.encode()).hexdigest(), 16) % 3]
     second = base.iloc[keep].copy()
     for column in ("density", "density_low", "density_high"):
@@ -88,51 +81,83 @@ def write_track_outputs(fit_dir: Path) -> Path:
             "" if v == "" else f"{float(v) * _factor(m):.6g}"
             for v, m in zip(second[column], second["model"], strict=True)
         ]
-    second = _finish(second, SECOND_TRACK)
-    tracks = []
-    for tid, label, frame, tr in (
-        (DEFAULT_TRACK, "Paper settings", first, trend),
-        (SECOND_TRACK, "Uniform harness", second, _scaled_trend(trend, 0.8)),
-    ):
-        folder = fit_dir / "tracks" / tid
-        folder.mkdir(parents=True, exist_ok=True)
-        frame.to_csv(folder / "densities.csv", index=False, lineterminator="\n")
-        (folder / "trend.json").write_text(json.dumps(tr, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-        (folder / "ruler.json").write_text(ruler, encoding="utf-8")
-        days = tr.get("doubling_days")
-        tracks.append(
-            {
-                "id": tid,
-                "label": label,
-                "ruler": tr.get("ruler"),
-                "protocol": f"{label}: one protocol per benchmark, as the ruler was measured",
-                "benchmarks": tr.get("benchmarks") or [],
-                "description": f"The {label.lower()} track (test fixture).",
-                "n_models": int((frame["density"] != "").sum()),
-                "n_trend": int((frame["in_trend"] == "true").sum()),
-                "doubling_days": days,
-                "doubling_days_ci": [days * 0.85, days * 1.2] if days else [None, None],
-                "error": None,
-            }
-        )
-    index = {
-        "default": DEFAULT_TRACK,
-        "default_reason": "It reads the paper's five benchmarks under the paper's own settings.",
-        "tracks": tracks,
+    return _write_track(
+        fit_dir,
+        SECOND_TRACK,
+        "Uniform harness",
+        _finish(second, SECOND_TRACK),
+        _scaled_trend(trend, 0.8),
+        ruler,
+    )
+
+
+def _write_track(
+    fit_dir: Path, tid: str, label: str, frame: pd.DataFrame, trend: dict[str, Any], ruler: str
+) -> dict[str, Any]:
+    folder = fit_dir / "tracks" / tid
+    folder.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(folder / "densities.csv", index=False, lineterminator="\n")
+    (folder / "trend.json").write_text(json.dumps(trend, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    (folder / "ruler.json").write_text(ruler, encoding="utf-8")
+    days = trend.get("doubling_days")
+    return {
+        "id": tid,
+        "label": label,
+        "ruler": trend.get("ruler"),
+        "protocol": f"{label}: one protocol per benchmark, as the ruler was measured",
+        "benchmarks": trend.get("benchmarks") or [],
+        "description": f"The {label.lower()} track (test fixture).",
+        "n_models": int((frame["density"] != "").sum()),
+        "n_trend": int((frame["in_trend"] == "true").sum()),
+        "doubling_days": days,
+        "doubling_days_ci": [days * 0.85, days * 1.2] if days else [None, None],
+        "error": None,
+        "frame": frame,
     }
-    (fit_dir / "tracks.json").write_text(json.dumps(index, indent=2) + "\n", encoding="utf-8")
+
+
+def write_track_outputs(fit_dir: Path) -> Path:
+    """Make ``fit_dir`` hold at least two tracks (see the module docstring); return ``fit_dir``.
+
+    Without ``tracks.json`` (a fitter that predates tracks) both tracks are written here; with a
+    ``tracks.json`` of one track (the real fitter on the synthetic records, which have one ruler) a
+    second track is added to it, so the site's multi-track pages are always exercised."""
+    fit_dir = Path(fit_dir)
+    index_path = fit_dir / "tracks.json"
+    index = json.loads(index_path.read_text(encoding="utf-8")) if index_path.is_file() else None
+    if index and len(index["tracks"]) > 1:
+        return fit_dir
+    default = index["default"] if index else DEFAULT_TRACK
+    folder = fit_dir / "tracks" / default if index else fit_dir
+    base = pd.read_csv(folder / "densities.csv", dtype=str, keep_default_na=False)
+    trend = json.loads((folder / "trend.json").read_text(encoding="utf-8"))
+    ruler = (folder / "ruler.json").read_text(encoding="utf-8")
+    if index:
+        first = base
+        entries = [t | {"frame": first} for t in index["tracks"]]
+    else:
+        first = _finish(base, DEFAULT_TRACK)
+        entries = [_write_track(fit_dir, DEFAULT_TRACK, "Paper settings", first, trend, ruler)]
+        index = {
+            "default": DEFAULT_TRACK,
+            "default_reason": "It reads the paper's five benchmarks under the paper's own settings.",
+        }
+    entries.append(_second_track(fit_dir, base, trend, ruler))
+    second = entries[-1]["frame"]
+    index["tracks"] = [{k: v for k, v in t.items() if k != "frame"} for t in entries]
+    index_path.write_text(json.dumps(index, indent=2) + "\n", encoding="utf-8")
     columns = ["model", "track", "density", "density_low", "density_high", "effective_params"]
     columns += ["flags", "rank", "citable", "in_trend", "frontier"]
     long = pd.concat([first, second])[columns]
     long = long[long["density"] != ""].sort_values(["model", "track"])
     long.to_csv(fit_dir / "densities_by_track.csv", index=False, lineterminator="\n")
-    common = sorted(
-        set(first.loc[first["density"] != "", "model"]) & set(second.loc[second["density"] != "", "model"])
+    shared = set(first.loc[first["density"] != "", "model"]) & set(
+        second.loc[second["density"] != "", "model"]
     )
     pair = {
-        "track_a": DEFAULT_TRACK,
+        "track_a": default,
         "track_b": SECOND_TRACK,
-        "n_common": len(common),
+        "n_common": len(shared),
         "spearman_rho": 0.91,
         "median_density_ratio": 1.05,
         "sentence": "The two tracks rank the models they share much the same way (Spearman 0.91).",
@@ -144,12 +169,23 @@ def write_track_outputs(fit_dir: Path) -> Path:
     agreement = {
         "tracks": [
             {"id": t["id"], "doubling_days": t["doubling_days"], "doubling_days_ci": t["doubling_days_ci"]}
-            for t in tracks
+            for t in index["tracks"]
         ],
         "pairs": [pair],
     }
     (fit_dir / "agreement.json").write_text(json.dumps(agreement, indent=2) + "\n", encoding="utf-8")
-    (fit_dir / "flags.json").write_text(
-        json.dumps(FLAG_TEXTS, indent=2, sort_keys=True) + "\n", encoding="utf-8"
-    )
+    if not (fit_dir / "flags.json").is_file():
+        text = json.dumps(FLAG_TEXTS, indent=2, sort_keys=True) + "\n"
+        (fit_dir / "flags.json").write_text(text, encoding="utf-8")
     return fit_dir
+
+
+def flag_texts(fit_dir: Path) -> dict[str, str]:
+    """The flag explanations the site was given (the fitter's, or this fixture's)."""
+    return json.loads((Path(fit_dir) / "flags.json").read_text(encoding="utf-8"))
+
+
+def track_ids(fit_dir: Path) -> tuple[str, list[str]]:
+    """The default track and the others, from tracks.json."""
+    index = json.loads((Path(fit_dir) / "tracks.json").read_text(encoding="utf-8"))
+    return index["default"], [t["id"] for t in index["tracks"] if t["id"] != index["default"]]
