@@ -13,7 +13,7 @@ from densing_site import svgchart
 from densing_site.fit_tracks import Track
 from densing_site.formatting import fmt_date, fmt_params, number
 from densing_site.links import PAPER_URL, REPO_URL
-from densing_site.render import PageWriter, root_prefix
+from densing_site.render import PageWriter, environment, root_prefix
 from densing_site.sitedata import SiteData
 from densing_site.tables import rows, split_flags
 
@@ -23,6 +23,12 @@ PAGE = "index.md"
 def track_page(track_id: str, default: str) -> str:
     """Source path of a track's leaderboard (the default track's is the home page)."""
     return PAGE if track_id == default else f"track/{track_id}.md"
+
+
+def rest_rows_path(track_id: str, default: str) -> str:
+    """Where a track's non-citable rows go: ``rows.html`` next to its page's ``index.html``, so the
+    links in it are relative to the page that loads it."""
+    return f"{track_url(track_id, default)}rows.html"
 
 
 def track_url(track_id: str, default: str) -> str:
@@ -119,6 +125,8 @@ def write_leaderboard(writer: PageWriter, data: SiteData) -> None:
             | {f for r in table for s in r["scores"] for f in s["flags"]}
         )
         benchmarks = [s["benchmark"] for s in table[0]["scores"]] if table else []
+        rest = environment().get_template("leaderboard_rows.html.j2").render(rows=table, root=root)
+        writer.write_text(rest_rows_path(track.id, default), rest)
         writer.render_page(
             page,
             "leaderboard.md.j2",
@@ -128,6 +136,7 @@ def write_leaderboard(writer: PageWriter, data: SiteData) -> None:
             inline_styles=True,
             context={
                 "rows": table,
+                "rest_url": "rows.html",
                 "track": track,
                 "is_default": track.id == default,
                 "default_reason": data.fit.default_reason,

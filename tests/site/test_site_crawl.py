@@ -91,6 +91,8 @@ def test_no_page_has_a_generic_title(built_site: Path, site_inputs: dict[str, Pa
     generic = {"", "page", "index", "untitled", "densing law leaderboard"}
     titles = {}
     for page, parsed in _pages(built_site).items():
+        if page.name == "rows.html":  # a fragment of table rows, loaded into its leaderboard
+            continue
         first = html.unescape(parsed.title).rsplit(" - Densing Law leaderboard", 1)[0].strip()
         titles[page.relative_to(built_site).as_posix()] = first
         if page.name != "404.html":

@@ -1,4 +1,5 @@
-/* Leaderboard: by default only citable rows (data-c="1"), ranked; "show all" reveals the rest. Sort
+/* Leaderboard: by default only citable rows (data-c="1"), ranked; "show all" fetches the rest (the
+ * table's data-rest: rows.html next to the page, so the first load stays light) and shows them. Sort
  * by any column, filter by family, kind, size, date, flag and text; the view (filters, sort, all)
  * lives in the URL query so it can be shared, and parameters that make no sense are reported, not
  * silently applied. "Download this view" saves the rows shown as CSV. The chart's highlight control
@@ -95,10 +96,10 @@
   }
 
   /* Hover text of every flag chip and flagged score, from the fit's flags.json (sent once, as JSON). */
-  function explainFlags(table) {
+  function explainFlags(rows) {
     var source = document.getElementById("lb-flag-texts");
     var texts = source ? JSON.parse(source.textContent) : {};
-    Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+    rows.forEach(function (row) {
       var chips = row.querySelectorAll(".lb-flag");
       row.dataset.g = Array.prototype.map.call(chips, function (chip) {
         chip.title = texts[chip.textContent] || chip.textContent;
@@ -106,14 +107,26 @@
         return chip.textContent;
       }).join(" ");
     });
-    Array.prototype.forEach.call(table.querySelectorAll("td[data-fl]"), function (cell) {
-      cell.title = cell.dataset.fl.split(" ").map(function (f) { return texts[f] || f; }).join(" ");
-      cell.tabIndex = 0;
+    rows.forEach(function (row) {
+      Array.prototype.forEach.call(row.querySelectorAll("td[data-fl]"), function (cell) {
+        cell.title = cell.dataset.fl.split(" ").map(function (f) { return texts[f] || f; }).join(" ");
+        cell.tabIndex = 0;
+      });
     });
   }
 
-  function setup(table) {
-    explainFlags(table);
+  function adopt(rows, first) {
+    explainFlags(rows);
+    rows.forEach(function (row, i) {
+      row._order = first + i;
+      row._text = (row.dataset.id + " " + row.cells[1].textContent).toLowerCase();
+      row._params = row.cells[PARAMS].dataset.s;
+      row._date = row.cells[RELEASED].textContent;
+      row._kind = row.cells[row.cells.length - 2].textContent;
+    });
+  }
+
+  function setup(table, ready) {
     var form = document.getElementById("lb-filters");
     var count = document.getElementById("lb-count");
     var all = document.getElementById("lb-all");
@@ -122,13 +135,28 @@
     var rows = Array.prototype.slice.call(body.rows);
     var headers = Array.prototype.slice.call(table.tHead.rows[0].cells);
     var keys = headers.map(function (th) { return th.dataset.key; });
-    rows.forEach(function (row, i) {
-      row._order = i;
-      row._text = (row.dataset.id + " " + row.cells[1].textContent).toLowerCase();
-      row._params = row.cells[PARAMS].dataset.s;
-      row._date = row.cells[RELEASED].textContent;
-      row._kind = row.cells[row.cells.length - 2].textContent;
-    });
+    var total = parseInt(table.dataset.total, 10) || rows.length;
+    var rest = null;  /* the other rows: a promise once asked for */
+    adopt(rows, 0);
+    function loadRest() {
+      if (rest) return rest;
+      rest = fetch(table.dataset.rest).then(function (response) {
+        if (!response.ok) throw new Error(response.status + " " + response.statusText);
+        return response.text();
+      }).then(function (text) {
+        var template = document.createElement("template");
+        template.innerHTML = text;
+        var more = Array.prototype.slice.call(template.content.querySelectorAll("tr"));
+        adopt(more, rows.length);
+        more.forEach(function (row) { body.appendChild(row); });
+        rows = rows.concat(more);
+      }).catch(function (error) {
+        var box = document.getElementById("lb-url-problems");
+        box.textContent = "The other rows could not be loaded (" + error.message + "); the downloads on the data page have them.";
+        box.hidden = false;
+      });
+      return rest;
+    }
     var read = readState(form, keys);
     var state = read.state;
     if (read.problems.length) {
@@ -165,7 +193,7 @@
         else th.removeAttribute("aria-sort");
       });
       all.checked = !!state.all;
-      count.textContent = shown + " of " + rows.length + " models" + (state.all ? "" : " (citable only)");
+      count.textContent = shown + " of " + total + " models" + (state.all ? "" : " (citable only)");
       var n = FIELDS.filter(function (k) { return state[k]; }).length;
       active.textContent = n ? "(" + n + " active)" : "";
       writeState(state);
@@ -191,7 +219,12 @@
         apply();
       }, 0);
     });
-    all.addEventListener("change", function () { state.all = all.checked ? "1" : ""; apply(); });
+    function update() {
+      if (state.all && rows.length < total) return loadRest().then(apply);
+      apply();
+      return Promise.resolve();
+    }
+    all.addEventListener("change", function () { state.all = all.checked ? "1" : ""; update(); });
     headers.forEach(function (th, i) {
       var button = th.querySelector("button");
       if (!button) return;
@@ -212,7 +245,7 @@
       link.remove();
     });
     table.densingCsv = function () { return toCsv(table, shownRows()); };  /* for tests and the curious */
-    apply();
+    update().then(ready);
   }
 
   function setupHighlight() {
@@ -247,9 +280,9 @@
   function init() {
     setupHighlight();
     var table = document.getElementById("leaderboard");
-    if (!table || table.dataset.ready) return;
-    setup(table);
-    table.dataset.ready = "1";
+    if (!table || table.dataset.setup) return;
+    table.dataset.setup = "1";
+    setup(table, function () { table.dataset.ready = "1"; });
   }
 
   if (typeof window.document$ !== "undefined") window.document$.subscribe(init);
