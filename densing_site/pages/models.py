@@ -93,8 +93,15 @@ def model_charts(
     track = data.fit.track()
     out = {"trend": "", "ruler": ""}
     if any(p["model"] == model["id"] for p in points):
+        # the model, its family and the frontier: enough context, and a page that stays small when
+        # the data hold thousands of models
+        shown = [
+            p
+            for p in points
+            if p["model"] == model["id"] or p["status"] == "frontier" or p["family"] == model["family"]
+        ]
         out["trend"] = svgchart.trend_svg(
-            points,
+            shown,
             track.trend.get("line") or [],
             (track.trend.get("cut") or {}).get("date"),
             size=svgchart.SMALL,
