@@ -1,8 +1,9 @@
-"""Time the fitter on 1,000 synthetic models: rulers, densities, a 1,000-resample bootstrap.
+"""Time the fitter on 1,000 synthetic models: rulers, one track's pass, a 1,000-resample bootstrap.
 
 The records (the synthetic world of ``tests/fit/synthetic.py``: the paper's five benchmarks, a
 7-model reference family, a two-step ruler with 25 reference points, 1,000 target models with
-5 scores each) are validated and tabulated in memory, then each stage is timed. Target: rulers +
+5 scores each) are validated and tabulated in memory, then each stage of a track's pass (select
+the scores of its protocol, read them on the ruler, aggregate, trend) is timed. Target: rulers +
 densities + trend bootstrap under 5 s on the 2-core development machine.
 
 Run: ``.venv/bin/python benchmarks/bench_fit.py [--models 1000] [--resamples 1000]``; prints seconds.
@@ -22,11 +23,15 @@ from densing_data.loader import Dataset, dataset_from_records
 from densing_data.record_files import ParsedRecord
 from densing_data.schema.records import RECORD_MODELS
 from densing_data.validate import RecordSet
-from densing_fit.density import aggregate_all, default_benchmark_set, default_min_benchmarks, per_benchmark
+from densing_fit.density import default_min_benchmarks, read_scores
+from densing_fit.options import FitOptions
 from densing_fit.outputs import write_outputs
-from densing_fit.pipeline import FitOptions, densities_table, fit_all
-from densing_fit.rulers import fit_ruler
-from densing_fit.summaries import trend_document
+from densing_fit.pipeline import fit_all
+from densing_fit.rulers import benchmark_defaults, fit_ruler
+from densing_fit.table import densities_table
+from densing_fit.track_select import select_track_scores
+from densing_fit.tracks import ruler_track
+from densing_fit.trend_summary import trend_document
 from tests.fit.synthetic import build_world
 
 TARGET_SECONDS = 5.0
@@ -62,26 +67,32 @@ def main() -> None:
     timings = {}
     start = time.perf_counter()
     direct = fit_ruler(ds, "synthetic-direct")
-    two_step = fit_ruler(ds, "synthetic-two-step")
+    fit_ruler(ds, "synthetic-two-step")
     timings["rulers (direct, 5 benchmarks; two-step, 1)"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    bench_set = default_benchmark_set(direct)
-    per_bench = per_benchmark(ds.scores, direct, False)
-    densities = densities_table(ds, direct, per_bench, bench_set, default_min_benchmarks(bench_set))
+    track = ruler_track("synthetic-direct")
+    bench_set = track.benchmark_set(direct.benchmarks)
+    standard = {b: d["setting"].cot for b, d in benchmark_defaults(ds).items()}
+    chosen, _ = select_track_scores(ds.scores, track, dict(direct.settings), False, standard)
+    timings[f"select the track's scores ({len(chosen)} chosen)"] = time.perf_counter() - start
+    start = time.perf_counter()
+    per_bench = read_scores(chosen, direct)
+    densities = densities_table(
+        ds, per_bench, direct.benchmarks, bench_set, default_min_benchmarks(bench_set), track.id
+    )
     timings[f"densities ({len(per_bench)} effective sizes, {len(densities)} models)"] = (
         time.perf_counter() - start
     )
 
     start = time.perf_counter()
-    trend, frontier = trend_document(densities, opts, "synthetic-direct", ds.version, bench_set)
+    trend, frontier = trend_document(densities, opts, "synthetic-direct", ds.version, bench_set, track.id)
     timings[f"trend + {args.resamples}-resample bootstrap (also before/after the cut)"] = (
         time.perf_counter() - start
     )
     core = sum(timings.values())
 
     start = time.perf_counter()
-    aggregate_all(per_benchmark(ds.scores, two_step, False), densities["model"].tolist(), ("mmlu",), 1)
     result = fit_all(ds, opts)
     timings["fit_all with sensitivity (everything, again)"] = time.perf_counter() - start
     with tempfile.TemporaryDirectory() as out:

@@ -13,7 +13,17 @@ from densing_cli.options import records_option
 
 @click.command()
 @click.option(
-    "--ruler", "ruler_id", default=None, help="Ruler id (default: the ruler record marked default)."
+    "--ruler",
+    "ruler_id",
+    default=None,
+    help="Main track by its ruler: the track reading that ruler, else one of its own "
+    "(default: the default track).",
+)
+@click.option(
+    "--track",
+    "track_id",
+    default=None,
+    help="Main track by id: paper-settings (default), uniform-harness, loss-based.",
 )
 @click.option(
     "--out",
@@ -21,19 +31,22 @@ from densing_cli.options import records_option
     type=click.Path(path_type=Path),
     default=Path("out/fit"),
     show_default=True,
-    help="Directory for densities.csv, trend.json, ruler.json, rulers.json, sensitivity.csv, "
-    "compression.csv.",
+    help="Directory for the main track's densities.csv, trend.json, ruler.json; rulers.json, "
+    "sensitivity.csv, compression.csv; tracks.json, tracks/<id>/, densities_by_track.csv, "
+    "agreement.csv/json, flags.json.",
 )
 @records_option
 @click.option(
     "--include-mismatched",
     is_flag=True,
-    help="Use scores whose shots/CoT differ from the ruler's (they stay flagged protocol_mismatch).",
+    help="Use scores a track refuses for their stated or unstated shots/CoT (they stay flagged "
+    "protocol_mismatch or protocol_unstated and are not citable).",
 )
 @click.option(
     "--strict-protocol",
     is_flag=True,
-    help="Treat scores whose source states no shots or CoT as protocol mismatches.",
+    help="On a ruler no track reads (its own ruler-<id> track), refuse scores whose source states no "
+    "shots, as the defined tracks always do.",
 )
 @click.option(
     "--d0-tokens",
@@ -66,6 +79,7 @@ from densing_cli.options import records_option
 @click.option("--no-sensitivity", is_flag=True, help="Skip the ruler × benchmark-set sensitivity table.")
 def fit(
     ruler_id: str | None,
+    track_id: str | None,
     out_dir: Path,
     records_dir: Path | None,
     include_mismatched: bool,
@@ -77,11 +91,13 @@ def fit(
     cut_date: dt.datetime,
     no_sensitivity: bool,
 ) -> None:
-    """Fit rulers, effective sizes, densities and the densing-law trend; write them to OUT."""
+    """Fit every track (a ruler read with one protocol's scores): effective sizes, densities and the
+    densing-law trend; compare the tracks; write everything to OUT."""
     from densing_data.loader import DataError, load
     from densing_fit.errors import FitError
+    from densing_fit.options import FitOptions
     from densing_fit.outputs import write_outputs
-    from densing_fit.pipeline import FitOptions, fit_all
+    from densing_fit.pipeline import fit_all
 
     try:
         ds = load(records_dir)
@@ -92,6 +108,7 @@ def fit(
         ) from None
     options = FitOptions(
         ruler_id=ruler_id,
+        track_id=track_id,
         include_mismatched=include_mismatched,
         strict_protocol=strict_protocol,
         d0_tokens=d0_tokens,
@@ -108,6 +125,8 @@ def fit(
     written = write_outputs(result, out_dir)
     for line in summary_lines(result.trend, result.ruler, result.densities):
         click.echo(line)
+    for line in track_lines(result):
+        click.echo(line)
     click.echo("wrote " + ", ".join(str(p) for p in written))
 
 
@@ -119,13 +138,44 @@ def _fit_line(label: str, fit: dict[str, Any] | None) -> str:
     if fit is None:
         return f"{label}: no models in the trend"
     if fit.get("error"):
-        return f"{label}: no fit ({fit['error']})"
-    low, high = fit["doubling_days_ci"]
-    return (
-        f"{label}: doubling time {_days(fit['doubling_days'])} days "
-        f"({_days(fit['doubling_months'])} months), CI [{_days(low)}, {_days(high)}] days, "
-        f"R² {fit['r2']:.3f}, {fit['n_frontier']} frontier of {fit['n_models']} models"
-    )
+        line = f"{label}: no fit ({fit['error']})"
+    else:
+        low, high = fit["doubling_days_ci"]
+        line = (
+            f"{label}: doubling time {_days(fit['doubling_days'])} days "
+            f"({_days(fit.get('doubling_months'))} months), CI [{_days(low)}, {_days(high)}] days, "
+            f"R² {fit['r2']:.3f}, {fit['n_frontier']} frontier of {fit['n_models']} models"
+        )
+    every = fit.get("all_models")
+    if every and not every.get("error"):
+        low, high = every["slope_per_day_ci"]
+        line += (
+            f"; all {every['n_models']} models: slope {every['slope_per_day']:.4f}/day "
+            f"[{low:.4f}, {high:.4f}], " + _doubling(every["doubling_days"])
+        )
+    return line
+
+
+def track_lines(result: Any) -> list[str]:
+    """One line per track and one sentence per pair of tracks."""
+    lines = [f"tracks (default {result.default_track}, main {result.track_id}):"]
+    for track in result.tracks:
+        part = track.summary()
+        low, high = part["doubling_days_ci"]
+        before = part["before"] or {}
+        lines.append(
+            f"  {part['id']} (ruler {part['ruler']}): {part['n_models']} with a density, "
+            f"{part['n_citable']} citable, {part['n_trend']} in the trend "
+            f"from {part['first_release'] or 'n/a'}; "
+            + (
+                f"no trend ({part['error']})"
+                if part["error"]
+                else f"doubling {_days(part['doubling_days'])} days [{_days(low)}, {_days(high)}]"
+            )
+            + f"; before {part['cut_date']}: {before.get('n_models', 0)} models"
+        )
+    lines += [f"  {pair['sentence']}" for pair in result.agreement]
+    return lines
 
 
 def summary_lines(trend: dict[str, Any], ruler: dict[str, Any], densities: Any) -> list[str]:
@@ -143,6 +193,15 @@ def summary_lines(trend: dict[str, Any], ruler: dict[str, Any], densities: Any) 
         _fit_line(f"densing law ({level}% CI)", trend),
     ]
     cut = trend["cut"]
+    lines.append(_fit_line("  citable readings only", trend["citable_only"]))
     lines.append(_fit_line(f"  before {cut['date']}", cut["before"]))
     lines.append(_fit_line(f"  from {cut['date']}", cut["after"]))
+    without = trend.get("without_added")
+    if without is not None:
+        label = f"  without the {len(without['added'])} added since release {without['release']}"
+        lines.append(_fit_line(label, without))
     return lines
+
+
+def _doubling(days: float | None) -> str:
+    return "density does not grow" if days is None else f"doubling {days:.1f} days"

@@ -17,7 +17,7 @@ import pandas as pd
 
 from densing_data.loader import Dataset
 from densing_fit.direct import DirectRuler
-from densing_fit.effective import BELOW
+from densing_fit.effective import ABOVE, BELOW
 from densing_fit.rulers import FittedRuler, Ruler, benchmark_defaults, reference_frame
 from densing_fit.two_step import TwoStepRuler
 
@@ -57,8 +57,8 @@ def average_densities(
 ) -> dict[str, float]:
     """Model id -> density read off ``estimator`` from the model's mean score over ``bench_set``.
 
-    Only models in ``sizes`` with a used score on every benchmark of the set; upper bounds
-    (``below_ruler``) are left out as in the main trend.
+    Only models in ``sizes`` with a used score on every benchmark of the set; bounds
+    (``below_ruler``, ``above_ruler``) are left out as in the main trend.
     """
     rows = per_bench[per_bench["benchmark"].isin(list(bench_set)) & per_bench["used"]]
     counts = rows.groupby("model")["benchmark"].nunique()
@@ -70,5 +70,5 @@ def average_densities(
     return {
         m: float(value) / sizes[m]
         for m, value, flag in zip(complete, found.value, found.flag, strict=True)
-        if flag != BELOW
+        if flag not in (BELOW, ABOVE)
     }

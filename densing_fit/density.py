@@ -1,11 +1,11 @@
-"""Effective size and density per model: per benchmark, then aggregated over a benchmark set.
+"""Steps 2 and 3 of a track's pass: read each chosen score on the ruler, then aggregate per model.
 
-Per benchmark, the chosen score (see :mod:`densing_fit.selection`) is read off the ruler. A score
-whose protocol differs from the ruler's is flagged ``protocol_mismatch`` and used only when the
-caller opts in. The aggregate N̂ is the geometric mean of the per-benchmark N̂ over the benchmarks
-of the set that gave one (exact or a bound), provided at least ``min_benchmarks`` did; a bound
-among them makes the aggregate a bound in the same direction and carries its flag. Density is
-ρ = N̂ / N with N = ``params_total``.
+Per benchmark, a used score (see :mod:`densing_fit.track_select`) is read off the ruler's estimator:
+N̂ with the standard error of ln N̂ from the ruler's parameters; a bridged score adds its bridge's
+error, carried through the slope of the ruler (d ln N̂ / dS). The aggregate N̂ is the geometric mean
+of the per-benchmark N̂ over the benchmarks of the set that gave one (exact or a bound), provided at
+least ``min_benchmarks`` did; a bound among them makes the aggregate a bound in the same direction
+and carries its flag. Density is ρ = N̂ / N with N = ``params_total``.
 """
 
 from __future__ import annotations
@@ -20,13 +20,27 @@ import pandas as pd
 from densing_fit.effective import ABOVE, BELOW, EXACT
 from densing_fit.optimize import Z_90
 from densing_fit.rulers import FittedRuler
-from densing_fit.selection import UNSTATED, select_scores
+from densing_fit.track_select import BRIDGED, MISMATCH, UNSTATED_FLAG
 
-PAPER_BENCHMARKS = ("mmlu", "bbh", "math", "humaneval", "mbpp")
-"""The paper's five benchmarks: MMLU 5-shot, BBH 3-shot CoT, MATH 4-shot, HumanEval 0-shot, MBPP 3-shot."""
-
-MISMATCH = "protocol_mismatch"
 NO_RULER = "no_ruler"
+LEFT_OUT = "protocol_left_out"
+SLOPE_STEP = 0.05
+"""Score step (points) of the numerical slope d ln N̂ / dS used to carry a bridge's error."""
+
+COLUMNS = [
+    "model",
+    "benchmark",
+    "score",
+    "score_id",
+    "protocol",
+    "effective_params",
+    "se_log",
+    "flag",
+    "status",
+    "used",
+    "shots_unstated",
+]
+"""Columns of the per-benchmark table."""
 
 
 @dataclass(frozen=True)
@@ -36,19 +50,13 @@ class Aggregate:
     effective_params: float | None
     """Geometric mean of the per-benchmark N̂ used; None when too few benchmarks gave one."""
     low: float | None
-    """Lower end of the 90% interval (ruler-parameter uncertainty); None for bounds."""
+    """Lower end of the 90% interval (ruler and bridge uncertainty); None for bounds."""
     high: float | None
     """Upper end of that interval."""
     n_benchmarks: int
     """Benchmarks that entered the aggregate."""
     flags: tuple[str, ...]
-    """Sorted flags (below_ruler, above_ruler, protocol_mismatch, missing_benchmarks, ...)."""
-
-
-def default_benchmark_set(ruler: FittedRuler) -> tuple[str, ...]:
-    """The paper's five benchmarks that the ruler covers, or all of the ruler's when it covers none."""
-    paper = tuple(b for b in PAPER_BENCHMARKS if b in ruler.benchmarks)
-    return paper or ruler.benchmarks
+    """Sorted flags (see :mod:`densing_fit.flags`)."""
 
 
 def default_min_benchmarks(benchmark_set: Sequence[str]) -> int:
@@ -56,93 +64,59 @@ def default_min_benchmarks(benchmark_set: Sequence[str]) -> int:
     return max(1, math.ceil(len(benchmark_set) / 2))
 
 
-def per_benchmark(
-    scores: pd.DataFrame, ruler: FittedRuler, include_mismatched: bool, strict_protocol: bool = False
-) -> pd.DataFrame:
-    """One row per (model, benchmark) with a score: the score used, N̂, its standard error and flags.
+def read_scores(chosen: pd.DataFrame, ruler: FittedRuler) -> pd.DataFrame:
+    """One row per chosen score: N̂ where it was used and the ruler covers its benchmark.
 
-    With ``strict_protocol`` a score whose source states no shots or CoT counts as a mismatch.
-
-    Columns: ``model, benchmark, score, score_id, effective_params, se_log, flag, used,
-    mismatch, shots_unstated``; ``effective_params`` is ``nan`` (and ``used`` False) when the
-    benchmark did not enter: protocol mismatch not opted in, or no ruler for the benchmark.
+    ``chosen`` is :func:`~densing_fit.track_select.select_track_scores`' table. Columns: see
+    :data:`COLUMNS`; ``effective_params`` is ``nan`` (and ``used`` False) for a score not read.
     """
-    chosen = select_scores(scores, ruler.settings)
-    if strict_protocol:
-        chosen["mismatch"] = chosen["protocol_rank"] >= UNSTATED
     pieces = []
     for bench, group in chosen.groupby("benchmark", sort=True):
         group = group.copy()
         estimator = ruler.estimators.get(str(bench))
-        use = (~group["mismatch"] | include_mismatched) & (estimator is not None)
-        value = np.full(len(group), np.nan)
-        se = np.zeros(len(group))
-        flag = np.where(group["mismatch"], MISMATCH, EXACT).astype(object)
+        use = group["used"].to_numpy(dtype=bool) & (estimator is not None)
+        value, se = np.full(len(group), np.nan), np.zeros(len(group))
+        flag = group["status"].to_numpy(dtype=object).copy()
         if estimator is None:
             flag[:] = NO_RULER
         if estimator is not None and use.any():
-            sizes = estimator.effective_params_batch(group.loc[use, "value"].to_numpy())
-            value[use.to_numpy()] = sizes.value
-            se[use.to_numpy()] = sizes.se_log
-            flag[use.to_numpy()] = [
-                _join(f, b) for f, b in zip(flag[use.to_numpy()], sizes.flag, strict=True)
-            ]
-        group["effective_params"], group["se_log"], group["flag"], group["used"] = (
-            value,
-            se,
-            flag,
-            use.to_numpy(),
-        )
+            scores = group["value"].to_numpy(dtype=float)[use]
+            sizes = estimator.effective_params_batch(scores)
+            value[use], se[use] = sizes.value, sizes.se_log
+            bridge_sd = group["bridge_sd"].to_numpy(dtype=float)[use]
+            if np.any(bridge_sd > 0):
+                step = estimator.effective_params_batch(scores + SLOPE_STEP).value
+                back = estimator.effective_params_batch(scores - SLOPE_STEP).value
+                slope = (np.log(step) - np.log(back)) / (2 * SLOPE_STEP)
+                exact = sizes.flag == EXACT
+                se[use] = np.where(exact, np.sqrt(sizes.se_log**2 + (slope * bridge_sd) ** 2), 0.0)
+            flag[use] = [_join(f, b) for f, b in zip(flag[use], sizes.flag, strict=True)]
+        group["effective_params"], group["se_log"], group["flag"], group["used"] = value, se, flag, use
         pieces.append(group)
-    columns = [
-        "model",
-        "benchmark",
-        "score",
-        "score_id",
-        "effective_params",
-        "se_log",
-        "flag",
-        "used",
-        "mismatch",
-        "shots_unstated",
-    ]
     if not pieces:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=COLUMNS).astype({"used": bool, "shots_unstated": bool})
     out = pd.concat(pieces, ignore_index=True).rename(columns={"value": "score"})
-    return out[columns].sort_values(["model", "benchmark"], kind="mergesort").reset_index(drop=True)
+    return out[COLUMNS].sort_values(["model", "benchmark"], kind="mergesort").reset_index(drop=True)
 
 
 def _join(*flags: str) -> str:
     return ";".join(f for f in flags if f)
 
 
-def aggregate(rows: pd.DataFrame, benchmark_set: Sequence[str], min_benchmarks: int) -> Aggregate:
-    """Aggregate one model's per-benchmark rows (from :func:`per_benchmark`) over ``benchmark_set``."""
-    records = list(
-        zip(
-            rows["benchmark"],
-            rows["effective_params"],
-            rows["se_log"],
-            rows["flag"],
-            rows["used"],
-            rows["shots_unstated"],
-            strict=True,
-        )
-    )
-    return _aggregate(records, frozenset(benchmark_set), min_benchmarks)
-
-
 def _aggregate(records: list[tuple], benchmark_set: frozenset[str], min_benchmarks: int) -> Aggregate:
+    """``records``: (benchmark, effective_params, se_log, flag, status, used, shots_unstated)."""
     in_set = [r for r in records if r[0] in benchmark_set]
-    used = [r for r in in_set if r[4]]
-    flags = {f for r in in_set for f in str(r[3]).split(";") if f} - {NO_RULER}
+    used = [r for r in in_set if r[5]]
+    flags = {f for r in used for f in str(r[3]).split(";") if f} - {NO_RULER}
+    if any(r[6] for r in used):
+        flags.add(UNSTATED_FLAG)
+    if any(not r[5] and r[4] in (MISMATCH, UNSTATED_FLAG) for r in in_set):
+        flags.add(LEFT_OUT)
     if len(used) < len(benchmark_set):
         flags.add("missing_benchmarks")
-    if any(r[5] for r in in_set):
-        flags.add("protocol_unstated")
     if len(used) < max(min_benchmarks, 1):
         flags.add("too_few_benchmarks")
-        return Aggregate(None, None, None, len(used), tuple(sorted(flags - {BELOW, ABOVE})))
+        return Aggregate(None, None, None, len(used), tuple(sorted(flags - {BELOW, ABOVE, BRIDGED})))
     value = float(np.exp(np.mean(np.log([r[1] for r in used]))))
     if any(BELOW in r[3] or ABOVE in r[3] for r in used):
         return Aggregate(value, None, None, len(used), tuple(sorted(flags)))
@@ -154,9 +128,9 @@ def _aggregate(records: list[tuple], benchmark_set: frozenset[str], min_benchmar
 def aggregate_all(
     per_bench: pd.DataFrame, model_ids: Sequence[str], benchmark_set: Sequence[str], min_benchmarks: int
 ) -> dict[str, Aggregate]:
-    """:func:`aggregate` for every model in ``model_ids`` (models without scores get a flagged empty one)."""
+    """The aggregate of every model in ``model_ids`` (models without scores get a flagged empty one)."""
     by_model: dict[str, list[tuple]] = {}
-    columns = ("model", "benchmark", "effective_params", "se_log", "flag", "used", "shots_unstated")
+    columns = ("model", "benchmark", "effective_params", "se_log", "flag", "status", "used", "shots_unstated")
     for row in zip(*(per_bench[c].tolist() for c in columns), strict=True):
         by_model.setdefault(str(row[0]), []).append(row[1:])
     wanted = frozenset(benchmark_set)

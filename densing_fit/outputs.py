@@ -20,6 +20,8 @@ import numpy as np
 import pandas as pd
 
 from densing_data.atomic import write_text_atomically
+from densing_fit.agreement import AGREEMENT_COLUMNS
+from densing_fit.flags import FLAG_EXPLANATIONS
 from densing_fit.pipeline import FitResult
 
 FIXED_COLUMNS = [
@@ -43,20 +45,35 @@ FIXED_COLUMNS = [
     "flags",
     "frontier",
     "in_trend",
+    "citable",
+    "rank",
+    "track",
 ]
 """densities.csv columns before the per-benchmark ones."""
 BENCHMARK_SUFFIXES = ("score", "score_id", "effective_params", "flag")
+BY_TRACK_COLUMNS = [
+    "model",
+    "track",
+    "density",
+    "density_low",
+    "density_high",
+    "effective_params",
+    "flags",
+    "rank",
+    "citable",
+    "in_trend",
+    "frontier",
+]
+"""densities_by_track.csv columns: one row per (model, track) with a density."""
 
 
 def write_outputs(result: FitResult, out_dir: Path | str) -> list[Path]:
-    """Write densities.csv, trend.json, ruler.json, rulers.json, sensitivity.csv and compression.csv."""
+    """Write the main track's densities.csv, trend.json, ruler.json; rulers.json, sensitivity.csv,
+    compression.csv; and per track tracks/<id>/{densities.csv,trend.json,ruler.json}, tracks.json,
+    densities_by_track.csv, agreement.csv, agreement.json, flags.json (docs/dev/fit-outputs.md)."""
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    columns = FIXED_COLUMNS + [
-        f"{bench}_{suffix}" for bench in result.ruler["benchmarks"] for suffix in BENCHMARK_SUFFIXES
-    ]
     files = {
-        "densities.csv": csv_text(result.densities.sort_values("model", kind="mergesort"), columns),
+        "densities.csv": densities_csv(result.densities, result.ruler),
         "trend.json": json_text(result.trend),
         "ruler.json": json_text(result.ruler),
         "rulers.json": json_text(result.rulers),
@@ -67,13 +84,73 @@ def write_outputs(result: FitResult, out_dir: Path | str) -> list[Path]:
             else result.compression,
             list(result.compression.columns),
         ),
+        "tracks.json": json_text(tracks_document(result)),
+        "densities_by_track.csv": csv_text(densities_by_track(result), BY_TRACK_COLUMNS),
+        "agreement.csv": csv_text(
+            pd.DataFrame(result.agreement, columns=AGREEMENT_COLUMNS), AGREEMENT_COLUMNS
+        ),
+        "agreement.json": json_text(agreement_document(result)),
+        "flags.json": json_text(FLAG_EXPLANATIONS),
     }
+    for track in result.tracks:
+        folder = f"tracks/{track.track.id}"
+        files[f"{folder}/densities.csv"] = densities_csv(track.densities, track.ruler)
+        files[f"{folder}/trend.json"] = json_text(track.trend)
+        files[f"{folder}/ruler.json"] = json_text(track.ruler)
     written = []
     for name, text in files.items():
         path = out / name
+        path.parent.mkdir(parents=True, exist_ok=True)
         write_text_atomically(path, text)
         written.append(path)
     return written
+
+
+def densities_csv(densities: pd.DataFrame, ruler: dict[str, Any]) -> str:
+    """densities.csv text of one track: fixed columns, then four per benchmark of its ruler."""
+    columns = FIXED_COLUMNS + [f"{b}_{suffix}" for b in ruler["benchmarks"] for suffix in BENCHMARK_SUFFIXES]
+    return csv_text(densities.sort_values("model", kind="mergesort"), columns)
+
+
+def tracks_document(result: FitResult) -> dict[str, Any]:
+    """The tracks.json object: the default track, why, and every track's summary in display order."""
+    return {
+        "default": result.default_track,
+        "default_reason": result.default_reason,
+        "main": result.track_id,
+        "tracks": [t.summary() for t in result.tracks],
+    }
+
+
+def densities_by_track(result: FitResult) -> pd.DataFrame:
+    """Long form: one row per (model, track) with a density, models sorted, tracks in display order."""
+    frames = [
+        t.densities.loc[t.densities["effective_params"].notna()].assign(_order=i)
+        for i, t in enumerate(result.tracks)
+    ]
+    if not frames:
+        return pd.DataFrame(columns=BY_TRACK_COLUMNS)
+    frame = pd.concat(frames, ignore_index=True)
+    return frame.sort_values(["model", "_order"], kind="mergesort")[BY_TRACK_COLUMNS]
+
+
+def agreement_document(result: FitResult) -> dict[str, Any]:
+    """The agreement.json object: each track's doubling time with its interval, then every pair."""
+    return {
+        "confidence": result.options.confidence,
+        "tracks": [
+            {
+                "id": t.track.id,
+                "n_trend": int(t.densities["in_trend"].sum()),
+                "n_citable": int(t.densities["citable"].sum()),
+                "doubling_days": t.trend.get("doubling_days"),
+                "doubling_days_ci": t.trend.get("doubling_days_ci"),
+                "error": t.trend.get("error"),
+            }
+            for t in result.tracks
+        ],
+        "pairs": result.agreement,
+    }
 
 
 def format_cell(value: Any) -> str:

@@ -1,81 +1,66 @@
 """From records to the numbers the site shows: :func:`fit_all` and its :class:`FitResult`.
 
-``fit_all(ds)`` fits the default ruler (or the one named), reads every model's scores off it, builds
-the densities table, fits the densing-law trend (also before and after a cut date), compares
-compressed models with their parents and, for every ruler × benchmark set, measures how much the
-doubling time moves. :func:`densing_fit.outputs.write_outputs` writes the result to files.
+One fit is one pass per track (:func:`densing_fit.track_fit.fit_track`: select the scores of the
+track's protocol → read them on its ruler → aggregate → trend), then the summaries that look across
+tracks and rulers: agreement between tracks, the sensitivity table, the compression table.
+:func:`densing_fit.outputs.write_outputs` writes the result to files.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
+from densing_data.contrib.released_models import baseline_release, released_models
 from densing_data.loader import Dataset
-from densing_fit.density import aggregate_all, default_benchmark_set, default_min_benchmarks, per_benchmark
-from densing_fit.effective import BELOW
+from densing_fit.agreement import agreement
 from densing_fit.errors import FitError
+from densing_fit.options import FitOptions
 from densing_fit.rulers import FittedRuler, fit_ruler
-from densing_fit.summaries import compression_table, sensitivity_table, trend_document
+from densing_fit.summaries import compression_table, sensitivity_table
+from densing_fit.track_fit import TrackResult, fit_track
+from densing_fit.tracks import DEFAULT_REASON, DEFAULT_TRACK, TRACKS, Track, find_track, ruler_track
 
-MODEL_COLUMNS = ("name", "family", "organization", "kind", "hf_repo")
-
-
-@dataclass(frozen=True)
-class FitOptions:
-    """Choices that change the numbers; written into trend.json so a result says how it was made."""
-
-    ruler_id: str | None = None
-    """Ruler to use; None takes the ruler record marked ``default: true``."""
-    include_mismatched: bool = False
-    """Use scores whose shots/CoT differ from the ruler's (flagged) instead of leaving them out."""
-    strict_protocol: bool = False
-    """Treat scores whose source states no shots or CoT as protocol mismatches."""
-    d0_tokens: float = 1e12
-    """D at which a two-step ruler reads N̂ (1e12 as in the arXiv paper; 5e12 in the journal version)."""
-    min_benchmarks: int | None = None
-    """Fewest benchmarks for an aggregate N̂; None: half the benchmark set, rounded up."""
-    n_resamples: int = 1000
-    """Bootstrap resamples of the trend."""
-    confidence: float = 0.9
-    """Two-sided level of the trend's interval."""
-    seed: int = 0
-    """Seed of the bootstrap."""
-    cut_date: dt.date = dt.date(2022, 11, 30)
-    """Date splitting the trend in two (ChatGPT's release by default)."""
-    sensitivity: bool = True
-    """Also fit every ruler × benchmark set for the sensitivity table."""
+__all__ = ["FitOptions", "FitResult", "fit_all"]
 
 
 @dataclass(frozen=True)
 class FitResult:
-    """Everything the fitter computed; :func:`densing_fit.outputs.write_outputs` writes it."""
+    """Everything the fitter computed; the top-level fields are the main track's."""
 
     ruler_id: str
-    """The ruler the densities were read off."""
+    """The main track's ruler."""
     data_version: str
     """Data version of the records fitted."""
     options: FitOptions
     """The options used."""
     densities: pd.DataFrame
-    """One row per model (columns as densities.csv; ``nan`` where empty)."""
+    """Main track: one row per model (columns as densities.csv; ``nan`` where empty)."""
     per_benchmark: pd.DataFrame
-    """One row per (model, benchmark) with a score: score used, N̂, flag (see density.per_benchmark)."""
+    """Main track: one row per (model, benchmark) with a chosen score (see density.read_scores)."""
     trend: dict[str, Any]
-    """The trend.json object."""
+    """Main track: the trend.json object."""
     ruler: dict[str, Any]
-    """The ruler.json object of the ruler used."""
+    """Main track: the ruler.json object."""
     rulers: dict[str, dict[str, Any]] = field(default_factory=dict)
-    """Ruler id -> ruler.json object, for every ruler in the records."""
+    """Ruler id -> ruler.json object, for every ruler fitted."""
     sensitivity: pd.DataFrame = field(default_factory=pd.DataFrame)
     """The sensitivity.csv table."""
     compression: pd.DataFrame = field(default_factory=pd.DataFrame)
-    """The compression.csv table."""
+    """The compression.csv table (main track)."""
+    track_id: str = ""
+    """The main track's id."""
+    tracks: tuple[TrackResult, ...] = ()
+    """Every track fitted, in display order."""
+    default_track: str = ""
+    """The track the leaderboard shows first."""
+    default_reason: str = ""
+    """Why, in plain words."""
+    agreement: list[dict[str, Any]] = field(default_factory=list)
+    """One entry per pair of tracks (see :mod:`densing_fit.agreement`)."""
 
 
 def default_ruler_id(ds: Dataset) -> str:
@@ -88,84 +73,83 @@ def default_ruler_id(ds: Dataset) -> str:
     return str(defaults.iloc[0]["id"])
 
 
+def plan_tracks(ds: Dataset, opts: FitOptions) -> tuple[list[Track], str]:
+    """The tracks to fit (defined tracks whose ruler is recorded, plus a ruler's own track when
+    asked for) and the id of the main one."""
+    if opts.track_id and opts.ruler_id:
+        raise FitError("choose the main track by its id or by its ruler, not both")
+    recorded = set(ds.rulers["id"].astype(str)) if not ds.rulers.empty else set()
+    defined = tuple(opts.tracks if opts.tracks is not None else TRACKS)
+    tracks = [t for t in defined if t.ruler in recorded]
+    if opts.track_id:
+        try:
+            main = find_track(defined, opts.track_id)
+        except KeyError as err:
+            raise FitError(err.args[0]) from None
+        if main.ruler not in recorded:
+            raise FitError(f"track {main.id!r} reads ruler {main.ruler!r}, which the records do not define")
+        return tracks, main.id
+    ruler_id = opts.ruler_id
+    if ruler_id is None:
+        if any(t.id == DEFAULT_TRACK for t in tracks):
+            return tracks, DEFAULT_TRACK
+        ruler_id = default_ruler_id(ds)
+    if ruler_id not in recorded:
+        known = ", ".join(sorted(recorded)) or "none"
+        raise FitError(f"unknown ruler {ruler_id!r}; the records define: {known}")
+    for track in tracks:
+        if track.ruler == ruler_id:
+            return tracks, track.id
+    own = ruler_track(ruler_id, allow_unstated=not opts.strict_protocol)
+    return [*tracks, own], own.id
+
+
 def fit_all(ds: Dataset, options: FitOptions | None = None, **changes: Any) -> FitResult:
-    """Fit rulers, densities, trend, compression and sensitivity on ``ds``.
+    """Fit every track on ``ds``, then agreement, compression and (optionally) sensitivity.
 
     ``changes`` override fields of ``options`` (e.g. ``fit_all(ds, ruler_id="qwen3-report")``).
     """
     opts = dataclasses.replace(options or FitOptions(), **changes)
-    ruler_id = opts.ruler_id or default_ruler_id(ds)
-    rulers = {ruler_id: fit_ruler(ds, ruler_id, d0_tokens=opts.d0_tokens)}
+    tracks, main_id = plan_tracks(ds, opts)
+    wanted = [t.ruler for t in tracks]
     if opts.sensitivity:
-        for other in sorted(ds.rulers["id"].astype(str)):
-            if other not in rulers:
-                rulers[other] = fit_ruler(ds, other, d0_tokens=opts.d0_tokens)
-    ruler = rulers[ruler_id]
-    bench_set = default_benchmark_set(ruler)
-    min_benchmarks = opts.min_benchmarks or default_min_benchmarks(bench_set)
-    per_bench = per_benchmark(ds.scores, ruler, opts.include_mismatched, opts.strict_protocol)
-    densities = densities_table(ds, ruler, per_bench, bench_set, min_benchmarks)
-    trend, frontier = trend_document(densities, opts, ruler_id, ds.version, bench_set)
-    densities["frontier"] = densities["model"].isin(frontier)
-    sensitivity = sensitivity_table(ds, rulers, opts, min_benchmarks) if opts.sensitivity else pd.DataFrame()
+        wanted += sorted(ds.rulers["id"].astype(str))
+    rulers: dict[str, FittedRuler] = {}
+    for ruler_id in wanted:
+        if ruler_id not in rulers:
+            rulers[ruler_id] = fit_ruler(ds, ruler_id, d0_tokens=opts.d0_tokens)
+    baseline = None
+    if opts.compare_release:
+        baseline = baseline_release(frozenset(ds.models["id"].astype(str)), released_models())
+    results = tuple(fit_track(ds, t, rulers[t.ruler], opts, baseline) for t in tracks)
+    main = next(r for r in results if r.track.id == main_id)
+    sensitivity = pd.DataFrame()
+    if opts.sensitivity:
+        by_ruler = {rid: _track_of(rid, tracks, opts) for rid in rulers}
+        sensitivity = sensitivity_table(ds, rulers, by_ruler, opts)
+    default = DEFAULT_TRACK if any(r.track.id == DEFAULT_TRACK for r in results) else main_id
     return FitResult(
-        ruler_id=ruler_id,
+        ruler_id=main.track.ruler,
         data_version=ds.version,
         options=opts,
-        densities=densities,
-        per_benchmark=per_bench,
-        trend=trend,
-        ruler=dict(ruler.summary),
+        densities=main.densities,
+        per_benchmark=main.per_benchmark,
+        trend=main.trend,
+        ruler=main.ruler,
         rulers={rid: dict(r.summary) for rid, r in sorted(rulers.items())},
         sensitivity=sensitivity,
-        compression=compression_table(densities),
+        compression=compression_table(main.densities),
+        track_id=main_id,
+        tracks=results,
+        default_track=default,
+        default_reason=DEFAULT_REASON
+        if default == DEFAULT_TRACK
+        else f"{default} is the only track asked for.",
+        agreement=agreement([(r.track.id, r.densities, r.trend) for r in results]),
     )
 
 
-def densities_table(
-    ds: Dataset, ruler: FittedRuler, per_bench: pd.DataFrame, bench_set: tuple[str, ...], min_benchmarks: int
-) -> pd.DataFrame:
-    """One row per model: record fields, aggregate N̂ and density, flags and per-benchmark columns."""
-    models = ds.models.sort_values("id", kind="mergesort").reset_index(drop=True)
-    ids = models["id"].astype(str).tolist()
-    aggregates = aggregate_all(per_bench, ids, bench_set, min_benchmarks)
-    table = pd.DataFrame({"model": ids})
-    for column in MODEL_COLUMNS:
-        table[column] = models[column].astype(object).where(models[column].notna(), None)
-    table["release_date"] = pd.to_datetime(models["release_date"]).dt.date
-    table["params_total"] = models["params_total"].astype("int64")
-    table["params_active"] = models["params_active"].astype("Int64")
-    table["params"] = table["params_total"].astype(float)
-    table["derived_from"] = (
-        models["derived_from_model"].astype(object).where(models["derived_from_model"].notna(), None)
+def _track_of(ruler_id: str, tracks: list[Track], opts: FitOptions) -> Track:
+    return next((t for t in tracks if t.ruler == ruler_id), None) or ruler_track(
+        ruler_id, allow_unstated=not opts.strict_protocol
     )
-    table["derived_method"] = (
-        models["derived_from_method"].astype(object).where(models["derived_from_method"].notna(), None)
-    )
-    agg = [aggregates[m] for m in ids]
-    table["effective_params"] = [np.nan if a.effective_params is None else a.effective_params for a in agg]
-    table["effective_params_low"] = [np.nan if a.low is None else a.low for a in agg]
-    table["effective_params_high"] = [np.nan if a.high is None else a.high for a in agg]
-    for column in ("", "_low", "_high"):
-        table[f"density{column}"] = table[f"effective_params{column}"] / table["params"]
-    table["n_benchmarks"] = [a.n_benchmarks for a in agg]
-    not_base = table["kind"] != "base"
-    table["flags"] = [
-        ";".join(sorted(set(a.flags) | ({"not_base"} if nb else set())))
-        for a, nb in zip(agg, not_base, strict=True)
-    ]
-    upper_bound = table["flags"].str.contains(BELOW, regex=False)
-    table["in_trend"] = ~not_base & table["effective_params"].notna() & ~upper_bound
-    table["frontier"] = False
-    _add_benchmark_columns(table, per_bench, ruler)
-    return table
-
-
-def _add_benchmark_columns(table: pd.DataFrame, per_bench: pd.DataFrame, ruler: FittedRuler) -> None:
-    for bench in ruler.benchmarks:
-        rows = per_bench[per_bench["benchmark"] == bench].set_index("model")
-        table[f"{bench}_score"] = table["model"].map(rows["score"]).astype(float)
-        table[f"{bench}_score_id"] = table["model"].map(rows["score_id"]).astype(object)
-        table[f"{bench}_effective_params"] = table["model"].map(rows["effective_params"]).astype(float)
-        flags = table["model"].map(rows["flag"]).astype(object)
-        table[f"{bench}_flag"] = flags.where(flags.notna(), "")

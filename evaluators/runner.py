@@ -1,9 +1,9 @@
 """One evaluation run: task data -> prompts -> requests -> (cached) scores -> item results -> output file.
 
-The run is resumable: every finished request is appended (and fsync'd) to ``<out>.partial/`` before
-the next batch starts, and a rerun of the same command scores only what is missing. The output file
-is written atomically once every request has a result; the record is written after it (by the
-caller, rank 0 only), and only then is the cache directory removed.
+The run is resumable: every finished request is appended (and fsync'd) to ``<out>.partial/`` by the
+engine's writer thread as its batch finishes, and a rerun of the same command scores only what is
+missing. The output file is written atomically once every request has a result; the record is written
+after it (by the caller, rank 0 only), and only then is the cache directory removed.
 """
 
 from __future__ import annotations

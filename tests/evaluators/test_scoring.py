@@ -52,10 +52,13 @@ def case(loaded, tmp_path_factory):
         EngineOptions(batch_tokens=1, prefix_reuse=False, progress=False),  # one row at a time
         EngineOptions(batch_tokens=4096, prefix_reuse=False, progress=False),  # batched, bucketed
         EngineOptions(batch_tokens=300, prefix_reuse=False, progress=False),  # many small buckets
-        EngineOptions(batch_tokens=4096, prefix_reuse=True, progress=False),  # prefix KV reused
-        EngineOptions(batch_tokens=200, prefix_reuse=True, progress=False),  # prefix reused over batches
+        EngineOptions(batch_tokens=4096, packing=False, progress=False),  # prefix KV reused, expanded
+        EngineOptions(batch_tokens=200, packing=False, progress=False),  # prefix reused over batches
+        EngineOptions(batch_tokens=4096, packing=True, progress=False),  # packed after the prefix
+        EngineOptions(batch_tokens=90, packing=True, progress=False),  # many packs, some rows alone
+        EngineOptions(batch_tokens=600, packing=True, kernel="flex", progress=False),  # BlockMask
     ],
-    ids=["single", "batched", "bucketed", "prefix", "prefix-small-batches"],
+    ids=["single", "batched", "bucketed", "prefix", "prefix-small-batches", "packed", "packed-small", "flex"],
 )
 def test_fast_paths_equal_the_plain_forward_pass(loaded, case, options: EngineOptions) -> None:
     _, requests, expected = case
@@ -64,6 +67,10 @@ def test_fast_paths_equal_the_plain_forward_pass(loaded, case, options: EngineOp
     assert stats.requests == len(expected)
     if options.prefix_reuse:
         assert stats.forwarded_tokens < stats.request_tokens / 2  # prefixes really were computed once
+        if options.packing:  # no padding; logits only where answer tokens are predicted
+            assert stats.padded_tokens == stats.forwarded_tokens
+            answers = sum(len(r.answer) for r in requests)
+            assert stats.logit_positions == answers + len({r.prefix for r in requests})  # + 1 per prefix
     else:
         assert stats.forwarded_tokens == stats.request_tokens
 

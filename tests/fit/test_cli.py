@@ -24,15 +24,40 @@ def test_fit_writes_the_outputs_and_prints_a_summary(world_dir: tuple[Path, Worl
     assert "ruler synthetic-direct (direct)" in output
     assert "densing law (90% CI): doubling time" in output
     assert "before 2022-11-30: no models in the trend" in output
+    assert "tracks (default ruler-synthetic-direct, main ruler-synthetic-direct):" in output
     written = sorted(p.name for p in tmp_path.iterdir())
     assert written == [
+        "agreement.csv",
+        "agreement.json",
         "compression.csv",
         "densities.csv",
+        "densities_by_track.csv",
+        "flags.json",
         "ruler.json",
         "rulers.json",
         "sensitivity.csv",
+        "tracks",
+        "tracks.json",
         "trend.json",
     ]
+    assert sorted(p.name for p in (tmp_path / "tracks" / "ruler-synthetic-direct").iterdir()) == [
+        "densities.csv",
+        "ruler.json",
+        "trend.json",
+    ]
+
+
+def test_main_track_by_ruler_or_by_id(world_dir: tuple[Path, World], tmp_path: Path) -> None:
+    common = ("--records", str(world_dir[0]), "--out", str(tmp_path), "--resamples", "50", "--no-sensitivity")
+    code, output = _run(*common, "--ruler", "synthetic-two-step")
+    assert code == 0, output
+    assert "main ruler-synthetic-two-step" in output and "ruler synthetic-two-step (two-step)" in output
+    code, output = _run(*common, "--track", "nope")
+    assert code == 1 and "unknown track 'nope'; the tracks are: paper-settings" in output
+    code, output = _run(*common, "--track", "uniform-harness")
+    assert code == 1 and "reads ruler 'qwen1.5-obsscaling', which the records do not define" in output
+    code, output = _run(*common, "--track", "paper-settings", "--ruler", "synthetic-direct")
+    assert code == 1 and "not both" in output and "Traceback" not in output
 
 
 def test_unknown_ruler_is_a_clean_error(world_dir: tuple[Path, World], tmp_path: Path) -> None:

@@ -117,12 +117,13 @@ def test_protocol_mismatch_is_left_out_unless_asked_for(
     odd_world: tuple[Path, World], result: FitResult
 ) -> None:
     row = _row(result, "mismatch-model")
-    assert "protocol_mismatch" in row["flags"] and np.isnan(row["effective_params"])
+    assert "protocol_left_out" in row["flags"] and np.isnan(row["effective_params"])
+    assert "protocol_mismatch" not in row["flags"] and not row["citable"]
     assert row["bbh_flag"] == "protocol_mismatch" and np.isnan(row["bbh_effective_params"])
     included = fit_all(load(odd_world[0]), FAST, include_mismatched=True, sensitivity=False)
     row = _row(included, "mismatch-model")
-    assert row["bbh_flag"] == "protocol_mismatch"
-    assert row["effective_params"] == pytest.approx(4e9, rel=1e-3)
+    assert row["bbh_flag"] == "protocol_mismatch" and "protocol_mismatch" in row["flags"]
+    assert row["effective_params"] == pytest.approx(4e9, rel=1e-3) and not row["citable"]
 
 
 def test_developer_report_is_preferred_and_non_base_models_stay_out_of_the_trend(result: FitResult) -> None:
@@ -167,13 +168,21 @@ def test_outputs_are_byte_identical_and_free_of_nan(
 ) -> None:
     first = write_outputs(result, tmp_path / "a")
     write_outputs(fit_all(load(odd_world[0]), FAST), tmp_path / "b")
-    names = sorted(p.name for p in first)
+    names = sorted(p.relative_to(tmp_path / "a").as_posix() for p in first)
     assert names == [
+        "agreement.csv",
+        "agreement.json",
         "compression.csv",
         "densities.csv",
+        "densities_by_track.csv",
+        "flags.json",
         "ruler.json",
         "rulers.json",
         "sensitivity.csv",
+        "tracks.json",
+        "tracks/ruler-synthetic-direct/densities.csv",
+        "tracks/ruler-synthetic-direct/ruler.json",
+        "tracks/ruler-synthetic-direct/trend.json",
         "trend.json",
     ]
     for name in names:

@@ -1,0 +1,81 @@
+"""Bridges: a declared, measured conversion of scores from one protocol to another on one benchmark.
+
+A track reads scores of its own protocol only. It may *declare* a bridge from another protocol:
+a straight line ``S_track = a + b · S_other`` fitted by least squares on the models measured under
+both. A converted score carries the line's prediction error (residual scatter plus the uncertainty
+of ``a`` and ``b`` at that score), and that error goes into the reading's interval. A bridge with
+fewer than :data:`MIN_PAIRS` models measured both ways is not fitted, and its scores are not read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from densing_fit.errors import FitError, check_is_fitted
+
+MIN_PAIRS = 5
+"""Fewest models measured under both protocols for a bridge to be fitted."""
+
+
+@dataclass(frozen=True)
+class BridgeSpec:
+    """A bridge a track declares: scores of ``source`` on ``benchmark`` may enter, converted."""
+
+    benchmark: str
+    """Benchmark id the bridge converts scores on."""
+    source: str
+    """Protocol family id (see :mod:`densing_fit.protocols`) or exact slug of the converted scores."""
+    why: str = ""
+    """Why the bridge is declared, in plain words."""
+
+
+class Bridge:
+    """A fitted straight line from ``source`` scores to the track's scores on one benchmark."""
+
+    def __init__(self, spec: BridgeSpec) -> None:
+        self.spec = spec
+
+    def fit(self, source_scores: object, track_scores: object) -> Bridge:
+        """Fit on pairs of one model's score under the source protocol and under the track's."""
+        x = np.asarray(source_scores, dtype=float).ravel()
+        y = np.asarray(track_scores, dtype=float).ravel()
+        label = f"bridge {self.spec.source!r} -> track on {self.spec.benchmark}"
+        if x.size != y.size:
+            raise FitError(f"{label}: {x.size} source scores but {y.size} track scores")
+        if x.size < MIN_PAIRS:
+            raise FitError(
+                f"{label}: {x.size} models measured under both protocols, expected at least {MIN_PAIRS}"
+            )
+        sxx = float(np.sum((x - x.mean()) ** 2))
+        if sxx <= 0:
+            raise FitError(f"{label}: every source score is the same; the line cannot be fitted")
+        slope = float(np.sum((x - x.mean()) * (y - y.mean())) / sxx)
+        intercept = float(y.mean() - slope * x.mean())
+        residuals = y - (intercept + slope * x)
+        self.slope_, self.intercept_ = slope, intercept
+        self.residual_sd_ = float(np.sqrt(np.sum(residuals**2) / (x.size - 2)))
+        self.n_pairs_ = int(x.size)
+        self._x_mean, self._sxx = float(x.mean()), sxx
+        return self
+
+    def convert(self, source_scores: object) -> tuple[np.ndarray, np.ndarray]:
+        """Converted scores and the standard deviation of each (prediction error of the line)."""
+        check_is_fitted(self, "slope_")
+        x = np.atleast_1d(np.asarray(source_scores, dtype=float))
+        spread = 1.0 + 1.0 / self.n_pairs_ + (x - self._x_mean) ** 2 / self._sxx
+        return self.intercept_ + self.slope_ * x, self.residual_sd_ * np.sqrt(spread)
+
+    def summary(self) -> dict[str, object]:
+        """The bridge as a JSON-ready mapping (written into the track's ruler.json)."""
+        check_is_fitted(self, "slope_")
+        return {
+            "benchmark": self.spec.benchmark,
+            "source": self.spec.source,
+            "why": self.spec.why,
+            "slope": self.slope_,
+            "intercept": self.intercept_,
+            "residual_sd": self.residual_sd_,
+            "n_pairs": self.n_pairs_,
+        }

@@ -1,0 +1,81 @@
+"""Step 3 of a track's pass, as a table: one row per model with its aggregate density and flags.
+
+Besides the record fields and the aggregate, a row says whether the model enters the trend
+(``in_trend``: a base model with a density that is not a bound), whether a careful reader
+would cite it (``citable``: also inside the ruler's reach, no protocol flag, with an interval) and
+its ``rank`` among the citable rows (1 = densest).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from densing_data.loader import Dataset
+from densing_fit.density import aggregate_all
+from densing_fit.effective import ABOVE, BELOW
+from densing_fit.flags import CITE_BLOCKERS
+
+MODEL_COLUMNS = ("name", "family", "organization", "kind", "hf_repo")
+
+
+def densities_table(
+    ds: Dataset,
+    per_bench: pd.DataFrame,
+    ruler_benchmarks: tuple[str, ...],
+    bench_set: tuple[str, ...],
+    min_benchmarks: int,
+    track_id: str,
+) -> pd.DataFrame:
+    """One row per model: record fields, aggregate N̂ and density, flags, citable, rank and
+    per-benchmark columns (``frontier`` is left False for the trend to set)."""
+    models = ds.models.sort_values("id", kind="mergesort").reset_index(drop=True)
+    ids = models["id"].astype(str).tolist()
+    aggregates = aggregate_all(per_bench, ids, bench_set, min_benchmarks)
+    table = pd.DataFrame({"model": ids})
+    for column in MODEL_COLUMNS:
+        table[column] = models[column].astype(object).where(models[column].notna(), None)
+    table["track"] = track_id
+    table["release_date"] = pd.to_datetime(models["release_date"]).dt.date
+    table["params_total"] = models["params_total"].astype("int64")
+    table["params_active"] = models["params_active"].astype("Int64")
+    table["params"] = table["params_total"].astype(float)
+    for column, source in (("derived_from", "derived_from_model"), ("derived_method", "derived_from_method")):
+        table[column] = models[source].astype(object).where(models[source].notna(), None)
+    agg = [aggregates[m] for m in ids]
+    table["effective_params"] = [np.nan if a.effective_params is None else a.effective_params for a in agg]
+    table["effective_params_low"] = [np.nan if a.low is None else a.low for a in agg]
+    table["effective_params_high"] = [np.nan if a.high is None else a.high for a in agg]
+    for column in ("", "_low", "_high"):
+        table[f"density{column}"] = table[f"effective_params{column}"] / table["params"]
+    table["n_benchmarks"] = [a.n_benchmarks for a in agg]
+    not_base = table["kind"] != "base"
+    flag_sets = [set(a.flags) | ({"not_base"} if nb else set()) for a, nb in zip(agg, not_base, strict=True)]
+    table["flags"] = [";".join(sorted(f)) for f in flag_sets]
+    bound = np.array([bool(f & {BELOW, ABOVE}) for f in flag_sets], dtype=bool)
+    table["in_trend"] = ~not_base & table["effective_params"].notna() & ~bound
+    table["citable"] = table["density_low"].notna() & np.array([not (f & CITE_BLOCKERS) for f in flag_sets])
+    table["rank"] = citable_rank(table)
+    table["frontier"] = False
+    _add_benchmark_columns(table, per_bench, ruler_benchmarks)
+    return table
+
+
+def citable_rank(table: pd.DataFrame) -> pd.Series:
+    """1 for the densest citable row, 2 for the next ... (ties by model id); <NA> when not citable."""
+    citable = table[table["citable"]].sort_values(
+        ["density", "model"], ascending=[False, True], kind="mergesort"
+    )
+    ranks = pd.Series(pd.NA, index=table.index, dtype="Int64")
+    ranks[citable.index] = np.arange(1, len(citable) + 1)
+    return ranks
+
+
+def _add_benchmark_columns(table: pd.DataFrame, per_bench: pd.DataFrame, benchmarks: tuple[str, ...]) -> None:
+    for bench in benchmarks:
+        rows = per_bench[per_bench["benchmark"] == bench].set_index("model")
+        table[f"{bench}_score"] = table["model"].map(rows["score"]).astype(float)
+        table[f"{bench}_score_id"] = table["model"].map(rows["score_id"]).astype(object)
+        table[f"{bench}_effective_params"] = table["model"].map(rows["effective_params"]).astype(float)
+        flags = table["model"].map(rows["flag"]).astype(object)
+        table[f"{bench}_flag"] = flags.where(flags.notna(), "")

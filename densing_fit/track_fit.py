@@ -1,0 +1,116 @@
+"""One pass of one track: select the scores of its protocol → read them on its ruler → aggregate
+→ trend (bootstrap interval, frontier, before/after the cut). :func:`fit_track` returns a
+:class:`TrackResult`; :mod:`densing_fit.pipeline` runs it for every track."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from densing_data.loader import Dataset
+from densing_fit.density import default_min_benchmarks, read_scores
+from densing_fit.options import FitOptions
+from densing_fit.rulers import FittedRuler, benchmark_defaults
+from densing_fit.table import densities_table
+from densing_fit.track_select import select_track_scores
+from densing_fit.tracks import Track
+from densing_fit.trend_summary import trend_document
+
+
+@dataclass(frozen=True)
+class TrackResult:
+    """Everything one track's pass computed."""
+
+    track: Track
+    """The track's definition."""
+    benchmarks: tuple[str, ...]
+    """The benchmarks aggregated."""
+    min_benchmarks: int
+    """Fewest benchmarks an aggregate needed."""
+    per_benchmark: pd.DataFrame
+    """One row per (model, benchmark) with a chosen score (see :func:`densing_fit.density.read_scores`)."""
+    densities: pd.DataFrame
+    """One row per model (columns as densities.csv)."""
+    trend: dict[str, Any]
+    """The trend.json object."""
+    ruler: dict[str, Any]
+    """The ruler.json object, with the track's bridges under ``bridges``."""
+    bridges: list[dict[str, Any]] = field(default_factory=list)
+    """Summaries of the track's bridges (fitted or why not)."""
+
+    def summary(self) -> dict[str, Any]:
+        """The track's entry in tracks.json."""
+        ci = self.trend.get("doubling_days_ci") or [None, None]
+        sized = self.densities["effective_params"].notna()
+        cut = self.trend["cut"]
+        return {
+            **self.track.describe(),
+            "benchmarks": list(self.benchmarks),
+            "min_benchmarks": self.min_benchmarks,
+            "n_models": int(sized.sum()),
+            "n_citable": int(self.densities["citable"].sum()),
+            "n_trend": int(self.densities["in_trend"].sum()),
+            "first_release": self.trend.get("first_release"),
+            "doubling_days": self.trend.get("doubling_days"),
+            "doubling_days_ci": list(ci),
+            "r2": self.trend.get("r2"),
+            "citable_only": {k: self.trend["citable_only"].get(k) for k in SIDE_KEYS},
+            "before": _side(cut["before"]),
+            "after": _side(cut["after"]),
+            "cut_date": cut["date"],
+            "error": self.trend.get("error"),
+        }
+
+
+SIDE_KEYS = (
+    "n_models",
+    "n_frontier",
+    "first_release",
+    "doubling_days",
+    "doubling_days_ci",
+    "slope_per_day",
+    "slope_per_day_ci",
+    "r2",
+    "error",
+)
+
+
+def _side(fit: dict[str, Any] | None) -> dict[str, Any] | None:
+    if fit is None:
+        return None
+    every = fit.get("all_models") or {}
+    return {k: fit.get(k) for k in SIDE_KEYS} | {"all_models": {k: every.get(k) for k in SIDE_KEYS}}
+
+
+def fit_track(
+    ds: Dataset,
+    track: Track,
+    ruler: FittedRuler,
+    opts: FitOptions,
+    baseline: tuple[str, frozenset[str]] | None = None,
+) -> TrackResult:
+    """Run ``track``'s pass on ``ds`` with its fitted ``ruler``; ``baseline`` (the previous data
+    release's version and model ids) adds the trend without the models added since."""
+    bench_set = track.benchmark_set(ruler.benchmarks)
+    minimum = opts.min_benchmarks or track.min_benchmarks or default_min_benchmarks(bench_set)
+    settings = {b: ruler.settings[b] for b in ruler.benchmarks}
+    standard = {b: d["setting"].cot for b, d in benchmark_defaults(ds).items()}
+    chosen, bridges = select_track_scores(ds.scores, track, settings, opts.include_mismatched, standard)
+    per_bench = read_scores(chosen, ruler)
+    densities = densities_table(ds, per_bench, ruler.benchmarks, bench_set, minimum, track.id)
+    trend, frontier = trend_document(
+        densities, opts, ruler.ruler_id, ds.version, bench_set, track.id, baseline=baseline
+    )
+    densities["frontier"] = densities["model"].isin(frontier)
+    return TrackResult(
+        track=track,
+        benchmarks=bench_set,
+        min_benchmarks=minimum,
+        per_benchmark=per_bench,
+        densities=densities,
+        trend=trend,
+        ruler={**ruler.summary, "bridges": bridges},
+        bridges=bridges,
+    )

@@ -1,0 +1,154 @@
+"""Tracks: one ruler read with scores of one protocol family, fitted and reported on its own.
+
+A density is only as comparable as the scores behind it. A :class:`Track` names a ruler, the
+benchmarks read on it and which scores it accepts:
+
+- a track with a ``protocol_family`` (see :mod:`densing_fit.protocols`) takes only scores of that
+  family (one harness for every model) and never sees the others;
+- a track without one takes every score whose stated shots and chain-of-thought equal the ruler's
+  setting; a score whose stated setting differs is refused (``protocol_mismatch``), and one whose
+  source states none is refused too unless the track ``allow_unstated``;
+- a track may declare :class:`~densing_fit.bridges.BridgeSpec` bridges from another protocol; a
+  bridged score enters with the bridge's error in its interval.
+
+:data:`TRACKS` lists the project's tracks in display order; :data:`DEFAULT_TRACK` is the one the
+leaderboard shows first (see :data:`DEFAULT_REASON`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from densing_fit.bridges import BridgeSpec
+from densing_fit.protocols import PROTOCOL_FAMILIES
+
+PAPER_BENCHMARKS = ("mmlu", "bbh", "math", "humaneval", "mbpp")
+"""The paper's five benchmarks: MMLU 5-shot, BBH 3-shot CoT, MATH 4-shot, HumanEval 0-shot, MBPP 3-shot."""
+
+
+@dataclass(frozen=True)
+class Track:
+    """One ruler read with the scores of one protocol family."""
+
+    id: str
+    """Stable id (``paper-settings``, ``uniform-harness``, ``loss-based`` ...)."""
+    label: str
+    """Short human name."""
+    ruler: str
+    """Ruler record id."""
+    protocol: str
+    """The protocol family in plain words."""
+    description: str
+    """What the track is for and what it cannot do, in plain words."""
+    protocol_family: str | None = None
+    """Family id of the accepted scores; None: scores matching the ruler's shots/CoT, any source."""
+    benchmarks: tuple[str, ...] | None = None
+    """Benchmarks aggregated; None: the paper's five the ruler covers (else all the ruler's)."""
+    min_benchmarks: int | None = None
+    """Fewest benchmarks for an aggregate; None: the fit option, else half the set rounded up."""
+    allow_unstated: bool = False
+    """Accept scores whose source states no shots/CoT (flagged ``protocol_unstated``)."""
+    bridges: tuple[BridgeSpec, ...] = ()
+    """Declared bridges from other protocols."""
+
+    def benchmark_set(self, ruler_benchmarks: tuple[str, ...]) -> tuple[str, ...]:
+        """The benchmarks this track aggregates, given the ruler's."""
+        if self.benchmarks is not None:
+            return tuple(b for b in self.benchmarks if b in ruler_benchmarks)
+        paper = tuple(b for b in PAPER_BENCHMARKS if b in ruler_benchmarks)
+        return paper or ruler_benchmarks
+
+    def describe(self) -> dict[str, Any]:
+        """The track's definition as a JSON-ready mapping (tracks.json)."""
+        return {
+            "id": self.id,
+            "label": self.label,
+            "ruler": self.ruler,
+            "protocol": self.protocol,
+            "protocol_family": self.protocol_family,
+            "description": self.description,
+            "allow_unstated": self.allow_unstated,
+            "bridges": [{"benchmark": b.benchmark, "source": b.source, "why": b.why} for b in self.bridges],
+        }
+
+
+TRACKS: tuple[Track, ...] = (
+    Track(
+        id="paper-settings",
+        label="Paper's benchmarks and settings",
+        ruler="qwen2.5-blog",
+        protocol=(
+            "the paper's five benchmarks with the ruler's stated settings (MMLU 5-shot, BBH 3-shot CoT, "
+            "MATH 4-shot, HumanEval 0-shot, MBPP 0-shot as the Qwen team ran it), from any report that "
+            "states them"
+        ),
+        description=(
+            "Reads developers' and third parties' reports on the paper's benchmarks with the Qwen2.5 base "
+            "family as ruler. A score is used only when its source states the same shots and "
+            "chain-of-thought as the ruler's (an unstated chain-of-thought is taken as the benchmark's "
+            "standard one); scores with other settings, or whose source states no shots, are left out. "
+            "Reaches models from 2023 on: older ones fall below the Qwen2.5 family's reach."
+        ),
+    ),
+    Track(
+        id="uniform-harness",
+        label="One harness for every model (Open LLM Leaderboard v1)",
+        ruler="qwen1.5-obsscaling",
+        protocol=PROTOCOL_FAMILIES["obsscaling"],
+        description=(
+            "Every model measured by the same lm-evaluation-harness runs (ObsScaling, Ruan et al. 2024), "
+            "read on the Qwen1.5 base family (0.5B-110B) measured in those same runs. Aggregates "
+            "ARC-Challenge, HellaSwag and WinoGrande, the leaderboard tasks on which models from 2019 to "
+            "2024 all score above chance; MMLU and GSM8K sit at chance for most models before 2023 and "
+            "TruthfulQA does not grow with size, so they are fitted (see the sensitivity table) but not "
+            "aggregated. Reaches back to GPT-2 and OPT, so it can fit the trend before ChatGPT."
+        ),
+        protocol_family="obsscaling",
+        benchmarks=("arc-challenge", "hellaswag", "winogrande"),
+    ),
+    Track(
+        id="loss-based",
+        label="The paper's two-step method (OLMo ladder)",
+        ruler="olmo-ladder",
+        protocol=PROTOCOL_FAMILIES["olmes"],
+        description=(
+            "The paper's own method: loss as a function of size and data fitted on AI2's OLMo ladder, "
+            "then score as a function of loss. Reads only scores measured under OLMES in its cloze (RC) "
+            "formulation, the protocol of the ladder's own measurements."
+        ),
+        protocol_family="olmes",
+    ),
+)
+"""The project's tracks, in display order."""
+
+DEFAULT_TRACK = "paper-settings"
+"""The track the leaderboard shows first."""
+
+DEFAULT_REASON = (
+    "The default track is the paper's own yardstick: its five benchmarks (knowledge, reasoning, math "
+    "and code) read with the ruler's exact settings, so its numbers compare directly with the Densing "
+    "Law paper; the uniform-harness track reaches further back in time but on commonsense tasks only, "
+    "and the loss-based track reads few published models so far."
+)
+"""Why :data:`DEFAULT_TRACK` is the default, in plain words."""
+
+
+def ruler_track(ruler_id: str, allow_unstated: bool = True) -> Track:
+    """A track for a ruler no defined track uses: the ruler's settings, scores from any source."""
+    return Track(
+        id=f"ruler-{ruler_id}",
+        label=f"Ruler {ruler_id}",
+        ruler=ruler_id,
+        protocol="scores whose stated shots and chain-of-thought equal the ruler's, from any source",
+        description=f"Every score matching the settings of ruler {ruler_id!r}.",
+        allow_unstated=allow_unstated,
+    )
+
+
+def find_track(tracks: tuple[Track, ...], track_id: str) -> Track:
+    """The track ``track_id`` of ``tracks`` (KeyError naming the known ids otherwise)."""
+    for track in tracks:
+        if track.id == track_id:
+            return track
+    raise KeyError(f"unknown track {track_id!r}; the tracks are: {', '.join(t.id for t in tracks)}")

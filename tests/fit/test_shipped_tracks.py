@@ -1,0 +1,50 @@
+"""The tracks on the shipped records: what issue 10 asks of the uniform-harness track, and that no
+track's trend uses a score of another protocol."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from densing_data import load
+from densing_fit import FitResult, fit_all
+
+PROTOCOL_FLAGS = {"protocol_mismatch", "protocol_unstated"}
+
+
+@pytest.fixture(scope="module")
+def shipped() -> FitResult:
+    return fit_all(load(), n_resamples=200, sensitivity=False)
+
+
+def _track(result: FitResult, track_id: str):
+    return next(t for t in result.tracks if t.track.id == track_id)
+
+
+def test_the_default_track_is_the_papers_settings_and_says_why(shipped: FitResult) -> None:
+    assert shipped.default_track == shipped.track_id == "paper-settings"
+    assert "paper" in shipped.default_reason
+    assert [t.track.id for t in shipped.tracks] == ["paper-settings", "uniform-harness", "loss-based"]
+
+
+def test_the_uniform_harness_reaches_before_chatgpt_with_one_protocol(shipped: FitResult) -> None:
+    track = _track(shipped, "uniform-harness")
+    trend = track.densities[track.densities["in_trend"]]
+    assert len(trend) >= 40
+    assert not any(set(f.split(";")) & (PROTOCOL_FLAGS | {"protocol_left_out"}) for f in trend["flags"])
+    assert set(track.per_benchmark["protocol"]) == {"obsscaling"}
+    assert min(trend["release_date"]) < dt.date(2022, 11, 30)
+    before = track.trend["cut"]["before"]
+    assert before["n_models"] >= 8
+    every = before["all_models"]
+    assert every["error"] is None and None not in every["slope_per_day_ci"]
+
+
+def test_no_trend_uses_a_refused_score_or_a_bound(shipped: FitResult) -> None:
+    for track in shipped.tracks:
+        used = track.per_benchmark[track.per_benchmark["used"]]
+        assert set(used["status"]) <= {"", "bridged"}, track.track.id
+        trend = track.densities[track.densities["in_trend"]]
+        bounds = PROTOCOL_FLAGS | {"below_ruler", "above_ruler"}
+        assert not any(set(f.split(";")) & bounds for f in trend["flags"]), track.track.id
