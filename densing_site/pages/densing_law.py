@@ -8,6 +8,7 @@ import pandas as pd
 
 from densing_site import charts
 from densing_site.formatting import DAYS_PER_MONTH, doubling_words, fmt_date, fmt_params, number
+from densing_site.pages.release_check import release_check
 from densing_site.render import PageWriter, root_prefix
 from densing_site.sitedata import SiteData
 from densing_site.tables import rows
@@ -105,6 +106,7 @@ def write_densing_law(writer: PageWriter, data: SiteData) -> None:
             "cut": cut,
             "cut_words": {side: doubling_words(cut.get(side), confidence) for side in ("before", "after")},
             "sensitivity": sensitivity_rows(data),
+            "release": release_check(trend, data.fit.densities, confidence),
             "frontier": [names[m] for m in trend.get("frontier") or [] if m in names],
         },
     )
