@@ -26,7 +26,8 @@ def release_check(trend: dict[str, Any], densities: pd.DataFrame, confidence: fl
     added = set(without.get("added") or [])
     table = densities.set_index("model")
     rows = []
-    slope, intercept, t0 = number(without.get("slope_per_day")), number(without.get("intercept")), without.get("t0")
+    slope, intercept = number(without.get("slope_per_day")), number(without.get("intercept"))
+    t0 = without.get("t0")
     for model in sorted(added, key=lambda m: (str(table.at[m, "release_date"]), m)):
         released = pd.Timestamp(table.at[model, "release_date"])
         density = number(table.at[model, "density"])
