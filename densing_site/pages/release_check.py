@@ -1,4 +1,4 @@
-""""Is the law still holding?": the densing-law fit with and without the models the newest data
+""" "Is the law still holding?": the densing-law fit with and without the models the newest data
 release added, and where the added models fall against the line fitted before them."""
 
 from __future__ import annotations
