@@ -170,3 +170,16 @@ def test_prefix_reuse_is_refused_for_sliding_window_models() -> None:
     assert not supports_prefix_reuse(MistralForCausalLM(config))
     config.sliding_window = None
     assert supports_prefix_reuse(MistralForCausalLM(config))
+
+
+def test_batched_encodings_equal_one_text_at_a_time(loaded, case) -> None:
+    """The runner encodes the run's texts in batched tokenizer calls on a thread; the ids are the same."""
+    from evaluators.requests import Encodings, item_texts
+
+    prompts, _, _ = case
+    texts = item_texts(prompts, with_choices=True)
+    assert len(texts) == len(set(texts)) > len(prompts)
+    encodings = Encodings(loaded.tokenizer)
+    encodings.fill(texts)
+    for text in texts:
+        assert encodings.encode(text) == tuple(loaded.tokenizer.encode(text, add_special_tokens=False))
