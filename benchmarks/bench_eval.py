@@ -9,8 +9,10 @@ depend on them). Prints tokens/s, model FLOP utilisation and the loss agreement,
     python benchmarks/bench_eval.py                          # CPU: 'small' model
     python benchmarks/bench_eval.py --preset llama-1b --dtype bf16 --items 2000   # GPU
 
-tokens/s counts the tokens the requests hold (few-shot prefix included for every request), the same
-number for both engines. MFU is ``2 * N * forwarded_tokens / seconds / peak`` with N the model's
+Our engine runs three ways: packed (each subject's suffixes end to end after one copy of its prefix's
+KV cache, FlexAttention on CUDA), prefix reuse with the cache expanded over padded rows, and no prefix
+reuse. tokens/s counts the tokens the requests hold (few-shot prefix included for every request), the same
+number for every engine. MFU is ``2 * N * forwarded_tokens / seconds / peak`` with N the model's
 parameters (``count_parameters``) and forwarded tokens those actually run through the model (ours runs
 each shared prefix once). "MFU executed" counts the output head only where logits were computed.
 The GPU peak is looked up from the device name (dense bf16 / fp32) or given with --peak-tflops; on a
@@ -34,6 +36,7 @@ from evaluators.engine import EngineOptions, score_requests
 from evaluators.items import LocatedItem, TaskItem
 from evaluators.modeling import count_parameters
 from evaluators.requests import LoglikRequest, RequestBuilder
+from evaluators.scoring import reference_nll
 from evaluators.sources import require
 from evaluators.synthetic import PRESETS, build_model, build_tokenizer
 from evaluators.tasks import build_prompts, get_task
@@ -89,10 +92,26 @@ def sync(device: torch.device) -> None:
         torch.cuda.synchronize(device)
 
 
-def ours_runner(model, requests, batch_tokens: int, reuse: bool, device: torch.device):
+ENGINES = {  # key: (label, prefix_reuse, packing, compile)
+    "packed": ("densing, packed prefix", True, True, False),
+    "packedc": ("densing, packed prefix, compiled", True, True, True),
+    "ours": ("densing, prefix reuse (expanded KV)", True, False, False),
+    "plain": ("densing, no prefix reuse", False, False, False),
+    "plainc": ("densing, no prefix reuse, compiled", False, False, True),
+}
+
+
+def ours_runner(
+    model, requests, batch_tokens: int, reuse: bool, packing: bool, device: torch.device, compile: bool
+):
     """A callable timing one pass of the evaluator's engine: () -> (nll by key, seconds, stats)."""
-    options = EngineOptions(batch_tokens=batch_tokens, prefix_reuse=reuse, progress=False)
-    score_requests(model, requests[:8], options)  # warm-up
+    options = EngineOptions(
+        batch_tokens=batch_tokens, prefix_reuse=reuse, packing=packing, progress=False, compile=compile
+    )
+    started = time.perf_counter()
+    score_requests(model, requests[:8], options)  # warm-up (and compilation, where there is any)
+    score_requests(model, requests[8:40], options)  # a second size: dynamic shapes settle
+    print(f"warm-up: {options} {time.perf_counter() - started:.1f} s", flush=True)
 
     def once():
         sync(device)
@@ -131,12 +150,22 @@ def peer_runner(model, tokenizer, requests, batch_size, device: torch.device):
     return once
 
 
-def best_of(runners: dict, repeats: int) -> dict:
-    """Run the engines in turn ``repeats`` times; keep each one's fastest pass."""
+def best_of(runners: dict, repeats: int, budget: float | None = None) -> dict:
+    """Run the engines in turn ``repeats`` times; keep each one's fastest pass.
+
+    With ``budget`` (seconds), no further round starts once the rounds so far suggest it would not end
+    within it.
+    """
     best: dict = {}
-    for _ in range(repeats):
+    started = time.perf_counter()
+    for number in range(repeats):
+        elapsed = time.perf_counter() - started
+        if budget is not None and number and elapsed * (number + 1) / number > budget:
+            print(f"time budget: stopped after {number} rounds ({elapsed:.0f} s)", flush=True)
+            break
         for name, once in runners.items():
             result = once()
+            print(f"pass: {name} {result[1]:.2f} s", flush=True)  # kept even if a later pass is killed
             if name not in best or result[1] < best[name][1]:
                 best[name] = result
     return best
@@ -187,6 +216,21 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=None, help="CPU threads (torch.set_num_threads)")
     parser.add_argument("--repeats", type=int, default=3, help="passes per engine, alternating; fastest kept")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--engines",
+        default="packed,ours,plain,peer",
+        help=f"comma-separated subset to run, of {','.join([*ENGINES, 'peer'])}",
+    )
+    parser.add_argument(
+        "--time-budget", type=float, default=None, help="seconds for the timed rounds (fewer repeats if over)"
+    )
+    parser.add_argument(
+        "--check-plain",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also score the first N requests one at a time (the plain forward pass) and compare",
+    )
     return parser.parse_args()
 
 
@@ -210,48 +254,70 @@ def describe(args: argparse.Namespace, model, requests, device, peak_note: str) 
 
 
 def report(best: dict, model, requests, peak: float, peer_bs: object, repeats: int) -> None:
-    """Print the side-by-side table and the loss agreement."""
+    """Print the side-by-side table (the issue's columns) and the loss agreement with the peer."""
     n_params = count_parameters(model)
     head = model.get_output_embeddings().weight.numel()
     request_tokens = sum(r.length for r in requests)
     answer_tokens = sum(len(r.answer) for r in requests)
-    t_peer = best["peer"][1]
+    t_peer = best["peer"][1] if "peer" in best else None
     print(
-        f"{'engine':<34} {'time':>11} {'tokens/s':>18} {'forwarded':>11} "
-        f"{'MFU':>8} {'MFU exec':>8} {'vs peer':>8}"
+        f"{'engine':<38} {'time':>9} {'tokens/s':>12} {'forwarded':>11} {'MFU':>7} "
+        f"{'MFU exec':>8} {'vs lm-eval':>10}"
     )
-    rows = [
-        (
-            "densing (prefix reuse)",
-            best["ours"][1],
-            best["ours"][2].forwarded_tokens,
-            best["ours"][2].logit_positions,
-        ),
-        (
-            "densing (no prefix reuse)",
-            best["plain"][1],
-            best["plain"][2].forwarded_tokens,
-            best["plain"][2].logit_positions,
-        ),
-        (f"lm-eval HFLM (batch {peer_bs})", t_peer, request_tokens, request_tokens),
-    ]
-    for label, seconds, forwarded, logits in rows:
+    labels = {key: label for key, (label, _, _, _) in ENGINES.items()}
+    labels["peer"] = f"lm-eval HFLM (batch {peer_bs})"
+    for key in (*ENGINES, "peer"):
+        if key not in best:
+            continue
+        seconds, stats = best[key][1], best[key][2]
+        forwarded = request_tokens if stats is None else stats.forwarded_tokens
+        logits = request_tokens if stats is None else stats.logit_positions
         mfu = 2 * n_params * forwarded / seconds / peak
         executed = (2 * (n_params - head) * forwarded + 2 * head * logits) / seconds / peak
+        ratio = f"{t_peer / seconds:9.2f}x" if t_peer else f"{'-':>10}"
         print(
-            f"{label:<34} {seconds:9.2f} s {request_tokens / seconds:12,.0f} tok/s {forwarded:>11,} "
-            f"{100 * mfu:7.1f}% {100 * executed:7.1f}% {t_peer / seconds:7.2f}x"
+            f"{labels[key]:<38} {seconds:7.2f} s {request_tokens / seconds:12,.0f} {forwarded:>11,} "
+            f"{100 * mfu:6.1f}% {100 * executed:7.1f}% {ratio}"
         )
     print(f"(best of {repeats} alternating passes per engine)")
+    if "peer" not in best:
+        return
     peer = best["peer"][0]
-    for label, key in (("prefix reuse", "ours"), ("no prefix reuse", "plain")):
-        mine = best[key][0]
-        abs_diff, rel_diff = compare(mine, peer)
-        print(
-            f"loss agreement vs lm-eval ({label}): max |dNLL| {abs_diff:.2e} nats, max rel {rel_diff:.2e}; "
-            f"mean NLL/token ours {sum(mine.values()) / answer_tokens:.5f}, "
-            f"peer {sum(peer.values()) / answer_tokens:.5f}"
-        )
+    for key in ENGINES:
+        if key in best:
+            mine = best[key][0]
+            abs_diff, rel_diff = compare(mine, peer)
+            print(
+                f"loss agreement vs lm-eval ({labels[key]}): max |dNLL| {abs_diff:.2e} nats, max rel "
+                f"{rel_diff:.2e}; mean NLL/token ours {sum(mine.values()) / answer_tokens:.5f}, "
+                f"peer {sum(peer.values()) / answer_tokens:.5f}"
+            )
+
+
+def check_plain(best: dict, model, requests, count: int) -> None:
+    """Each engine against the plain one-request forward pass on the first ``count`` requests.
+
+    In bf16 the plain pass is also run in float32 on a copy of the model: that difference is the
+    rounding floor a bf16 fast path is judged against.
+    """
+    import copy
+
+    chosen = requests[:count]
+
+    def one_by_one(m) -> dict[str, float]:
+        return {r.key: reference_nll(m, list(r.prefix + r.context + r.answer), len(r.answer)) for r in chosen}
+
+    plain = one_by_one(model)
+    floor = ""
+    if next(model.parameters()).dtype != torch.float32:
+        wide = copy.deepcopy(model).float()
+        exact = one_by_one(wide)
+        del wide
+        _, rel = compare(plain, exact)
+        floor = f"; plain {next(model.parameters()).dtype} vs plain float32: max rel {rel:.2e}"
+    for key, found in best.items():
+        _, rel = compare({k: found[0][k] for k in plain}, plain)
+        print(f"vs plain forward pass ({count} requests), {key}: max rel {rel:.2e}{floor}")
 
 
 def main() -> None:
@@ -262,8 +328,8 @@ def main() -> None:
     dtype = torch.bfloat16 if args.dtype == "bf16" else torch.float32
     tokenizer = build_tokenizer()
     config = PRESETS[args.preset]
-    model = build_model(config, vocab_size=max(config.vocab_size, len(tokenizer)))
-    model = model.to(device=device, dtype=dtype)
+    model = build_model(config, vocab_size=max(config.vocab_size, len(tokenizer)), device=device)
+    model = model.to(dtype=dtype)
     items = workload(args.items, args.subjects, args.shots, args.seed)
     requests = requests_for(tokenizer, items, args.shots, args.items)
     longest = max(r.length for r in requests)
@@ -271,12 +337,18 @@ def main() -> None:
     peer_bs = peer_bs if peer_bs == "auto" else int(peer_bs)
     peak, peak_note = peak_flops(device, dtype, args.peak_tflops)
     describe(args, model, requests, device, peak_note)
+    chosen = args.engines.split(",")
     runners = {
-        "ours": ours_runner(model, requests, args.batch_tokens, True, device),
-        "plain": ours_runner(model, requests, args.batch_tokens, False, device),
-        "peer": peer_runner(model, tokenizer, requests, peer_bs, device),
+        key: ours_runner(model, requests, args.batch_tokens, reuse, packing, device, compile=compiled)
+        for key, (_, reuse, packing, compiled) in ENGINES.items()
+        if key in chosen
     }
-    report(best_of(runners, args.repeats), model, requests, peak, peer_bs, args.repeats)
+    if "peer" in chosen:
+        runners["peer"] = peer_runner(model, tokenizer, requests, peer_bs, device)
+    best = best_of(runners, args.repeats, args.time_budget)
+    report(best, model, requests, peak, peer_bs, args.repeats)
+    if args.check_plain:
+        check_plain(best, model, requests, args.check_plain)
 
 
 if __name__ == "__main__":

@@ -164,6 +164,12 @@ def _preflight(plan, task: str, shots: int | None, records_dir: Path | None) -> 
     "--max-length", type=click.IntRange(min=2), default=None, help="Override the model's maximum length."
 )
 @click.option("--no-prefix-reuse", is_flag=True, help="Run each few-shot prefix in full for every item.")
+@click.option(
+    "--compile/--no-compile",
+    "compile_body",
+    default=None,
+    help="Compile the decoder's MLPs and norms with torch.compile (default: on with CUDA).",
+)
 @click.option("--no-progress", is_flag=True, help="Hide the progress bar.")
 def evaluate(**opts) -> None:
     """Conditional loss (and multiple-choice accuracy) of a model on one task; writes a record.
@@ -204,6 +210,7 @@ def _settings(opts: dict, require_accuracy: bool):
         max_length=opts["max_length"],
         prefix_reuse=not opts["no_prefix_reuse"],
         progress=not opts["no_progress"],
+        compile=opts["compile_body"],
         require_accuracy=require_accuracy,
     )
 

@@ -196,6 +196,10 @@ def summary_lines(trend: dict[str, Any], ruler: dict[str, Any], densities: Any) 
     lines.append(_fit_line("  citable readings only", trend["citable_only"]))
     lines.append(_fit_line(f"  before {cut['date']}", cut["before"]))
     lines.append(_fit_line(f"  from {cut['date']}", cut["after"]))
+    without = trend.get("without_added")
+    if without is not None:
+        label = f"  without the {len(without['added'])} added since release {without['release']}"
+        lines.append(_fit_line(label, without))
     return lines
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from densing_data.contrib.released_models import baseline_release, released_models
 from densing_data.loader import Dataset
 from densing_fit.agreement import agreement
 from densing_fit.errors import FitError
@@ -117,7 +118,10 @@ def fit_all(ds: Dataset, options: FitOptions | None = None, **changes: Any) -> F
     for ruler_id in wanted:
         if ruler_id not in rulers:
             rulers[ruler_id] = fit_ruler(ds, ruler_id, d0_tokens=opts.d0_tokens)
-    results = tuple(fit_track(ds, t, rulers[t.ruler], opts) for t in tracks)
+    baseline = None
+    if opts.compare_release:
+        baseline = baseline_release(frozenset(ds.models["id"].astype(str)), released_models())
+    results = tuple(fit_track(ds, t, rulers[t.ruler], opts, baseline) for t in tracks)
     main = next(r for r in results if r.track.id == main_id)
     sensitivity = pd.DataFrame()
     if opts.sensitivity:

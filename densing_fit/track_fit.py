@@ -84,8 +84,15 @@ def _side(fit: dict[str, Any] | None) -> dict[str, Any] | None:
     return {k: fit.get(k) for k in SIDE_KEYS} | {"all_models": {k: every.get(k) for k in SIDE_KEYS}}
 
 
-def fit_track(ds: Dataset, track: Track, ruler: FittedRuler, opts: FitOptions) -> TrackResult:
-    """Run ``track``'s pass on ``ds`` with its fitted ``ruler``."""
+def fit_track(
+    ds: Dataset,
+    track: Track,
+    ruler: FittedRuler,
+    opts: FitOptions,
+    baseline: tuple[str, frozenset[str]] | None = None,
+) -> TrackResult:
+    """Run ``track``'s pass on ``ds`` with its fitted ``ruler``; ``baseline`` (the previous data
+    release's version and model ids) adds the trend without the models added since."""
     bench_set = track.benchmark_set(ruler.benchmarks)
     minimum = opts.min_benchmarks or track.min_benchmarks or default_min_benchmarks(bench_set)
     settings = {b: ruler.settings[b] for b in ruler.benchmarks}
@@ -93,7 +100,9 @@ def fit_track(ds: Dataset, track: Track, ruler: FittedRuler, opts: FitOptions) -
     chosen, bridges = select_track_scores(ds.scores, track, settings, opts.include_mismatched, standard)
     per_bench = read_scores(chosen, ruler)
     densities = densities_table(ds, per_bench, ruler.benchmarks, bench_set, minimum, track.id)
-    trend, frontier = trend_document(densities, opts, ruler.ruler_id, ds.version, bench_set, track.id)
+    trend, frontier = trend_document(
+        densities, opts, ruler.ruler_id, ds.version, bench_set, track.id, baseline=baseline
+    )
     densities["frontier"] = densities["model"].isin(frontier)
     return TrackResult(
         track=track,

@@ -8,6 +8,8 @@ Each side is also fitted on all its models, not only its frontier (``all_models`
 the frontier may be a single early model, and the paper's before/after slopes regress all models.
 ``citable_only`` is the same trend on the citable readings alone (it differs when protocol-flagged
 scores were let in: ``--include-mismatched``, or a ruler's own track that accepts unstated shots).
+``without_added`` is the trend without the models the current records add to the previous data
+release (is the law still holding with the newest models?), when such a release exists.
 """
 
 from __future__ import annotations
@@ -84,8 +86,13 @@ def trend_document(
     data_version: str,
     bench_set: Sequence[str],
     track_id: str | None = None,
+    baseline: tuple[str, frozenset[str]] | None = None,
 ) -> tuple[dict[str, Any], list[str]]:
-    """The trend.json object and the ids of the frontier models."""
+    """The trend.json object and the ids of the frontier models.
+
+    ``baseline`` is ``(version, model ids)`` of the previous data release: the trend is fitted again
+    on the models it held (``without_added``), with the ids of the models added since.
+    """
     in_trend = densities[densities["in_trend"]].sort_values(["release_date", "model"], kind="mergesort")
     summary, estimator = fit_trend(in_trend, opts)
     citable, _ = fit_trend(in_trend[in_trend["citable"].astype(bool)], opts)
@@ -108,6 +115,7 @@ def trend_document(
         },
         "cut": {"date": cut.isoformat(), "before": _side(before, opts), "after": _side(after, opts)},
         "citable_only": citable,
+        "without_added": None if baseline is None else _without_added(in_trend, baseline, opts),
         "line": [] if estimator is None else _line(estimator, in_trend),
         "options": {
             "include_mismatched": opts.include_mismatched,
@@ -117,6 +125,15 @@ def trend_document(
         },
     }
     return document, list(summary["frontier"])
+
+
+def _without_added(
+    in_trend: pd.DataFrame, baseline: tuple[str, frozenset[str]], opts: FitOptions
+) -> dict[str, Any]:
+    version, held = baseline
+    kept = in_trend["model"].isin(held)
+    fit = fit_trend(in_trend[kept], opts)[0]
+    return fit | {"release": version, "added": sorted(in_trend.loc[~kept, "model"].tolist())}
 
 
 def _side(frame: pd.DataFrame, opts: FitOptions) -> dict[str, Any] | None:

@@ -137,7 +137,7 @@ def mkdocs_build(
                 str(config_file),
                 docs_dir=str(Path(docs_dir).resolve()),
                 site_dir=str(Path(site_dir).resolve()),
-                strict=strict,
+                strict=True if strict else None,  # None: mkdocs.yml decides (strict: true)
             )
             config.plugins.on_startup(command="build", dirty=False)
             try:

@@ -20,6 +20,8 @@ from densing_site.render import PageWriter
 WIDTH = 560
 HEIGHT = 360
 CHATGPT_RELEASE = "2022-11-30"
+_FIT = alt.AutoSizeParams(type="fit-x", contains="padding")
+"""Charts take the width of their column (phones included) and keep their height."""
 STATUS_COLORS = {"frontier": "#d62728", "in trend": "#1f77b4", "not in trend": "#b0b0b0"}
 
 
@@ -40,7 +42,10 @@ class Chart:
 def save_chart(writer: PageWriter, name: str, chart: alt.TopLevelMixin, description: str) -> Chart:
     """Turn ``chart`` into a spec, write its SVG fallback to ``charts/<name>.svg`` and return both."""
     spec = chart.to_dict()
-    svg = vl_convert.vegalite_to_svg(spec)
+    fixed = dict(spec)  # the static fallback has no container to fit: draw it at a fixed width
+    if fixed.get("width") == "container":
+        fixed["width"] = WIDTH
+    svg = vl_convert.vegalite_to_svg(fixed)
     path = f"charts/{name}.svg"
     writer.write_text(path, svg)
     return Chart(name=name, spec=spec, svg_path=path, description=description)
@@ -63,65 +68,109 @@ def _params_axis() -> alt.X:
     )
 
 
-def _date_axis(title: str = "Release date") -> alt.X:
-    return alt.X(
-        "date:T",
-        title=title,
-        scale=alt.Scale(type="utc"),
-        axis=alt.Axis(format="%Y", tickCount="year", labelFlush=False),
-    )
+LOG_TICKS = [float(f"{m}e{k}") for k in range(-4, 4) for m in (1, 3)]
+"""Ticks of a log density axis: 1 and 3 per decade (those outside the data's range are not drawn)."""
 
 
-def density_chart(points: pd.DataFrame, line: list[dict[str, Any]], cut_date: str | None) -> alt.LayerChart:
+def density_chart(
+    points: pd.DataFrame,
+    line: list[dict[str, Any]],
+    cut_date: str | None,
+    *,
+    tracks: list[tuple[str, str]] | None = None,
+    families: list[str] | None = None,
+) -> alt.LayerChart:
     """Density against release date on a log axis: models coloured by frontier/trend status, the
     fitted densing line with its confidence band, and a rule at the cut date (ChatGPT's release).
 
     ``points`` columns: ``name, model, date, released, params, effective_params, density, status,
-    url`` (``released`` repeats the date as text for the tooltip: Vega parses ``date`` to a time).
+    url, track, family`` (``released`` repeats the date as text for the tooltip: Vega parses
+    ``date`` to a time); ``line`` rows carry ``track`` too. With ``tracks`` ((id, label), the first
+    shown first) the chart gets a track switch, with ``families`` a highlight control; both are
+    HTML selects under the chart. The legend sits below the plot, so it never meets the ChatGPT label
+    at the top of the rule; the axes span the data (padded), not empty decades.
     """
+    tracks = tracks or []
+    track_bind = (
+        {
+            "bind": alt.binding_select(
+                options=[t for t, _ in tracks], labels=[lb for _, lb in tracks], name="Track "
+            )
+        }
+        if len(tracks) > 1
+        else {}
+    )
+    track_param = alt.param(name="track", value=tracks[0][0] if tracks else "", **track_bind)
+    family_param = alt.param(
+        name="family",
+        value="",
+        bind=alt.binding_select(
+            options=["", *(families or [])], labels=["nothing", *(families or [])], name="Highlight family "
+        ),
+    )
+    in_track = "track == '' || datum.track == track"
+    # Domains follow the track shown (Vega computes them from the filtered data), unpadded by whole
+    # decades (nice=False) but by some pixels, so no point sits on the frame.
+    y_scale = alt.Scale(type="log", nice=False, padding=12)
+    dates = sorted(list(points["date"]) + [row["date"] for row in line])
+    x_scale = alt.Scale(type="utc", nice=False, padding=12)
+    x = alt.X(
+        "date:T",
+        title="Release date",
+        scale=x_scale,
+        axis=alt.Axis(format="%Y", tickCount="year", labelOverlap=True, labelFlush=False),
+    )
     base = alt.Chart(points)
     status = alt.Color(
         "status:N",
         title=None,
         scale=alt.Scale(domain=list(STATUS_COLORS), range=list(STATUS_COLORS.values())),
-        legend=alt.Legend(orient="top-left"),
+        legend=alt.Legend(orient="bottom", direction="horizontal", labelLimit=200),
     )
-    dots = base.mark_circle(size=55, opacity=0.85, cursor="pointer").encode(
-        x=_date_axis(),
-        y=alt.Y("density:Q", title="Density ρ = N̂ / N (log)", scale=alt.Scale(type="log")),
-        color=status,
-        href="url:N",
-        tooltip=[
-            alt.Tooltip("name:N", title="Model"),
-            alt.Tooltip("released:N", title="Released"),
-            alt.Tooltip("params:N", title="Params"),
-            alt.Tooltip("effective_params:N", title="Effective params"),
-            alt.Tooltip("density:Q", title="Density", format=".3g"),
-        ],
+    dots = (
+        base.mark_circle(size=60, cursor="pointer")
+        .encode(
+            x=x,
+            y=alt.Y(
+                "density:Q",
+                title="Density ρ = N̂ / N (log)",
+                scale=y_scale,
+                axis=alt.Axis(values=LOG_TICKS, format="~g"),
+            ),
+            color=status,
+            opacity=alt.condition("family == '' || datum.family == family", alt.value(0.85), alt.value(0.1)),
+            href="url:N",
+            tooltip=[
+                alt.Tooltip("name:N", title="Model"),
+                alt.Tooltip("family:N", title="Family"),
+                alt.Tooltip("released:N", title="Released"),
+                alt.Tooltip("params:N", title="Params"),
+                alt.Tooltip("effective_params:N", title="Effective params"),
+                alt.Tooltip("density:Q", title="Density", format=".3g"),
+            ],
+        )
+        .transform_filter(in_track)
+        .add_params(track_param, family_param)
     )
     layers: list[alt.Chart] = []
     if line:
-        fitted = alt.Chart(pd.DataFrame(line))
+        fitted = alt.Chart(pd.DataFrame(line)).transform_filter(in_track)
         layers.append(
             fitted.mark_area(opacity=0.18, color="#1f77b4").encode(
-                x=_date_axis(), y=alt.Y("low:Q", scale=alt.Scale(type="log")), y2="high:Q"
+                x=x, y=alt.Y("low:Q", scale=y_scale), y2="high:Q"
             )
         )
-        layers.append(
-            fitted.mark_line(color="#1f77b4").encode(
-                x=_date_axis(), y=alt.Y("density:Q", scale=alt.Scale(type="log"))
-            )
-        )
+        layers.append(fitted.mark_line(color="#1f77b4").encode(x=x, y=alt.Y("density:Q", scale=y_scale)))
     layers.append(dots)
-    if cut_date:
+    if cut_date and dates and dates[0] <= cut_date <= dates[-1]:
         rule = alt.Chart(pd.DataFrame([{"date": cut_date, "label": "ChatGPT"}]))
-        layers.append(rule.mark_rule(strokeDash=[4, 4], color="#777").encode(x=_date_axis()))
+        layers.append(rule.mark_rule(strokeDash=[4, 4], color="#777").encode(x=x))
         layers.append(
-            rule.mark_text(align="left", dx=4, dy=-HEIGHT // 2 + 10, color="#555").encode(
-                x=_date_axis(), text="label:N"
+            rule.mark_text(align="left", baseline="bottom", dx=4, y=-2, color="#555").encode(
+                x=x, text="label:N"
             )
         )
-    return alt.layer(*layers).properties(width=WIDTH, height=HEIGHT)
+    return alt.layer(*layers).properties(width="container", height=HEIGHT, autosize=_FIT)
 
 
 def ruler_chart(
@@ -164,7 +213,7 @@ def ruler_chart(
                 ],
             )
         )
-    return alt.layer(*layers).properties(width=420, height=280)
+    return alt.layer(*layers).properties(width="container", height=280, autosize=_FIT)
 
 
 def compression_chart(pairs: pd.DataFrame) -> alt.LayerChart:
@@ -190,4 +239,4 @@ def compression_chart(pairs: pd.DataFrame) -> alt.LayerChart:
             alt.Tooltip("density:Q", title="Density", format=".3g"),
         ],
     )
-    return alt.layer(lines, dots).properties(width=WIDTH, height=HEIGHT)
+    return alt.layer(lines, dots).properties(width="container", height=HEIGHT, autosize=_FIT)

@@ -14,7 +14,6 @@ from urllib.parse import urlsplit
 from markupsafe import Markup, escape
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:$^=])")
-_SAFE_TITLE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._+\-()/,]{0,119}")
 _JSON_ESCAPES = {
     "<": "\\u003c",
     ">": "\\u003e",
@@ -47,12 +46,17 @@ def safe_url(url: Any) -> str | None:
     return url
 
 
-def external_link(url: Any, text: Any = None) -> Markup:
-    """An ``<a>`` to ``url`` when it is http(s), else the escaped text alone (never a link)."""
+def external_link(url: Any, text: Any = None, title: Any = None) -> Markup:
+    """An ``<a>`` to ``url`` when it is http(s), else the escaped text alone (never a link);
+    ``title`` (escaped) becomes its hover text."""
     label = html_text(url if text is None else text)
     href = safe_url(url)
     if href is None:
         return label
+    if title:
+        return Markup('<a href="{}" rel="nofollow noopener noreferrer" title="{}">{}</a>').format(
+            href, " ".join(str(title).split()), label
+        )
     return Markup('<a href="{}" rel="nofollow noopener noreferrer">{}</a>').format(href, label)
 
 
@@ -73,10 +77,8 @@ def json_for_html(data: Any) -> Markup:
 
 
 def safe_title(text: Any, fallback: str) -> str:
-    """A page title for mkdocs (whose theme prints titles unescaped): ``text`` when it uses only
-    letters, digits, spaces and ``. _ + - ( ) / ,``, else ``fallback`` (a slug, such as the model id)."""
-    if isinstance(text, str) and _SAFE_TITLE.fullmatch(text):
-        return text
-    if not _SAFE_TITLE.fullmatch(fallback):
-        raise ValueError(f"fallback title {fallback!r} is not a safe title")
-    return fallback
+    """A page title for mkdocs, whose theme prints titles unescaped: ``text`` on one line (at most 120
+    characters) with HTML's special characters as entities, so ``Data & citation`` and any model
+    name read as written and no markup can form; ``fallback`` (escaped too) when ``text`` is empty."""
+    line = " ".join(("" if text is None or not isinstance(text, str) else text).split())[:120]
+    return str(escape(line or " ".join(str(fallback).split())))

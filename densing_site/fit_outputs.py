@@ -7,7 +7,7 @@ these files. Missing files or columns raise :class:`FitOutputError` naming the f
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from densing_fit.outputs import FIXED_COLUMNS
 from densing_fit.summaries import COMPRESSION_COLUMNS as _COMPRESSION
 from densing_fit.summaries import SENSITIVITY_COLUMNS as _SENSITIVITY
 from densing_site.errors import SiteError
+from densing_site.fit_tracks import Track, read_agreement, read_flag_texts, read_tracks
 
 DENSITY_COLUMNS = tuple(FIXED_COLUMNS)
 """densities.csv columns before the per-benchmark ones (the fitter's contract)."""
@@ -37,6 +38,8 @@ _TEXT_COLUMNS = (
     "parent_name",
     "method",
     "release_date",
+    "track",
+    "citable",
 )
 
 
@@ -60,6 +63,25 @@ class FitOutputs:
     """sensitivity.csv: doubling time per ruler x benchmark set."""
     compression: pd.DataFrame
     """compression.csv: compressed models against their parents."""
+    tracks: tuple[Track, ...] = ()
+    """Every track in display order (one made of the top-level files when there is no tracks.json)."""
+    default_track: str = ""
+    """Id of the default track (the one the leaderboard opens on)."""
+    default_reason: str = ""
+    """Why it is the default, in plain words."""
+    flag_texts: dict[str, str] = field(default_factory=dict)
+    """flags.json: flag id -> plain-words explanation (empty when the fitter wrote none)."""
+    agreement: dict[str, Any] | None = None
+    """agreement.json (tracks compared), or None."""
+
+    def track(self, track_id: str | None = None) -> Track:
+        """The track ``track_id`` (default: the default track)."""
+        wanted = track_id or self.default_track
+        return next(t for t in self.tracks if t.id == wanted)
+
+    def flag_text(self, flag: str) -> str:
+        """The explanation of ``flag`` from flags.json, or a plain note that the fit outputs give none."""
+        return self.flag_texts.get(flag) or f"{flag}: no explanation in the fit outputs (flags.json)"
 
     @property
     def benchmarks(self) -> list[str]:
@@ -80,22 +102,35 @@ def read_fit_outputs(fit_dir: Path) -> FitOutputs:
     fit_dir = Path(fit_dir)
     if not fit_dir.is_dir():
         raise FitOutputError(f"{fit_dir}: fit output directory does not exist (run `densing fit --out DIR`)")
-    densities = _read_csv(fit_dir / "densities.csv", DENSITY_COLUMNS)
-    for column in ("frontier", "in_trend"):
-        try:
-            densities[column] = densities[column].map(_as_bool).astype(bool)
-        except ValueError as err:
-            raise FitOutputError(f"{fit_dir / 'densities.csv'}: column {column}: {err}") from None
-    densities["flags"] = densities["flags"].fillna("").astype(str)
-    densities = densities.sort_values("model", kind="stable").reset_index(drop=True)
+    densities = read_densities(fit_dir / "densities.csv")
+    trend = _read_json(fit_dir / "trend.json", ("ruler", "benchmarks"))
+    tracks, default, reason = read_tracks(fit_dir, densities, trend, read_densities)
+    default_track = next(t for t in tracks if t.id == default)
     return FitOutputs(
-        densities=densities,
-        trend=_read_json(fit_dir / "trend.json", ("ruler", "benchmarks")),
+        densities=default_track.densities,
+        trend=default_track.trend or trend,
+        tracks=tuple(tracks),
+        default_track=default,
+        default_reason=reason,
+        flag_texts=read_flag_texts(fit_dir),
+        agreement=read_agreement(fit_dir),
         ruler=_read_json(fit_dir / "ruler.json", ("ruler", "kind", "benchmarks")),
         rulers=_read_json(fit_dir / "rulers.json", ()),
         sensitivity=_read_csv(fit_dir / "sensitivity.csv", SENSITIVITY_COLUMNS),
         compression=_read_csv(fit_dir / "compression.csv", COMPRESSION_COLUMNS),
     )
+
+
+def read_densities(path: Path) -> pd.DataFrame:
+    """A densities.csv (top level or of one track): booleans parsed, flags as text, sorted by model."""
+    densities = _read_csv(path, DENSITY_COLUMNS)
+    for column in ("frontier", "in_trend"):
+        try:
+            densities[column] = densities[column].map(_as_bool).astype(bool)
+        except ValueError as err:
+            raise FitOutputError(f"{path}: column {column}: {err}") from None
+    densities["flags"] = densities["flags"].fillna("").astype(str)
+    return densities.sort_values("model", kind="stable").reset_index(drop=True)
 
 
 def _read_csv(path: Path, required: tuple[str, ...]) -> pd.DataFrame:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from densing_site.pages import (
+    agreement,
     benchmarks,
     changelog,
     compression,
@@ -75,6 +76,7 @@ def generate_pages(data: SiteData, docs_dir: Path = SITE_SRC) -> GeneratedSite:
     writer = PageWriter(docs_dir)
     leaderboard.write_leaderboard(writer, data)
     densing_law.write_densing_law(writer, data)
+    agreement.write_agreement(writer, data)
     rulers.write_rulers(writer, data)
     benchmarks.write_benchmarks(writer, data)
     compression.write_compression(writer, data)
@@ -86,6 +88,7 @@ def generate_pages(data: SiteData, docs_dir: Path = SITE_SRC) -> GeneratedSite:
     nav = [
         {"Leaderboard": leaderboard.PAGE},
         {"Densing law": densing_law.PAGE},
+        {"Tracks": agreement.PAGE},
         {"Ruler": rulers.PAGE},
         {"Benchmarks": benchmarks.PAGE},
         {"Compression": compression.PAGE},

@@ -45,14 +45,22 @@ def environment() -> jinja2.Environment:
         md=escape.markdown_text,
         missing=formatting.is_missing,
         sortkey=_sort_key,
+        anchor=heading_anchor,
     )
     return env
 
 
+def heading_anchor(text: Any) -> str:
+    """The id Markdown's table of contents gives a heading ``text``: ``qwen2.5-blog`` -> ``qwen25-blog``."""
+    from markdown.extensions.toc import slugify
+
+    return slugify(str(text), "-")
+
+
 def _sort_key(value: Any) -> str:
-    """A numeric sort key for a ``data-s`` attribute (empty when missing)."""
+    """A numeric sort key for a ``data-s`` attribute: 7 significant digits (empty when missing)."""
     n = formatting.number(value)
-    return "" if n is None else repr(n)
+    return "" if n is None else format(n, ".7g")
 
 
 def root_prefix(page_path: str) -> str:
@@ -94,11 +102,13 @@ class PageWriter:
         charts: bool = False,
         hide: tuple[str, ...] = (),
         raw_html: bool = False,
+        inline_styles: bool = False,
     ) -> Path:
         """Render ``template`` with ``context`` (plus ``root``, the path to the site root) into a
         Markdown page with front matter: title, whether it needs the chart scripts, hidden parts, and
         whether the body is HTML only (``raw_html``: mkdocs then skips Markdown for it, see
-        ``site_src/hooks/raw_html_pages.py``)."""
+        ``site_src/hooks/raw_html_pages.py``) and whether its stylesheets are inlined
+        (``inline_styles``, see ``site_src/hooks/inline_styles.py``)."""
         meta: dict[str, Any] = {"title": escape.safe_title(title, "Page")}
         if charts:
             meta["charts"] = True
@@ -106,6 +116,8 @@ class PageWriter:
             meta["hide"] = list(hide)
         if raw_html:
             meta["raw_html"] = True
+        if inline_styles:
+            meta["inline_styles"] = True
         front = "".join(f"{key}: {json.dumps(value)}\n" for key, value in meta.items())
         body = environment().get_template(template).render(root=root_prefix(rel_path), **context)
         return self.write_text(rel_path, f"---\n{front}---\n\n{body}")

@@ -35,6 +35,29 @@ def plan_batches(lengths: Sequence[int], budget_tokens: int) -> list[list[int]]:
     return batches
 
 
+def plan_packs(lengths: Sequence[int], budget_tokens: int) -> list[list[int]]:
+    """Indices of ``lengths`` grouped into packs of at most ``budget_tokens`` tokens in all, longest first.
+
+    Packed rows are laid end to end, so a pack costs the sum of its lengths (no padding); a row longer
+    than the budget gets a pack of its own.
+    """
+    if budget_tokens < 1:
+        raise ValueError(f"budget_tokens must be at least 1, got {budget_tokens}")
+    order = sorted(range(len(lengths)), key=lambda i: (-lengths[i], i))
+    packs: list[list[int]] = []
+    current: list[int] = []
+    used = 0
+    for index in order:
+        if current and used + lengths[index] > budget_tokens:
+            packs.append(current)
+            current, used = [], 0
+        current.append(index)
+        used += lengths[index]
+    if current:
+        packs.append(current)
+    return packs
+
+
 def padding_fraction(lengths: Sequence[int], batches: Sequence[Sequence[int]]) -> float:
     """Share of padded positions among all positions run (0 = no padding)."""
     real = sum(lengths[i] for batch in batches for i in batch)

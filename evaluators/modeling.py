@@ -1,8 +1,9 @@
 """Loading the model and tokenizer, and reading from them what the records need.
 
 Models load with ``AutoModelForCausalLM.from_pretrained`` (SDPA attention, bf16 or fp32, in eval
-mode); with ``device_map='auto'`` accelerate spreads a model too large for one GPU over all visible
-GPUs. The parameter count and the tokenizer's name are read from what was loaded, never typed in.
+mode), the weights read straight onto the target device in the target dtype; with
+``device_map='auto'`` accelerate spreads a model too large for one GPU over all visible GPUs. The
+parameter count and the tokenizer's name are read from what was loaded, never typed in.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ def _fingerprint(model: Any, name: str) -> str:
     return digest.hexdigest()[:24]
 
 
-def load_model(
+def load_weights(
     name: str,
     *,
     dtype: str,
@@ -73,10 +74,13 @@ def load_model(
     device_map: str | None = None,
     revision: str | None = None,
     trust_remote_code: bool = False,
-    max_length: int | None = None,
-) -> LoadedModel:
-    """Load ``name`` (Hub id or local path) for scoring."""
-    from transformers import AutoModelForCausalLM, AutoTokenizer
+) -> Any:
+    """The model ``name`` in eval mode, its weights read straight onto ``device`` in ``dtype``.
+
+    Without ``device_map`` the weights are placed on ``device`` as they are read (``device_map`` set to
+    that one device): on a GPU no copy of the model is made in host memory first.
+    """
+    from transformers import AutoModelForCausalLM
 
     if dtype not in DTYPES:
         raise ValueError(f"dtype must be one of {sorted(DTYPES)}, got {dtype!r}")
@@ -88,11 +92,36 @@ def load_model(
     }
     if device_map is not None:
         kwargs["device_map"] = device_map
+    elif device.type != "cpu":
+        kwargs["device_map"] = {"": device}
     model = AutoModelForCausalLM.from_pretrained(name, **kwargs)
-    if device_map is None:
+    if device_map is None and model_on(model) != device:
         model.to(device)
-    model.eval()
-    tokenizer = AutoTokenizer.from_pretrained(name, revision=revision, trust_remote_code=trust_remote_code)
+    return model.eval()
+
+
+def model_on(model: Any) -> torch.device:
+    """Device of the model's first parameter."""
+    return next(model.parameters()).device
+
+
+def load_tokenizer(name: str, *, revision: str | None = None, trust_remote_code: bool = False) -> Any:
+    """The tokenizer saved with model ``name``."""
+    from transformers import AutoTokenizer
+
+    return AutoTokenizer.from_pretrained(name, revision=revision, trust_remote_code=trust_remote_code)
+
+
+def describe_loaded(
+    model: Any,
+    tokenizer: Any,
+    name: str,
+    *,
+    dtype: str,
+    revision: str | None = None,
+    max_length: int | None = None,
+) -> LoadedModel:
+    """What the records need about a loaded model and its tokenizer."""
     identity = {
         "model": os.path.abspath(name) if Path(name).is_dir() else name,
         "revision": revision,
@@ -110,3 +139,26 @@ def load_model(
         identity=identity,
         max_length=int(limit),
     )
+
+
+def load_model(
+    name: str,
+    *,
+    dtype: str,
+    device: torch.device,
+    device_map: str | None = None,
+    revision: str | None = None,
+    trust_remote_code: bool = False,
+    max_length: int | None = None,
+) -> LoadedModel:
+    """Load ``name`` (Hub id or local path) and its tokenizer for scoring."""
+    model = load_weights(
+        name,
+        dtype=dtype,
+        device=device,
+        device_map=device_map,
+        revision=revision,
+        trust_remote_code=trust_remote_code,
+    )
+    tokenizer = load_tokenizer(name, revision=revision, trust_remote_code=trust_remote_code)
+    return describe_loaded(model, tokenizer, name, dtype=dtype, revision=revision, max_length=max_length)

@@ -63,18 +63,73 @@ def leading_special_ids(tokenizer: Tokenizer) -> tuple[int, ...]:
     return ()
 
 
-class RequestBuilder:
-    """Turns prompted items into requests; prefix texts are tokenized once each."""
+ENCODE_CHUNK = 1024
+"""Texts handed to the tokenizer at once by :meth:`Encodings.fill`."""
 
-    def __init__(self, tokenizer: Tokenizer, max_length: int, identity: dict[str, Any]) -> None:
+
+def item_texts(items: list[PromptedItem], with_choices: bool) -> list[str]:
+    """Every text :meth:`RequestBuilder.build` encodes for ``items``, each once, in order of use."""
+    texts: dict[str, None] = {}
+    for item in items:
+        texts.update(dict.fromkeys((item.prefix, item.instruction, item.answer)))
+        if with_choices:
+            texts.update(dict.fromkeys((item.choice_prefix, *item.choices)))
+    texts.pop("", None)
+    return list(texts)
+
+
+class Encodings:
+    """A tokenizer's ``encode(text, add_special_tokens=False)``, each text encoded once.
+
+    :meth:`fill` encodes many texts in batched tokenizer calls (a fast tokenizer encodes a batch in
+    parallel, outside the GIL): the runner fills it on a thread while the model's weights load.
+    """
+
+    def __init__(self, tokenizer: Tokenizer) -> None:
+        self.tokenizer = tokenizer
+        self._ids: dict[str, tuple[int, ...]] = {}
+
+    def fill(self, texts: list[str]) -> None:
+        """Encode every text of ``texts`` not encoded yet."""
+        todo = [t for t in dict.fromkeys(texts) if t and t not in self._ids]
+        batched = callable(self.tokenizer) and hasattr(self.tokenizer, "is_fast")
+        for start in range(0, len(todo), ENCODE_CHUNK):
+            chunk = todo[start : start + ENCODE_CHUNK]
+            if batched:
+                ids = self.tokenizer(chunk, add_special_tokens=False)["input_ids"]  # type: ignore[operator]
+            else:
+                ids = [self.tokenizer.encode(t, add_special_tokens=False) for t in chunk]
+            self._ids.update((text, tuple(row)) for text, row in zip(chunk, ids, strict=True))
+
+    def encode(self, text: str) -> tuple[int, ...]:
+        """The text's token ids (empty for an empty text)."""
+        if not text:
+            return ()
+        found = self._ids.get(text)
+        if found is None:
+            found = self._ids[text] = tuple(self.tokenizer.encode(text, add_special_tokens=False))
+        return found
+
+
+class RequestBuilder:
+    """Turns prompted items into requests; every distinct text is tokenized once."""
+
+    def __init__(
+        self,
+        tokenizer: Tokenizer,
+        max_length: int,
+        identity: dict[str, Any],
+        encodings: Encodings | None = None,
+    ) -> None:
         self.tokenizer = tokenizer
         self.max_length = max_length
         self.specials = leading_special_ids(tokenizer)
         self._salt = json.dumps(identity, sort_keys=True).encode("utf-8")
         self._prefix_ids: dict[str, tuple[int, ...]] = {}
+        self._encodings = encodings if encodings is not None else Encodings(tokenizer)
 
     def _encode(self, text: str) -> tuple[int, ...]:
-        return tuple(self.tokenizer.encode(text, add_special_tokens=False)) if text else ()
+        return self._encodings.encode(text)
 
     def _prefix(self, text: str) -> tuple[int, ...]:
         if text not in self._prefix_ids:

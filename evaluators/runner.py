@@ -1,16 +1,18 @@
 """One evaluation run: task data -> prompts -> requests -> (cached) scores -> item results -> output file.
 
-The run is resumable: every finished request is appended (and fsync'd) to ``<out>.partial/`` before
-the next batch starts, and a rerun of the same command scores only what is missing. The output file
-is written atomically once every request has a result; the record is written after it (by the
-caller, rank 0 only), and only then is the cache directory removed.
+The run is resumable: every finished request is appended (and fsync'd) to ``<out>.partial/`` by the
+engine's writer thread as its batch finishes, and a rerun of the same command scores only what is
+missing. The output file is written atomically once every request has a result; the record is written
+after it (by the caller, rank 0 only), and only then is the cache directory removed.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +24,16 @@ from evaluators.aggregate import LOSS_DEFINITION, ItemResult, TaskSummary, item_
 from evaluators.cache import CachedResult, ResultCache, cache_dir_for
 from evaluators.distributed import RankInfo, barrier, gather_to_main, shard
 from evaluators.engine import EngineOptions, EngineStats, score_requests
-from evaluators.modeling import PARAMS_DEFINITION, LoadedModel, hardware_description, load_model
+from evaluators.modeling import (
+    PARAMS_DEFINITION,
+    LoadedModel,
+    describe_loaded,
+    hardware_description,
+    load_tokenizer,
+    load_weights,
+)
 from evaluators.records import Measurement
-from evaluators.requests import LoglikRequest, RequestBuilder, RequestError
+from evaluators.requests import Encodings, LoglikRequest, RequestBuilder, RequestError, item_texts
 from evaluators.sources import load_items
 from evaluators.tasks import PromptedItem, TaskSpec, build_prompts, get_task
 
@@ -63,6 +72,8 @@ class RunSettings:
     """Reuse the few-shot prefix's KV cache."""
     progress: bool = True
     """Show the progress bar."""
+    compile: bool | None = None
+    """Compile the decoder's MLPs and norms (None: the engine's default for the device)."""
     require_accuracy: bool = False
     """Refuse, before loading the model, data whose items do not all have options (a score run)."""
 
@@ -83,6 +94,8 @@ class RunOutcome:
     """Requests whose results were found in the cache."""
     out: Path
     """Output file written."""
+    phases: dict[str, float] = field(default_factory=dict)
+    """Seconds spent in each phase of the run (also in the output file's ``run``)."""
 
 
 def data_note(data: Path | None, spec: TaskSpec) -> str:
@@ -105,9 +118,50 @@ def prepare_prompts(settings: RunSettings) -> tuple[TaskSpec, list[PromptedItem]
     return spec, build_prompts(spec, items, shots=settings.shots, limit=settings.limit)
 
 
-def _requests(loaded: LoadedModel, prompts: list[PromptedItem]) -> list[LoglikRequest]:
+def _tokenize(settings: RunSettings, prompts: list[PromptedItem]) -> tuple[Any, Encodings]:
+    """Load the tokenizer and encode every text of the run (on a thread, while the weights load)."""
+    tokenizer = load_tokenizer(
+        settings.model, revision=settings.revision, trust_remote_code=settings.trust_remote_code
+    )
+    encodings = Encodings(tokenizer)
+    encodings.fill(item_texts(prompts, with_choices=all(p.choices for p in prompts)))
+    return tokenizer, encodings
+
+
+def _load(
+    settings: RunSettings, prompts: list[PromptedItem], dtype: str, device: torch.device
+) -> tuple[LoadedModel, Encodings]:
+    """The model and its tokenizer, and the run's texts encoded: tokenization overlaps the loading."""
+    # transformers' lazy imports are not safe to race: finish them here, before the second thread starts
+    from transformers import AutoModelForCausalLM, AutoTokenizer  # noqa: F401
+
+    with ThreadPoolExecutor(1, thread_name_prefix="densing-tokenize") as pool:
+        tokenized = pool.submit(_tokenize, settings, prompts)
+        model = load_weights(
+            settings.model,
+            dtype=dtype,
+            device=device,
+            device_map=settings.device_map,
+            revision=settings.revision,
+            trust_remote_code=settings.trust_remote_code,
+        )
+        tokenizer, encodings = tokenized.result()
+    loaded = describe_loaded(
+        model,
+        tokenizer,
+        settings.model,
+        dtype=dtype,
+        revision=settings.revision,
+        max_length=settings.max_length,
+    )
+    return loaded, encodings
+
+
+def _requests(
+    loaded: LoadedModel, prompts: list[PromptedItem], encodings: Encodings | None = None
+) -> list[LoglikRequest]:
     identity = dict(loaded.identity, evaluator_version=EVALUATOR_VERSION)
-    builder = RequestBuilder(loaded.tokenizer, loaded.max_length, identity)
+    builder = RequestBuilder(loaded.tokenizer, loaded.max_length, identity, encodings)
     with_choices = all(p.choices for p in prompts)
     return builder.build(prompts, with_choices=with_choices)
 
@@ -119,6 +173,7 @@ def _pending(requests: list[LoglikRequest], done: dict[str, CachedResult]) -> li
 
 def run_evaluation(settings: RunSettings, info: RankInfo, device: torch.device) -> RunOutcome | None:
     """Run (or resume) the evaluation; rank 0 gets the outcome, other ranks None."""
+    clock = _Phases()
     spec, prompts = prepare_prompts(settings)
     if settings.require_accuracy and not all(p.choices for p in prompts):
         lacking = next(p for p in prompts if not p.choices)
@@ -127,16 +182,10 @@ def run_evaluation(settings: RunSettings, info: RankInfo, device: torch.device) 
             "'choices' and 'label' on every item"
         )
     dtype = settings.dtype or ("bf16" if device.type == "cuda" else "fp32")
-    loaded = load_model(
-        settings.model,
-        dtype=dtype,
-        device=device,
-        device_map=settings.device_map,
-        revision=settings.revision,
-        trust_remote_code=settings.trust_remote_code,
-        max_length=settings.max_length,
-    )
-    requests = _requests(loaded, prompts)
+    clock.end("prompts")
+    loaded, encodings = _load(settings, prompts, dtype, device)
+    clock.end("load_and_tokenize")
+    requests = _requests(loaded, prompts, encodings)
     cache = ResultCache(cache_dir_for(settings.out), info.rank)
     done = cache.load()
     barrier(info)  # every rank has read the same cache before any rank appends to it
@@ -145,8 +194,11 @@ def run_evaluation(settings: RunSettings, info: RankInfo, device: torch.device) 
         batch_tokens=settings.batch_tokens or (32768 if device.type == "cuda" else 4096),
         prefix_reuse=settings.prefix_reuse,
         progress=settings.progress and info.is_main,
+        compile=settings.compile,
     )
+    clock.end("requests")
     new, stats = score_requests(loaded.model, mine, options, on_batch=cache.append)
+    clock.end("scoring")
     gathered = gather_to_main(new, info)
     if gathered is None:
         return None
@@ -166,8 +218,23 @@ def run_evaluation(settings: RunSettings, info: RankInfo, device: torch.device) 
         data_note=data_note(settings.data, spec),
     )
     from_cache = len({r.key for r in requests if r.key in done})
-    write_output(settings, loaded, measurement, results, stats, from_cache)
-    return RunOutcome(spec, measurement, results, stats, from_cache, settings.out)
+    clock.end("results")
+    write_output(settings, loaded, measurement, results, stats, from_cache, clock.seconds)
+    clock.end("write")
+    return RunOutcome(spec, measurement, results, stats, from_cache, settings.out, clock.seconds)
+
+
+class _Phases:
+    """Wall-clock seconds of consecutive phases."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def end(self, name: str) -> None:
+        now = time.perf_counter()
+        self.seconds[name] = round(now - self._last, 3)
+        self._last = now
 
 
 def _item_json(r: ItemResult) -> dict[str, Any]:
@@ -191,8 +258,12 @@ def write_output(
     results: list[ItemResult],
     stats: EngineStats,
     from_cache: int,
+    phases: dict[str, float] | None = None,
 ) -> None:
-    """Write the per-item results and the summary to ``settings.out`` atomically."""
+    """Write the per-item results and the summary to ``settings.out`` atomically.
+
+    ``run`` holds the scoring figures and ``phase_seconds``: the phases before the file was written.
+    """
     payload = {
         "format": OUTPUT_FORMAT,
         "evaluator_version": EVALUATOR_VERSION,
@@ -209,7 +280,7 @@ def write_output(
         "tokenizer": m.tokenizer,
         "loss_definition": LOSS_DEFINITION,
         "summary": asdict(m.summary),
-        "run": {"requests_from_cache": from_cache, **asdict(stats)},
+        "run": {"requests_from_cache": from_cache, **asdict(stats), "phase_seconds": dict(phases or {})},
         "items": [_item_json(r) for r in results],
     }
     write_text_atomically(settings.out, json.dumps(payload, indent=1, allow_nan=False) + "\n")

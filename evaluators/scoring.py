@@ -79,8 +79,8 @@ def compute_prefix(model: torch.nn.Module, prefix: Sequence[int]) -> PrefixState
     device = model_device(model)
     input_ids = torch.tensor([list(prefix)], dtype=torch.long, device=device)
     cache = DynamicCache(config=model.config)
-    out = model(input_ids=input_ids, past_key_values=cache, use_cache=True, **_keep_kwargs(model, 1))
-    layers = tuple((layer.keys, layer.values) for layer in out.past_key_values.layers)
+    model(input_ids=input_ids, **cache_kwargs(model, cache), use_cache=True, **_keep_kwargs(model, 1))
+    layers = tuple((layer.keys, layer.values) for layer in cache.layers)
     return PrefixState(length=len(prefix), layers=layers)
 
 
@@ -89,6 +89,13 @@ def _expanded_cache(model: torch.nn.Module, state: PrefixState, batch: int):
 
     data = [(k.expand(batch, -1, -1, -1), v.expand(batch, -1, -1, -1)) for k, v in state.layers]
     return DynamicCache(ddp_cache_data=data, config=model.config)
+
+
+def cache_kwargs(model: torch.nn.Module, cache: object) -> dict[str, object]:
+    """``cache`` under the name ``model.forward`` takes (``cache`` in newer transformers, else
+    ``past_key_values``)."""
+    name = "cache" if "cache" in inspect.signature(model.forward).parameters else "past_key_values"
+    return {name: cache}
 
 
 def _keep_kwargs(model: torch.nn.Module, keep: int) -> dict[str, int]:
@@ -119,7 +126,7 @@ def batched_nll(
     input_ids = input_ids.to(device)
     kwargs: dict[str, object] = {"use_cache": prefix is not None}
     if prefix is not None:
-        kwargs["past_key_values"] = _expanded_cache(model, prefix, len(rows))
+        kwargs.update(cache_kwargs(model, _expanded_cache(model, prefix, len(rows))))
     keep = _keep_kwargs(model, kept_positions(rows))
     logits = model(input_ids=input_ids, **kwargs, **keep).logits
     offset = width - logits.shape[1]  # logits[:, j] are the logits at position j + offset
@@ -133,13 +140,13 @@ def batched_nll(
         targets.extend(answer)
     on = logits.device
     rows_t, pos_t = torch.tensor(row_idx, device=on), torch.tensor(pos_idx, device=on)
-    token_nll = _token_nll(logits, rows_t, pos_t, torch.tensor(targets, device=on))
+    token_nll_values = token_nll(logits, rows_t, pos_t, torch.tensor(targets, device=on))
     sums = torch.zeros(len(rows), dtype=torch.float64, device=on)
-    sums.index_add_(0, rows_t, token_nll.double())
+    sums.index_add_(0, rows_t, token_nll_values.double())
     return sums.tolist()
 
 
-def _token_nll(
+def token_nll(
     logits: torch.Tensor, rows: torch.Tensor, positions: torch.Tensor, targets: torch.Tensor
 ) -> torch.Tensor:
     """-log softmax(logits[row, position])[target] per answer token, float32, in chunks of positions."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 CORPUS = (
     "The following are multiple choice questions (with answers) about anatomy.",
@@ -83,8 +84,8 @@ def build_tokenizer(vocab_size: int = 384, corpus: Iterable[str] = CORPUS):
     )
 
 
-def build_model(config: SyntheticConfig, vocab_size: int | None = None):
-    """A ``LlamaForCausalLM`` with seeded random weights (float32)."""
+def build_model(config: SyntheticConfig, vocab_size: int | None = None, device: Any = None):
+    """A ``LlamaForCausalLM`` with seeded random weights (float32), built on ``device`` (default CPU)."""
     import torch
     from transformers import LlamaConfig, LlamaForCausalLM
 
@@ -102,7 +103,8 @@ def build_model(config: SyntheticConfig, vocab_size: int | None = None):
         tie_word_embeddings=False,
     )
     torch.manual_seed(config.seed)
-    model = LlamaForCausalLM(llama)
+    with torch.device(device or "cpu"):  # a 1B model initialises in seconds on a GPU, minutes on a CPU
+        model = LlamaForCausalLM(llama)
     # default init is N(0, 0.02): logits near uniform. Scale up so losses vary across tokens.
     with torch.no_grad():
         for param in model.parameters():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from densing_site.counts import counts_sentence
 from densing_site.render import PageWriter
 from densing_site.repo_docs import read_repo_doc
 from densing_site.sitedata import SiteData
@@ -42,5 +43,10 @@ def write_changelog(writer: PageWriter, data: SiteData) -> None:
         PAGE,
         "changelog.md.j2",
         title="Changelog",
-        context={"changelog": text, "corrections": corrections(data)},
+        context={
+            "changelog": text,
+            "corrections": corrections(data),
+            "counts": counts_sentence(data),
+            "version": data.ds.version,
+        },
     )

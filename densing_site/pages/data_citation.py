@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from densing_data.export import LICENSES, export_tables
+from densing_site.counts import counts_sentence
 from densing_site.errors import SiteError
 from densing_site.render import PageWriter
 from densing_site.sitedata import SiteData
@@ -160,10 +161,7 @@ def write_data_page(writer: PageWriter, data: SiteData) -> None:
             "citation": citation(data, writer),
             "licenses": LICENSES,
             "code_license": _code_license(license_path),
-            "counts": {
-                name: len(getattr(data.ds, name))
-                for name in ("models", "scores", "references", "benchmarks", "rulers")
-            },
+            "counts": counts_sentence(data),
         },
     )
 

@@ -8,6 +8,7 @@ import pandas as pd
 
 from densing_site import charts
 from densing_site.formatting import DAYS_PER_MONTH, doubling_words, fmt_date, fmt_params, number
+from densing_site.pages.release_check import release_check
 from densing_site.render import PageWriter, root_prefix
 from densing_site.sitedata import SiteData
 from densing_site.tables import rows
@@ -16,28 +17,42 @@ PAGE = "densing-law.md"
 
 
 def chart_points(data: SiteData, root: str) -> pd.DataFrame:
-    """Models with a positive density, as the density chart plots them."""
+    """Every track's models with a positive density, as the density chart plots them (``track``
+    says which track a point belongs to; the chart shows one track at a time)."""
     points = []
-    for row in rows(data.fit.densities):
-        density = number(row["density"])
-        if density is None or density <= 0:
-            continue
-        status = "frontier" if row["frontier"] else "in trend" if row["in_trend"] else "not in trend"
-        points.append(
-            {
-                "model": row["model"],
-                "name": row["name"],
-                "date": fmt_date(row["release_date"]),
-                "released": fmt_date(row["release_date"]),
-                "params": fmt_params(row["params"]),
-                "effective_params": fmt_params(row["effective_params"]),
-                "density": density,
-                "status": status,
-                "url": f"{root}models/{row['model']}/",
-            }
-        )
-    columns = ["model", "name", "date", "released", "params", "effective_params", "density", "status", "url"]
-    return pd.DataFrame(points, columns=columns)
+    for track in data.fit.tracks:
+        for row in rows(track.densities):
+            density = number(row["density"])
+            if density is None or density <= 0 or not row.get("release_date"):
+                continue
+            status = "frontier" if row["frontier"] else "in trend" if row["in_trend"] else "not in trend"
+            points.append(
+                {
+                    "model": row["model"],
+                    "name": row["name"],
+                    "family": row.get("family") or "",
+                    "track": track.id,
+                    "date": fmt_date(row["release_date"]),
+                    "released": fmt_date(row["release_date"]),
+                    "params": fmt_params(row["params"]),
+                    "effective_params": fmt_params(row["effective_params"]),
+                    "density": density,
+                    "status": status,
+                    "url": f"{root}models/{row['model']}/",
+                }
+            )
+    columns = ["model", "name", "family", "track", "date", "released", "params", "effective_params"]
+    return pd.DataFrame(points, columns=[*columns, "density", "status", "url"])
+
+
+def trend_lines(data: SiteData) -> list[dict[str, Any]]:
+    """The fitted line of every track, each row marked with its track."""
+    return [
+        {**row, "track": track.id}
+        for track in data.fit.tracks
+        for row in (track.trend.get("line") or [])
+        if number(row.get("density")) is not None
+    ]
 
 
 def sensitivity_rows(data: SiteData) -> list[dict[str, Any]]:
@@ -60,12 +75,22 @@ def write_densing_law(writer: PageWriter, data: SiteData) -> None:
     trend = data.fit.trend
     confidence = number((trend.get("bootstrap") or {}).get("confidence"))
     cut = trend.get("cut") or {}
+    points = chart_points(data, root_prefix(PAGE))
+    default = data.fit.track()
+    ordered = [default, *(t for t in data.fit.tracks if t.id != default.id)]
     chart = charts.save_chart(
         writer,
         "densing-law",
-        charts.density_chart(chart_points(data, root_prefix(PAGE)), trend.get("line") or [], cut.get("date")),
+        charts.density_chart(
+            points,
+            trend_lines(data),
+            cut.get("date"),
+            tracks=[(t.id, t.label) for t in ordered],
+            families=sorted({f for f in points["family"] if f}),
+        ),
         "Density of each model against its release date on a log axis, with the fitted densing line "
-        "and its confidence band; the frontier models are highlighted.",
+        "and its confidence band; the frontier models are highlighted. A control under the chart "
+        "switches the track; another highlights one family.",
     )
     names = dict(zip(data.fit.densities["model"], rows(data.fit.densities), strict=True))
     writer.render_page(
@@ -81,6 +106,7 @@ def write_densing_law(writer: PageWriter, data: SiteData) -> None:
             "cut": cut,
             "cut_words": {side: doubling_words(cut.get(side), confidence) for side in ("before", "after")},
             "sensitivity": sensitivity_rows(data),
+            "release": release_check(trend, data.fit.densities, confidence),
             "frontier": [names[m] for m in trend.get("frontier") or [] if m in names],
         },
     )

@@ -1,61 +1,168 @@
-"""The leaderboard (the home page): every model, sortable and filterable, with the view in the URL."""
+"""The leaderboard (the home page, on the default track) and one leaderboard per other track.
+
+The first view is one a reader can cite: only ``citable`` readings of the track (base models, inside
+the ruler's range, matched protocol, with an interval), ranked, with one click to show every row; the
+headline chart (density over time, fitted frontier and band) sits above the table as static SVG.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from densing_site.formatting import doubling_words, number
-from densing_site.render import PageWriter
+from densing_site import svgchart
+from densing_site.fit_tracks import Track
+from densing_site.formatting import fmt_date, fmt_params, number
+from densing_site.links import PAPER_URL, REPO_URL
+from densing_site.render import PageWriter, environment, root_prefix
 from densing_site.sitedata import SiteData
 from densing_site.tables import rows, split_flags
 
 PAGE = "index.md"
 
 
-def leaderboard_rows(data: SiteData) -> list[dict[str, Any]]:
-    """One row per model from densities.csv, densest first (models without a density last)."""
-    benchmarks = data.fit.benchmarks
+def track_page(track_id: str, default: str) -> str:
+    """Source path of a track's leaderboard (the default track's is the home page)."""
+    return PAGE if track_id == default else f"track/{track_id}.md"
+
+
+def rest_rows_path(track_id: str, default: str) -> str:
+    """Where a track's non-citable rows go: ``rows.html`` next to its page's ``index.html``, so the
+    links in it are relative to the page that loads it."""
+    return f"{track_url(track_id, default)}rows.html"
+
+
+def track_url(track_id: str, default: str) -> str:
+    """URL of a track's leaderboard relative to the site root."""
+    return "" if track_id == default else f"track/{track_id}/"
+
+
+def leaderboard_rows(data: SiteData, track: Track | None = None) -> list[dict[str, Any]]:
+    """One row per model of the track, ranked rows first, then the rest densest first."""
+    track = track or data.fit.track()
+    benchmarks = track_benchmarks(track)
     out = []
-    for row in rows(data.fit.densities):
-        row["flag_list"] = split_flags(row["flags"])
+    for row in rows(track.densities):
+        row["flag_list"] = [(f, data.fit.flag_text(f)) for f in split_flags(row["flags"])]
         row["scores"] = [
-            {"benchmark": b, "value": row.get(f"{b}_score"), "flag": row.get(f"{b}_flag") or ""}
+            {
+                "benchmark": b,
+                "value": row.get(f"{b}_score"),
+                "flags": [(f, data.fit.flag_text(f)) for f in split_flags(row.get(f"{b}_flag"))],
+            }
             for b in benchmarks
         ]
+        row["rank"] = None if number(row.get("rank")) is None else int(number(row["rank"]))
         out.append(row)
-    out.sort(key=lambda r: (number(r["density"]) is None, -(number(r["density"]) or 0.0), r["model"]))
+    out.sort(
+        key=lambda r: (
+            r["rank"] is None,
+            r["rank"] or 0,
+            number(r["density"]) is None,
+            -(number(r["density"]) or 0.0),
+            r["model"],
+        )
+    )
     return out
 
 
+def track_benchmarks(track: Track) -> list[str]:
+    """Benchmarks with per-benchmark columns in the track's densities.csv, in the track's order."""
+    columns = set(track.densities.columns)
+    present = {c[: -len("_score")] for c in columns if c.endswith("_score")}
+    present = {b for b in present if f"{b}_effective_params" in columns}
+    order = [b for b in track.benchmarks if b in present]
+    return order + sorted(present - set(order))
+
+
+def chart_points(track: Track, root: str) -> list[dict[str, Any]]:
+    """The track's models with a positive density, as the trend charts plot them."""
+    points = []
+    for row in rows(track.densities):
+        density = number(row["density"])
+        if density is None or density <= 0 or not row.get("release_date"):
+            continue
+        status = "frontier" if row["frontier"] else "in trend" if row["in_trend"] else "not in trend"
+        date = fmt_date(row["release_date"])
+        points.append(
+            {
+                "model": row["model"],
+                "name": row["name"],
+                "date": date,
+                "density": density,
+                "status": status,
+                "family": row.get("family") or "",
+                "organization": row.get("organization") or "",
+                "url": f"{root}models/{row['model']}/",
+                "tip": f"{row['name']} · released {date} · density {density:.3g} · "
+                f"{fmt_params(row['params'])} params, reads as {fmt_params(row['effective_params'])}"
+                f" · {status}",
+            }
+        )
+    return points
+
+
+def last_updated(data: SiteData) -> str:
+    """The newest ``recorded`` date of any score: when the data last changed."""
+    dates = data.ds.scores["recorded"].dropna() if "recorded" in data.ds.scores else []
+    return fmt_date(max(dates)) if len(dates) else ""
+
+
 def write_leaderboard(writer: PageWriter, data: SiteData) -> None:
-    """Write the leaderboard page."""
-    table = leaderboard_rows(data)
-    flags = sorted({f for r in table for f in r["flag_list"]})
-    writer.render_page(
-        PAGE,
-        "leaderboard.md.j2",
-        title="Leaderboard",
-        hide=("navigation", "toc"),
-        raw_html=True,
-        context={
-            "rows": table,
-            "benchmarks": data.fit.benchmarks,
-            "aggregate": set(data.fit.aggregate_benchmarks),
-            "benchmark_names": _benchmark_names(data),
-            "families": sorted({r["family"] for r in table if r["family"]}),
-            "kinds": sorted({r["kind"] for r in table if r["kind"]}),
-            "flags": flags,
-            "version": data.ds.version,
-            "ruler": data.fit.trend.get("ruler", ""),
-            "doubling": doubling_words(data.fit.trend, _confidence(data.fit.trend)),
-        },
-    )
+    """Write the leaderboard of every track (the default track's is the home page)."""
+    default = data.fit.default_track
+    switch = [
+        {"id": t.id, "label": t.label, "url": track_url(t.id, default), "n": t.n_citable}
+        for t in data.fit.tracks
+    ]
+    for track in data.fit.tracks:
+        page = track_page(track.id, default)
+        root = root_prefix(page)
+        table = leaderboard_rows(data, track)
+        points = chart_points(track, root)
+        line, cut = track.trend.get("line") or [], (track.trend.get("cut") or {}).get("date")
+        flags = sorted(
+            {f for r in table for f in r["flag_list"]}
+            | {f for r in table for s in r["scores"] for f in s["flags"]}
+        )
+        benchmarks = [s["benchmark"] for s in table[0]["scores"]] if table else []
+        rest = environment().get_template("leaderboard_rows.html.j2").render(rows=table, root=root)
+        writer.write_text(rest_rows_path(track.id, default), rest)
+        writer.render_page(
+            page,
+            "leaderboard.md.j2",
+            title="Leaderboard" if track.id == default else f"Leaderboard, {track.label} track",
+            hide=("navigation", "toc"),
+            raw_html=True,
+            inline_styles=True,
+            context={
+                "rows": table,
+                "rest_url": "rows.html",
+                "track": track,
+                "is_default": track.id == default,
+                "default_reason": data.fit.default_reason,
+                "switch": switch,
+                "benchmarks": benchmarks,
+                "aggregate": set(track.trend.get("benchmarks") or data.fit.aggregate_benchmarks),
+                "benchmark_names": _benchmark_names(data),
+                "families": sorted({r["family"] for r in table if r["family"]}),
+                "organizations": sorted({r["organization"] for r in table if r["organization"]}),
+                "kinds": sorted({r["kind"] for r in table if r["kind"]}),
+                "flags": flags,
+                "flag_texts": dict(flags),
+                "n_citable": sum(1 for r in table if r["citable"]),
+                "version": data.ds.version,
+                "updated": last_updated(data),
+                "paper_url": PAPER_URL,
+                "repo_url": REPO_URL,
+                "trend": track.trend,
+                "chart_wide": svgchart.trend_svg(points, line, cut, size=svgchart.WIDE),
+                "chart_compact": svgchart.trend_svg(points, line, cut, size=svgchart.COMPACT, tips=False),
+                "status_colors": svgchart.STATUS_COLORS,
+                "moe": any(r.get("params_active") for r in table),
+            },
+        )
 
 
 def _benchmark_names(data: SiteData) -> dict[str, str]:
     names = dict(zip(data.ds.benchmarks["id"], data.ds.benchmarks["name"], strict=True))
-    return {b: names.get(b, b) for b in data.fit.benchmarks}
-
-
-def _confidence(trend: dict[str, Any]) -> float | None:
-    return number((trend.get("bootstrap") or {}).get("confidence"))
+    return {b: names.get(b, b) for b in data.ds.benchmarks["id"]}

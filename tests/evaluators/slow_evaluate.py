@@ -11,16 +11,18 @@ import time
 import evaluators.engine as engine
 from densing_cli.main import cli
 
-_real = engine.batched_nll
+
+def _slowed(real):
+    def slow(*args, **kwargs):
+        result = real(*args, **kwargs)
+        time.sleep(0.25)
+        return result
+
+    return slow
 
 
-def _slow(*args, **kwargs):
-    result = _real(*args, **kwargs)
-    time.sleep(0.25)
-    return result
-
-
-engine.batched_nll = _slow
+engine.batched_nll = _slowed(engine.batched_nll)
+engine.packed_nll = _slowed(engine.packed_nll)
 
 if __name__ == "__main__":
     cli(args=sys.argv[1:], prog_name="densing")

@@ -1,4 +1,5 @@
-"""Two ranks under torchrun (gloo, CPU) give the same per-item losses as one process."""
+"""Two ranks under torchrun (gloo, CPU), scoring packed, give the same per-item losses as one process
+scoring unpacked."""
 
 from __future__ import annotations
 
@@ -51,7 +52,7 @@ def test_two_ranks_match_one_process_and_write_one_record(
             "--nproc_per_node",
             "2",
             "-m",
-            "densing_cli.main",
+            "tests.evaluators.packed_evaluate",  # the CLI, packing on CPU too
             *common,
             "--out",
             str(multi),
@@ -77,6 +78,7 @@ def test_two_ranks_match_one_process_and_write_one_record(
     one = {i["id"]: i for i in json.loads(single.read_text())["items"]}
     two = json.loads(multi.read_text())
     assert two["hardware"].startswith("2x CPU")
+    assert two["run"]["padded_tokens"] == two["run"]["forwarded_tokens"]  # packed: nothing padded
     assert sorted(one) == sorted(i["id"] for i in two["items"])
     for item in two["items"]:
         ref = one[item["id"]]

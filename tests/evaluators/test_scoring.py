@@ -52,10 +52,13 @@ def case(loaded, tmp_path_factory):
         EngineOptions(batch_tokens=1, prefix_reuse=False, progress=False),  # one row at a time
         EngineOptions(batch_tokens=4096, prefix_reuse=False, progress=False),  # batched, bucketed
         EngineOptions(batch_tokens=300, prefix_reuse=False, progress=False),  # many small buckets
-        EngineOptions(batch_tokens=4096, prefix_reuse=True, progress=False),  # prefix KV reused
-        EngineOptions(batch_tokens=200, prefix_reuse=True, progress=False),  # prefix reused over batches
+        EngineOptions(batch_tokens=4096, packing=False, progress=False),  # prefix KV reused, expanded
+        EngineOptions(batch_tokens=200, packing=False, progress=False),  # prefix reused over batches
+        EngineOptions(batch_tokens=4096, packing=True, progress=False),  # packed after the prefix
+        EngineOptions(batch_tokens=90, packing=True, progress=False),  # many packs, some rows alone
+        EngineOptions(batch_tokens=600, packing=True, kernel="flex", progress=False),  # BlockMask
     ],
-    ids=["single", "batched", "bucketed", "prefix", "prefix-small-batches"],
+    ids=["single", "batched", "bucketed", "prefix", "prefix-small-batches", "packed", "packed-small", "flex"],
 )
 def test_fast_paths_equal_the_plain_forward_pass(loaded, case, options: EngineOptions) -> None:
     _, requests, expected = case
@@ -64,8 +67,34 @@ def test_fast_paths_equal_the_plain_forward_pass(loaded, case, options: EngineOp
     assert stats.requests == len(expected)
     if options.prefix_reuse:
         assert stats.forwarded_tokens < stats.request_tokens / 2  # prefixes really were computed once
+        if options.packing:  # no padding; logits only where answer tokens are predicted
+            assert stats.padded_tokens == stats.forwarded_tokens
+            answers = sum(len(r.answer) for r in requests)
+            assert stats.logit_positions == answers + len({r.prefix for r in requests})  # + 1 per prefix
     else:
         assert stats.forwarded_tokens == stats.request_tokens
+
+
+@pytest.mark.parametrize("packing", [False, True], ids=["buckets", "packed"])
+def test_compiled_body_equals_the_plain_forward_pass(loaded, case, packing: bool) -> None:
+    """The decoder's MLPs and norms run through torch.compile (traced by dynamo, run by the
+    ``aot_eager`` backend: no C compiler needed) give the plain pass's results; the model is restored."""
+    import torch._dynamo
+    from torch._dynamo.utils import counters
+
+    from evaluators.compiling import regions
+
+    torch._dynamo.reset()  # trace afresh: compiled code from an earlier test would be found again
+
+    _, requests, expected = case
+    compiled = regions(loaded.model)
+    assert len(compiled) == 3 * len(loaded.model.model.layers) + 1  # MLP + 2 norms per layer, final norm
+    before = counters["stats"]["calls_captured"]
+    options = EngineOptions(batch_tokens=600, packing=packing, compile="aot_eager", progress=False)
+    found, _ = score_requests(loaded.model, requests, options)
+    assert_close(found, expected)
+    assert counters["stats"]["calls_captured"] > before  # dynamo really traced the regions
+    assert all(m._compiled_call_impl is None for m in loaded.model.modules())
 
 
 def test_every_batch_reaches_the_callback(loaded, case) -> None:
@@ -141,3 +170,16 @@ def test_prefix_reuse_is_refused_for_sliding_window_models() -> None:
     assert not supports_prefix_reuse(MistralForCausalLM(config))
     config.sliding_window = None
     assert supports_prefix_reuse(MistralForCausalLM(config))
+
+
+def test_batched_encodings_equal_one_text_at_a_time(loaded, case) -> None:
+    """The runner encodes the run's texts in batched tokenizer calls on a thread; the ids are the same."""
+    from evaluators.requests import Encodings, item_texts
+
+    prompts, _, _ = case
+    texts = item_texts(prompts, with_choices=True)
+    assert len(texts) == len(set(texts)) > len(prompts)
+    encodings = Encodings(loaded.tokenizer)
+    encodings.fill(texts)
+    for text in texts:
+        assert encodings.encode(text) == tuple(loaded.tokenizer.encode(text, add_special_tokens=False))

@@ -5,10 +5,12 @@ from __future__ import annotations
 import functools
 import http.server
 import importlib.util
+import os
 import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,6 +18,7 @@ from densing_data import load
 from densing_site.build import build_site, run_fitter
 from tests.site.fit_fixture import write_fixture_fit_outputs
 from tests.site.synthetic import write_synthetic_records
+from tests.site.tracks_fixture import write_track_outputs
 
 N_MODELS = 24
 CHROMIUM = Path("/usr/bin/chromium")
@@ -34,11 +37,12 @@ def fitter_available() -> bool:
 
 
 def write_fit_outputs(records_dir: Path, out: Path) -> Path:
-    """Fit outputs for ``records_dir``: the real fitter when it exists, else the hand-written fixture."""
+    """Fit outputs for ``records_dir``: the real fitter when it exists, else the hand-written fixture;
+    per-track files from the tracks fixture when the fitter wrote none (see tracks_fixture.py)."""
     ds = load(records_dir)
     if fitter_available():
-        return run_fitter(ds, out)
-    return write_fixture_fit_outputs(ds, out)
+        return write_track_outputs(run_fitter(ds, out))
+    return write_track_outputs(write_fixture_fit_outputs(ds, out))
 
 
 @pytest.fixture(scope="session")
@@ -81,9 +85,12 @@ def site_url(built_site: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
-    """Debian's headless Chromium through chromedriver, with console logs and an alert trap."""
+    """Debian's headless Chromium through the system chromedriver (named explicitly, so Selenium
+    never looks for or downloads a driver, and SE_AVOID_STATS keeps it from sending statistics),
+    with console logs and an alert trap."""
     if not CHROMIUM.exists() or not CHROMEDRIVER.exists() or shutil.which("chromium") is None:
         pytest.fail("browser tests need Debian's chromium and chromium-driver (.ci/run installs them)")
+    os.environ["SE_AVOID_STATS"] = "true"
     from selenium import webdriver
     from selenium.webdriver.chrome.options import Options
     from selenium.webdriver.chrome.service import Service
@@ -106,3 +113,19 @@ def browser() -> Iterator[object]:
     driver.set_page_load_timeout(30)
     yield driver
     driver.quit()
+
+
+PHONE = {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True}
+"""The phone the site is tested at (CSS pixels)."""
+
+
+@pytest.fixture
+def phone(browser: Any) -> Iterator[Any]:
+    """The browser as a 390x844 phone for one test (the desktop window again afterwards)."""
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
+    browser.execute_cdp_cmd("Emulation.setTouchEmulationEnabled", {"enabled": True})
+    try:
+        yield browser
+    finally:
+        browser.execute_cdp_cmd("Emulation.setTouchEmulationEnabled", {"enabled": False})
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})

@@ -39,7 +39,9 @@ def _visible_rows(browser: Any) -> list[dict[str, str]]:
     return browser.execute_script(
         "return Array.from(document.querySelectorAll('#leaderboard tbody tr'))"
         ".filter(r => !r.hidden).map(r => Object.assign({}, r.dataset, "
-        "{density: r.cells[4].dataset.s, name: r.cells[0].querySelector('a').textContent}))"
+        "{density: r.cells[2].dataset.s, p: r.cells[4].dataset.s, "
+        "name: r.cells[1].querySelector('a').textContent, "
+        "rank: r.cells[0].hasAttribute('data-s') ? r.cells[0].dataset.s : r.cells[0].textContent}))"
     )
 
 
@@ -63,7 +65,9 @@ def test_density_chart_draws_every_model(browser: Any, site_url: str) -> None:
     spec = json.loads(
         browser.find_element(By.CSS_SELECTOR, "script.densing-chart__spec").get_attribute("textContent")
     )
+    track = next(p["value"] for p in spec["params"] if p["name"] == "track")
     points = next(rows for rows in spec["datasets"].values() if rows and "status" in rows[0])
+    points = [p for p in points if p["track"] == track]  # the chart shows one track at a time
     view = ".densing-chart__view svg"
     symbols = browser.find_elements(By.CSS_SELECTOR, f"{view} g.mark-symbol.role-mark path")
     assert len(symbols) == len(points) > 5
@@ -90,7 +94,7 @@ def test_sorting_changes_the_row_order(browser: Any, site_url: str) -> None:
 
 
 def test_filters_change_the_rows(browser: Any, site_url: str) -> None:
-    _leaderboard(browser, site_url)
+    _leaderboard(browser, site_url + "?all=1")
     total = len(_visible_rows(browser))
     Select(browser.find_element(By.NAME, "family")).select_by_value("Fam001")
     rows = _visible_rows(browser)
@@ -109,7 +113,7 @@ def test_filters_change_the_rows(browser: Any, site_url: str) -> None:
 
 
 def test_a_filtered_url_restores_the_view(browser: Any, site_url: str) -> None:
-    _leaderboard(browser, site_url + "?family=Fam001&sort=density&dir=asc&to=2030-01-01")
+    _leaderboard(browser, site_url + "?family=Fam001&sort=density&dir=asc&to=2030-01-01&all=1")
     assert (
         Select(browser.find_element(By.NAME, "family")).first_selected_option.get_attribute("value")
         == "Fam001"

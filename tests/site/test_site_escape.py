@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 
 import markdown
@@ -96,12 +97,20 @@ def test_json_for_html_refuses_nan() -> None:
         json_for_html({"x": float("nan")})
 
 
-@pytest.mark.parametrize("text", [*HOSTILE, "", "x" * 300, "Qwen\u2028", None])
-def test_safe_title_falls_back_to_the_id(text: object) -> None:
+@pytest.mark.parametrize("text", HOSTILE)
+def test_safe_title_escapes_markup(text: str) -> None:
+    title = safe_title(text, "model-id")
+    assert "<" not in title and ">" not in title and '"' not in title.replace("&quot;", "")
+    assert html.unescape(title) == " ".join(text.split())[:120]
+
+
+@pytest.mark.parametrize("text", ["", "   ", None, 42])
+def test_safe_title_falls_back_when_there_is_no_name(text: object) -> None:
     assert safe_title(text, "model-id") == "model-id"
 
 
-def test_safe_title_keeps_ordinary_names() -> None:
+def test_safe_title_keeps_names_as_written() -> None:
     assert safe_title("Qwen2.5-7B (base), v1/2", "x") == "Qwen2.5-7B (base), v1/2"
-    with pytest.raises(ValueError):
-        safe_title("<b>", "<also bad>")
+    assert safe_title("Data & citation", "x") == "Data &amp; citation"
+    assert safe_title("Qwen\u2028 7B\n", "x") == "Qwen 7B"
+    assert len(safe_title("x" * 300, "y")) == 120

@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 
 from densing_data import load
+from densing_site.errors import SiteError
 from densing_site.fit_outputs import DENSITY_COLUMNS, FitOutputError, read_fit_outputs
 from tests.site.fit_fixture import write_fixture_fit_outputs
 from tests.site.synthetic import BENCHMARKS, write_synthetic_records
+from tests.site.tracks_fixture import DEFAULT_TRACK, FLAG_TEXTS, SECOND_TRACK, write_track_outputs
 
 
 @pytest.fixture(scope="module")
@@ -71,3 +73,42 @@ def test_invalid_json_and_bad_booleans(fixture_fit: Path, tmp_path: Path) -> Non
 def test_missing_directory(tmp_path: Path) -> None:
     with pytest.raises(FitOutputError, match="does not exist"):
         read_fit_outputs(tmp_path / "nowhere")
+
+
+def test_without_tracks_json_one_track_with_derived_citable_and_rank(fixture_fit: Path) -> None:
+    fit = read_fit_outputs(fixture_fit)  # the fixture writes no tracks.json: an older fitter
+    assert len(fit.tracks) == 1 and fit.default_track == fit.tracks[0].id
+    frame = fit.track().densities
+    citable = frame[frame["citable"]]
+    assert len(citable) and (citable["kind"] == "base").all()
+    assert not citable["flags"].str.contains("below_ruler|above_ruler|protocol_mismatch").any()
+    assert citable["density_low"].notna().all()
+    ranks = citable.sort_values("density", ascending=False)["rank"].tolist()
+    assert ranks == list(range(1, len(ranks) + 1))
+    assert frame.loc[~frame["citable"], "rank"].isna().all()
+    assert fit.flag_texts == {} and "no explanation" in fit.flag_text("below_ruler")
+    assert fit.agreement is None
+
+
+def test_reads_tracks_flags_and_agreement(fixture_fit: Path, tmp_path: Path) -> None:
+    fit_dir = write_track_outputs(shutil.copytree(fixture_fit, tmp_path / "fit"))
+    fit = read_fit_outputs(fit_dir)
+    assert [t.id for t in fit.tracks] == [DEFAULT_TRACK, SECOND_TRACK]
+    assert fit.default_track == DEFAULT_TRACK and fit.default_reason
+    second = fit.track(SECOND_TRACK)
+    assert second.label == "Uniform harness" and len(second.densities) < len(fit.densities)
+    assert second.densities["citable"].dtype == bool
+    assert fit.flag_text("above_ruler") == FLAG_TEXTS["above_ruler"]
+    assert fit.agreement["pairs"][0]["track_b"] == SECOND_TRACK
+
+
+def test_a_default_track_that_does_not_exist_is_named(fixture_fit: Path, tmp_path: Path) -> None:
+    fit_dir = write_track_outputs(shutil.copytree(fixture_fit, tmp_path / "fit"))
+    index = json.loads((fit_dir / "tracks.json").read_text())
+    (fit_dir / "tracks.json").write_text(json.dumps(index | {"default": "nope"}))
+    with pytest.raises(SiteError, match=r"tracks\.json: default track 'nope'"):
+        read_fit_outputs(fit_dir)
+    (fit_dir / "flags.json").write_text('{"below_ruler": 3}')
+    (fit_dir / "tracks.json").write_text(json.dumps(index))
+    with pytest.raises(SiteError, match=r"flags\.json"):
+        read_fit_outputs(fit_dir)

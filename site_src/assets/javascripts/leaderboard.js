@@ -1,24 +1,49 @@
-/* Leaderboard: sort by any column, filter by family, kind, size, date, flag and text; the view
- * (filters and sort) lives in the URL query so it can be shared. Runs inside document$ (mkdocs-material).
- * Rows carry data-f (family), data-k (kind), data-d (release date), data-p (params), data-g (flags);
- * cells carry data-s when their sort value differs from their text; headers carry data-key (the
- * name of the column in the URL's sort parameter) and data-type (num or text). */
+/* Leaderboard: by default only citable rows (data-c="1"), ranked; "show all" fetches the rest (the
+ * table's data-rest: rows.html next to the page, so the first load stays light) and shows them. Sort
+ * by any column, filter by family, kind, size, date, flag and text; the view (filters, sort, all)
+ * lives in the URL query so it can be shared, and parameters that make no sense are reported, not
+ * silently applied. "Download this view" saves the rows shown as CSV. The chart's highlight control
+ * dims every point but one family's or organization's. Runs inside document$ (mkdocs-material).
+ * Rows carry data-f (family), data-lo/data-hi
+ * (density interval), data-c="1" when citable; their flags are the .lb-flag chips (their hover texts
+ * come from the JSON in #lb-flag-texts); cells carry data-s when their sort value differs from their
+ * text; headers carry data-key and data-type (num or text). */
 (function () {
   "use strict";
   var FIELDS = ["q", "family", "kind", "pmin", "pmax", "from", "to", "flag"];
+  var KEYS = FIELDS.concat(["sort", "dir", "all"]);
+  var DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-  function readState() {
+  function readState(form, keys) {
     var params = new URLSearchParams(window.location.search);
-    var state = {};
-    FIELDS.concat(["sort", "dir"]).forEach(function (key) { state[key] = params.get(key) || ""; });
-    return state;
+    var state = {}, problems = [];
+    KEYS.forEach(function (key) { state[key] = params.get(key) || ""; });
+    function reject(key, why) {
+      problems.push(key + "=" + state[key] + " (" + why + ")");
+      state[key] = "";
+    }
+    ["pmin", "pmax"].forEach(function (key) {
+      if (state[key] && !(/^\d*\.?\d+$/.test(state[key]))) reject(key, "expected a number of billions of parameters");
+    });
+    ["from", "to"].forEach(function (key) {
+      if (state[key] && !(DATE.test(state[key]) && !isNaN(Date.parse(state[key])))) reject(key, "expected a date YYYY-MM-DD");
+    });
+    ["family", "kind", "flag"].forEach(function (key) {
+      if (!state[key]) return;
+      var known = Array.prototype.some.call(form.elements[key].options, function (o) { return o.value === state[key]; });
+      if (!known) reject(key, "no such " + key + " on this track");
+    });
+    if (state.sort && keys.indexOf(state.sort) < 0) reject("sort", "no such column");
+    if (state.dir && state.dir !== "asc" && state.dir !== "desc") reject("dir", "expected asc or desc");
+    if (state.all && state.all !== "1") reject("all", "expected 1");
+    return { state: state, problems: problems };
   }
 
   function writeState(state) {
     var params = new URLSearchParams();
-    FIELDS.concat(["sort", "dir"]).forEach(function (key) { if (state[key]) params.set(key, state[key]); });
+    KEYS.forEach(function (key) { if (state[key]) params.set(key, state[key]); });
     var query = params.toString();
-    window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
+    window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : "") + window.location.hash);
   }
 
   function cellValue(row, index, numeric) {
@@ -35,38 +60,117 @@
     return (a < b ? -1 : 1) * dir;
   }
 
+  var RELEASED = 5, PARAMS = 4;  /* column indexes; kind is the last but one */
+
   function matches(row, state, words) {
     var d = row.dataset;
+    if (!state.all && d.c !== "1") return false;
     if (state.family && d.f !== state.family) return false;
-    if (state.kind && d.k !== state.kind) return false;
-    var params = d.p === "" ? NaN : parseFloat(d.p) / 1e9;
+    if (state.kind && row._kind !== state.kind) return false;
+    var params = row._params === "" ? NaN : parseFloat(row._params) / 1e9;
     if (state.pmin !== "" && !(params >= parseFloat(state.pmin))) return false;
     if (state.pmax !== "" && !(params <= parseFloat(state.pmax))) return false;
-    if (state.from && !(d.d >= state.from)) return false;
-    if (state.to && !(d.d <= state.to)) return false;
+    if (state.from && !(row._date >= state.from)) return false;
+    if (state.to && !(row._date <= state.to)) return false;
     var flags = d.g ? d.g.split(" ") : [];
     if (state.flag === "none" && flags.length) return false;
     if (state.flag && state.flag !== "none" && flags.indexOf(state.flag) < 0) return false;
     return words.every(function (w) { return row._text.indexOf(w) >= 0; });
   }
 
-  function setup(table) {
+  function csvField(value) {
+    value = String(value === undefined || value === null ? "" : value);
+    if (/^[=+\-@]/.test(value)) value = "'" + value;  /* no formulas when opened in a spreadsheet */
+    return /[",\n]/.test(value) ? '"' + value.replace(/"/g, '""') + '"' : value;
+  }
+
+  function toCsv(table, rows) {
+    var header = ["rank", "model", "name", "track", "density", "density_low", "density_high", "effective_params", "params", "released", "kind", "flags"];
+    var lines = [header.join(",")];
+    rows.forEach(function (row) {
+      var c = row.cells, d = row.dataset;
+      lines.push([c[0].dataset.s, d.id, c[1].querySelector("a").textContent, table.dataset.track, c[2].dataset.s, d.lo, d.hi,
+        c[3].dataset.s, row._params, row._date, row._kind, d.g.split(" ").join(";")].map(csvField).join(","));
+    });
+    return lines.join("\n") + "\n";
+  }
+
+  /* Hover text of every flag chip and flagged score, from the fit's flags.json (sent once, as JSON). */
+  function explainFlags(rows) {
+    var source = document.getElementById("lb-flag-texts");
+    var texts = source ? JSON.parse(source.textContent) : {};
+    rows.forEach(function (row) {
+      var chips = row.querySelectorAll(".lb-flag");
+      row.dataset.g = Array.prototype.map.call(chips, function (chip) {
+        chip.title = texts[chip.textContent] || chip.textContent;
+        chip.tabIndex = 0;  /* reachable by keyboard, and a tap shows the title on touch screens */
+        return chip.textContent;
+      }).join(" ");
+    });
+    rows.forEach(function (row) {
+      Array.prototype.forEach.call(row.querySelectorAll("td[data-fl]"), function (cell) {
+        cell.title = cell.dataset.fl.split(" ").map(function (f) { return texts[f] || f; }).join(" ");
+        cell.tabIndex = 0;
+      });
+    });
+  }
+
+  function adopt(rows, first) {
+    explainFlags(rows);
+    rows.forEach(function (row, i) {
+      row._order = first + i;
+      row._text = (row.dataset.id + " " + row.cells[1].textContent).toLowerCase();
+      row._params = row.cells[PARAMS].dataset.s;
+      row._date = row.cells[RELEASED].textContent;
+      row._kind = row.cells[row.cells.length - 2].textContent;
+    });
+  }
+
+  function setup(table, ready) {
     var form = document.getElementById("lb-filters");
     var count = document.getElementById("lb-count");
+    var all = document.getElementById("lb-all");
+    var active = document.getElementById("lb-active");
     var body = table.tBodies[0];
     var rows = Array.prototype.slice.call(body.rows);
     var headers = Array.prototype.slice.call(table.tHead.rows[0].cells);
     var keys = headers.map(function (th) { return th.dataset.key; });
-    rows.forEach(function (row, i) {
-      row._order = i;
-      row._text = (row.dataset.id + " " + row.cells[0].textContent).toLowerCase();
-    });
-    var state = readState();
+    var total = parseInt(table.dataset.total, 10) || rows.length;
+    var rest = null;  /* the other rows: a promise once asked for */
+    adopt(rows, 0);
+    function loadRest() {
+      if (rest) return rest;
+      rest = fetch(table.dataset.rest).then(function (response) {
+        if (!response.ok) throw new Error(response.status + " " + response.statusText);
+        return response.text();
+      }).then(function (text) {
+        var template = document.createElement("template");
+        template.innerHTML = text;
+        var more = Array.prototype.slice.call(template.content.querySelectorAll("tr"));
+        adopt(more, rows.length);
+        more.forEach(function (row) { body.appendChild(row); });
+        rows = rows.concat(more);
+      }).catch(function (error) {
+        var box = document.getElementById("lb-url-problems");
+        box.textContent = "The other rows could not be loaded (" + error.message + "); the downloads on the data page have them.";
+        box.hidden = false;
+      });
+      return rest;
+    }
+    var read = readState(form, keys);
+    var state = read.state;
+    if (read.problems.length) {
+      var box = document.getElementById("lb-url-problems");
+      box.textContent = "Ignored in the address: " + read.problems.join("; ") + ".";
+      box.hidden = false;
+    }
+
+    function shownRows() { return rows.filter(function (r) { return !r.hidden; }).sort(function (a, b) { return a._pos - b._pos; }); }
 
     function apply() {
       var column = keys.indexOf(state.sort);
       var numeric = column >= 0 && headers[column].dataset.type === "num";
-      var dir = state.dir === "asc" ? 1 : -1;
+      var dir = state.dir === "asc" ? 1 : state.dir === "desc" ? -1 : numeric && state.sort !== "rank" ? -1 : 1;
       var sorted = rows.slice();
       if (column >= 0) {
         sorted.sort(function (a, b) {
@@ -76,23 +180,29 @@
       var words = state.q.toLowerCase().split(/\s+/).filter(Boolean);
       var shown = 0;
       var fragment = document.createDocumentFragment();
-      sorted.forEach(function (row) {
+      sorted.forEach(function (row, i) {
+        row._pos = i;
         row.hidden = !matches(row, state, words);
         if (!row.hidden) shown += 1;
         fragment.appendChild(row);
       });
       body.appendChild(fragment);
-      if (column >= 0) {
-        headers.forEach(function (th, i) {
-          if (i === column) th.setAttribute("aria-sort", dir > 0 ? "ascending" : "descending");
-          else th.removeAttribute("aria-sort");
-        });
-      }
-      count.textContent = shown + " of " + rows.length + " models";
+      table.classList.add("lb-show-all");  /* rows are hidden by the script from now on */
+      headers.forEach(function (th, i) {
+        if (i === column) th.setAttribute("aria-sort", dir > 0 ? "ascending" : "descending");
+        else th.removeAttribute("aria-sort");
+      });
+      all.checked = !!state.all;
+      count.textContent = shown + " of " + total + " models" + (state.all ? "" : " (citable only)");
+      var n = FIELDS.filter(function (k) { return state[k]; }).length;
+      active.textContent = n ? "(" + n + " active)" : "";
       writeState(state);
     }
 
     FIELDS.forEach(function (key) { if (form.elements[key]) form.elements[key].value = state[key]; });
+    if (window.matchMedia("(min-width: 60em)").matches || FIELDS.some(function (k) { return state[k]; })) {
+      document.getElementById("lb-filter-box").open = true;
+    }
     function onEdit(event) {
       var name = event.target.name;
       if (FIELDS.indexOf(name) < 0 || state[name] === event.target.value) return;
@@ -109,24 +219,70 @@
         apply();
       }, 0);
     });
+    function update() {
+      if (state.all && rows.length < total) return loadRest().then(apply);
+      apply();
+      return Promise.resolve();
+    }
+    all.addEventListener("change", function () { state.all = all.checked ? "1" : ""; update(); });
     headers.forEach(function (th, i) {
       var button = th.querySelector("button");
       if (!button) return;
       button.addEventListener("click", function () {
-        var numeric = th.dataset.type === "num";
+        var numeric = th.dataset.type === "num" && keys[i] !== "rank";
         if (state.sort === keys[i]) state.dir = state.dir === "asc" ? "desc" : "asc";
         else { state.sort = keys[i]; state.dir = numeric ? "desc" : "asc"; }
         apply();
       });
     });
-    apply();
+    document.getElementById("lb-download").addEventListener("click", function () {
+      var blob = new Blob([toCsv(table, shownRows())], { type: "text/csv" });
+      var link = document.createElement("a");
+      link.href = URL.createObjectURL(blob);
+      link.download = "densing-leaderboard-" + table.dataset.track + ".csv";
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+    });
+    table.densingCsv = function () { return toCsv(table, shownRows()); };  /* for tests and the curious */
+    update().then(ready);
+  }
+
+  function setupHighlight() {
+    var select = document.getElementById("lb-highlight");
+    var chart = document.getElementById("lb-chart");
+    if (!select || !chart || select.dataset.ready) return;
+    select.dataset.ready = "1";
+    /* Options from the points themselves: every family, then every organization. */
+    var points = chart.querySelectorAll(".lb-chart__wide svg a");
+    [["f", "Family"], ["o", "Organization"]].forEach(function (kind) {
+      var group = document.createElement("optgroup");
+      group.label = kind[1];
+      var names = {};
+      Array.prototype.forEach.call(points, function (a) { if (a.dataset[kind[0]]) names[a.dataset[kind[0]]] = 1; });
+      Object.keys(names).sort().forEach(function (name) {
+        var option = document.createElement("option");
+        option.value = kind[0] + ":" + name;
+        option.textContent = name;
+        group.appendChild(option);
+      });
+      select.appendChild(group);
+    });
+    select.addEventListener("change", function () {
+      var value = select.value, key = value.slice(0, 2) === "f:" ? "f" : "o", wanted = value.slice(2);
+      chart.classList.toggle("lb-chart--highlight", !!value);
+      Array.prototype.forEach.call(chart.querySelectorAll("svg a"), function (a) {
+        a.classList.toggle("hl", !!value && a.dataset[key] === wanted);
+      });
+    });
   }
 
   function init() {
+    setupHighlight();
     var table = document.getElementById("leaderboard");
-    if (!table || table.dataset.ready) return;
-    table.dataset.ready = "1";
-    setup(table);
+    if (!table || table.dataset.setup) return;
+    table.dataset.setup = "1";
+    setup(table, function () { table.dataset.ready = "1"; });
   }
 
   if (typeof window.document$ !== "undefined") window.document$.subscribe(init);

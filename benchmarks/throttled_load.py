@@ -1,0 +1,119 @@
+"""Load the built leaderboard in headless Chromium under DevTools' "Slow 4G" throttling (used by
+``bench_site.py``): a gzip static server on 127.0.0.1, the system chromedriver, cache disabled."""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import http.server
+import io
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+SLOW_4G = {
+    "offline": False,
+    "latency": 562.5,  # ms from request to response headers
+    "downloadThroughput": 1.6 * 1000 * 1000 / 8 * 0.9,  # bytes/s: 1.44 Mbit/s
+    "uploadThroughput": 750 * 1000 / 8 * 0.9,
+}
+"""Chrome DevTools' "Slow 4G" preset (formerly "Fast 3G"), as its source defines it."""
+
+PROBE = """
+window.__lb = {};
+(function frame() {
+  const now = performance.now();
+  const row = document.querySelector('#leaderboard tbody tr');
+  if (window.__lb.table === undefined && row && row.getBoundingClientRect().height > 0
+      && getComputedStyle(document.querySelector('.md-header') || document.body).position !== 'static') {
+    window.__lb.table = now;
+  }
+  const chart = document.querySelector('#lb-chart svg circle');
+  if (window.__lb.chart === undefined && chart && chart.getBoundingClientRect().width > 0) {
+    window.__lb.chart = now;
+  }
+  if (window.__lb.table === undefined || window.__lb.chart === undefined) requestAnimationFrame(frame);
+})();
+"""
+"""Records the first animation frame in which the table (styled) and the chart are laid out: frames
+do not run while render-blocking styles load, so this is when they are first painted."""
+
+MEASURE = """
+const entries = performance.getEntriesByType('resource').concat(performance.getEntriesByType('navigation'));
+const paint = performance.getEntriesByName('first-contentful-paint')[0];
+return {table: window.__lb.table, chart: window.__lb.chart, fcp: paint ? paint.startTime : null,
+        transferred: entries.reduce((a, e) => a + e.transferSize, 0),
+        decoded: entries.reduce((a, e) => a + e.decodedBodySize, 0), requests: entries.length,
+        search: entries.some(e => e.name.includes('search_index.json'))};
+"""
+
+
+class _GzipHandler(http.server.SimpleHTTPRequestHandler):
+    """Static files, gzipped when the client accepts it (as GitHub Pages serves them)."""
+
+    def send_head(self) -> Any:
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if "gzip" not in self.headers.get("Accept-Encoding", "") or not path.is_file():
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), 6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def throttled_loads(site: Path, runs: int) -> list[dict[str, float]]:
+    """Open the leaderboard of ``site`` ``runs`` times under Slow 4G; seconds and bytes of each load."""
+    os.environ["SE_AVOID_STATS"] = "true"  # Selenium sends no usage statistics
+    from selenium import webdriver
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_GzipHandler, directory=str(site))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    options = Options()
+    options.binary_location = "/usr/bin/chromium"
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--window-size=1400,1000",
+        "--disable-extensions",
+        "--no-first-run",
+    ):
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    results = []
+    try:
+        driver.execute_cdp_cmd("Network.enable", {})
+        driver.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": True})
+        driver.execute_cdp_cmd("Network.emulateNetworkConditions", SLOW_4G)
+        driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": PROBE})
+        driver.set_page_load_timeout(120)
+        for _ in range(runs):
+            driver.get("about:blank")
+            driver.get(f"http://127.0.0.1:{server.server_address[1]}/")
+            driver.execute_script("return new Promise(r => setTimeout(r, 1500))")
+            m = driver.execute_script(MEASURE)
+            results.append(
+                {
+                    k: (float(v) / 1000 if k in ("table", "chart", "fcp") and v else float(v or 0))
+                    for k, v in m.items()
+                }
+            )
+    finally:
+        driver.quit()
+        server.shutdown()
+        server.server_close()
+    return results

@@ -1,0 +1,17 @@
+"""Addresses the site links to: the paper, the source repository, record files in it."""
+
+from __future__ import annotations
+
+PAPER_URL = "https://arxiv.org/abs/2412.04315"
+"""Xiao et al., "Densing Law of LLMs" (arXiv 2412.04315; Nature Machine Intelligence 2025)."""
+REPO_URL = "https://github.com/densing-law/leaderboard"
+"""The source repository (the site itself is published at https://densing-law.github.io/leaderboard/)."""
+
+
+def record_url(location: str) -> str:
+    """The repository URL of a record location ``path`` or ``path:line`` (empty for an empty location)."""
+    if not location:
+        return ""
+    path, _, line = location.partition(":")
+    anchor = f"#L{line}" if line.isdigit() else ""
+    return f"{REPO_URL}/blob/main/{path}{anchor}"

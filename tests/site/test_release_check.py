@@ -1,0 +1,52 @@
+"""The densing-law page's "is the law still holding?" check: with and without a release's models."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from densing_site.pages.release_check import release_check
+
+
+def _trend(without: dict | None) -> dict:
+    return {"doubling_days": 100.0, "doubling_days_ci": [90.0, 110.0], "n_models": 4, "n_frontier": 2,
+            "without_added": without}  # fmt: skip
+
+
+def test_no_previous_release_means_no_section() -> None:
+    assert release_check(_trend(None), pd.DataFrame({"model": []}), 0.9) == {"available": False}
+
+
+def test_added_models_are_placed_against_the_line_fitted_without_them() -> None:
+    slope = math.log(2) / 100.0
+    without = {
+        "release": "2026.11.0",
+        "added": ["new-dense", "new-sparse"],
+        "slope_per_day": slope,
+        "intercept": 0.0,
+        "t0": "2024-01-01",
+        "doubling_days": 100.0,
+        "doubling_days_ci": [80.0, 120.0],
+        "n_models": 2,
+        "n_frontier": 2,
+    }
+    densities = pd.DataFrame(
+        {
+            "model": ["new-dense", "new-sparse", "old"],
+            "name": ["New <Dense>", "New Sparse", "Old"],
+            "release_date": ["2024-04-10", "2024-04-10", "2024-01-01"],
+            "density": [4.0, 0.5, 1.0],
+            "frontier": ["true", "false", "true"],
+        }
+    )
+    check = release_check(_trend(without), densities, 0.9)
+    assert check["available"] and check["release"] == "2026.11.0"
+    rows = {r["model"]: r for r in check["rows"]}
+    assert rows["new-dense"]["expected"] == math.exp(slope * 100)  # 100 days after t0: density 2
+    assert rows["new-dense"]["ratio"] == 2.0 and rows["new-dense"]["frontier"]
+    assert rows["new-sparse"]["ratio"] == 0.25
+    assert "2 models added since release 2026.11.0 enter the trend" in check["verdict"]
+    assert "1 of them sets a new maximum density, and 1 reaches the line" in check["verdict"]
+    assert "the closest, New <Dense> (" in check["verdict"]  # escaped by the template's autoescape
+    assert "doubles every 3.3 months" in check["with_words"]

@@ -1,0 +1,217 @@
+"""The site as its readers meet it, in Chromium at desktop and phone (390x844) widths: a first view one
+can cite, every flag explained where it appears, a header that stays in view, no sideways scrolling on
+phones, legible charts, search that loads its index only when used, and addresses that say when a
+parameter makes no sense."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from tests.site.test_site_browser import _leaderboard, _open, _problems, _visible_rows
+from tests.site.tracks_fixture import track_ids
+
+pytestmark = pytest.mark.browser
+
+
+def _flag_texts(site_inputs: dict[str, Path]) -> dict[str, str]:
+    return json.loads((site_inputs["fit"] / "flags.json").read_text(encoding="utf-8"))
+
+
+def test_first_view_shows_ranked_citable_readings_and_one_click_shows_all(
+    browser: Any, site_url: str
+) -> None:
+    _leaderboard(browser, site_url)
+    rows = _visible_rows(browser)
+    in_page = browser.execute_script("return document.querySelectorAll('#leaderboard tbody tr').length")
+    assert in_page == len(rows)  # the first load carries only the citable rows
+    total = int(browser.find_element(By.ID, "leaderboard").get_attribute("data-total"))
+    assert 0 < len(rows) < total
+    assert all(r.get("c") == "1" for r in rows)  # only citable readings
+    assert [int(r["rank"]) for r in rows] == list(range(1, len(rows) + 1))  # ranked 1..n, in order
+    densities = [float(r["density"]) for r in rows]
+    assert densities == sorted(densities, reverse=True)
+    note = browser.find_element(By.ID, "lb-default-note").text
+    assert str(len(rows)) in note and "default track" in note
+    assert browser.find_element(By.ID, "lb-count").text.startswith(f"{len(rows)} of {total} models")
+    browser.find_element(By.ID, "lb-all").click()  # fetches the other rows (rows.html)
+    WebDriverWait(browser, 10).until(lambda d: len(_visible_rows(d)) == total)
+    everything = _visible_rows(browser)
+    assert "all=1" in browser.current_url
+    unranked = [r for r in everything if r.get("c") != "1"]
+    assert unranked and all(r["rank"] == "" for r in unranked)
+    assert not _problems(browser)
+
+
+def test_every_flag_chip_and_flagged_score_explains_itself(
+    browser: Any, site_url: str, site_inputs: dict[str, Path]
+) -> None:
+    texts = _flag_texts(site_inputs)
+    _leaderboard(browser, site_url + "?all=1")
+    chips = browser.execute_script(
+        "return Array.from(document.querySelectorAll('#leaderboard .lb-flag'))"
+        ".map(c => [c.textContent, c.getAttribute('title'), c.tabIndex])"
+    )
+    assert chips
+    for flag, title, tab_index in chips:
+        assert title == texts[flag], flag  # the fitter's own sentence (flags.json), not a site copy
+        assert tab_index == 0  # reachable by keyboard and by tapping
+    flagged = browser.execute_script(
+        "return Array.from(document.querySelectorAll('#leaderboard td.lb-flagged')).map(c => c.title)"
+    )
+    assert flagged and all(t and t in " ".join(texts.values()) for t in flagged)
+    legend = browser.find_element(By.ID, "lb-legend")
+    legend.find_element(By.TAG_NAME, "summary").click()
+    for flag in {c[0] for c in chips}:
+        assert texts[flag] in legend.text
+    table_top = browser.find_element(By.ID, "leaderboard").rect["y"]
+    assert legend.rect["y"] < table_top  # the legend sits right above the table, not below every row
+
+
+def test_the_table_header_stays_in_view_while_scrolling(browser: Any, site_url: str) -> None:
+    _leaderboard(browser, site_url + "?all=1")
+    offsets = browser.execute_script(
+        """
+        const wrap = document.querySelector('.lb-wrap');
+        wrap.scrollIntoView();
+        wrap.scrollTop = 400;
+        const head = document.querySelector('#leaderboard thead th:nth-child(3)').getBoundingClientRect();
+        const box = wrap.getBoundingClientRect();
+        const rowBelow = document.elementFromPoint(head.left + 5, head.top + head.height / 2);
+        return [wrap.scrollTop, head.top - box.top, !!rowBelow && rowBelow.closest('th') !== null];
+        """
+    )
+    scrolled, gap, header_on_top = offsets
+    assert scrolled > 100  # the rows did scroll under it
+    assert abs(gap) <= 2 and header_on_top
+
+
+PHONE_PAGES = ["", "densing-law/", "agreement/", "ruler/", "benchmarks/", "compression/", "data/", "method/"]
+
+
+def test_phone_pages_never_scroll_sideways(
+    phone: Any, site_url: str, built_site: Path, site_inputs: dict[str, Path]
+) -> None:
+    model = sorted(p.name for p in (built_site / "models").iterdir())[0]
+    other_track = track_ids(site_inputs["fit"])[1][0]
+    wide = {}
+    for page in [*PHONE_PAGES, f"models/{model}/", f"track/{other_track}/"]:
+        _open(phone, site_url + page)
+        width = phone.execute_script("return document.documentElement.scrollWidth")
+        if width > 390:
+            wide[page] = width
+    assert not wide
+
+
+def test_phone_leaderboard_shows_model_density_and_interval_on_the_first_screen(
+    phone: Any, site_url: str
+) -> None:
+    _leaderboard(phone, site_url)
+    assert phone.execute_script("return window.innerWidth") == 390
+    first = phone.execute_script(
+        """
+        const row = Array.from(document.querySelectorAll('#leaderboard tbody tr')).find(r => !r.hidden);
+        const rect = el => {
+          const b = el.getBoundingClientRect();
+          return [b.left, b.right, b.top, b.bottom];
+        };
+        return {name: rect(row.cells[1].querySelector('a')), density: rect(row.cells[2]),
+                interval: rect(row.cells[2].querySelector('small')),
+                filtersOpen: document.getElementById('lb-filter-box').open};
+        """
+    )
+    for part in ("name", "density", "interval"):
+        left, right, _top, bottom = first[part]
+        assert left >= 0 and right <= 390 and bottom <= 844, (part, first[part])
+    assert not first["filtersOpen"]  # filters folded away on phones
+
+
+def test_phone_charts_stay_legible(phone: Any, site_url: str) -> None:
+    _leaderboard(phone, site_url)
+    chart = phone.execute_script(
+        """
+        const wide = document.querySelector('.lb-chart__wide');
+        const compact = document.querySelector('.lb-chart__compact');
+        const svg = compact.querySelector('svg').getBoundingClientRect();
+        const ticks = Array.from(compact.querySelectorAll('text.tick'))
+          .map(t => t.getBoundingClientRect().height);
+        const years = compact.querySelectorAll('text.tick[text-anchor="middle"]').length;
+        const dot = compact.querySelector('circle.pt').getBoundingClientRect().width;
+        return [getComputedStyle(wide).display, svg.width, Math.min(...ticks), years, dot];
+        """
+    )
+    hidden, width, smallest_text, years, dot = chart
+    assert hidden == "none" and 300 <= width <= 390
+    assert smallest_text >= 11  # tick labels as large as body text on a phone
+    assert years <= 5 and dot >= 8  # few ticks, marks large enough to tap
+    _open(phone, site_url + "densing-law/")
+    WebDriverWait(phone, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "figure.densing-chart--drawn"))
+    width = phone.execute_script(
+        "return document.querySelector('.densing-chart__view svg').getBoundingClientRect().width"
+    )
+    assert 300 <= width <= 390  # the explorable chart fits the phone instead of shrinking or overflowing
+
+
+def test_search_index_is_loaded_only_when_search_is_used(browser: Any, site_url: str) -> None:
+    loaded = "return performance.getEntriesByType('resource').some(e => e.name.includes('search_index.json'))"
+    _open(browser, site_url + "densing-law/")
+    browser.execute_script("return new Promise(r => setTimeout(r, 800))")
+    assert not browser.execute_script(loaded)
+    browser.find_element(By.CSS_SELECTOR, "label.md-search__icon, .md-search__input").click()
+    browser.find_element(By.CSS_SELECTOR, "input.md-search__input").send_keys("Ref")
+    WebDriverWait(browser, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".md-search-result__item"))
+    assert browser.execute_script(loaded)
+    assert not _problems(browser)
+
+
+def test_invalid_url_parameters_are_reported_not_silently_applied(browser: Any, site_url: str) -> None:
+    _leaderboard(browser, site_url)
+    default_rows = len(_visible_rows(browser))
+    _leaderboard(browser, site_url + "?pmin=abc&family=NoSuchFamily&from=2024-13-45&sort=nope")
+    problems = browser.find_element(By.ID, "lb-url-problems")
+    assert problems.is_displayed()
+    for part in ("pmin=abc", "family=NoSuchFamily", "from=2024-13-45", "sort=nope"):
+        assert part in problems.text
+    assert len(_visible_rows(browser)) == default_rows  # ignored, so the table is the default view
+    assert "pmin" not in browser.current_url
+    _leaderboard(browser, site_url + "?pmin=1")
+    assert not browser.find_element(By.ID, "lb-url-problems").is_displayed()
+
+
+def test_download_this_view_and_highlight(browser: Any, site_url: str) -> None:
+    _leaderboard(browser, site_url + "?all=1&sort=params&dir=asc")
+    rows = _visible_rows(browser)
+    csv = browser.execute_script("return document.getElementById('leaderboard').densingCsv()").splitlines()
+    assert csv[0].startswith("rank,model,name,track,density")
+    assert [line.split(",")[1] for line in csv[1:]] == [r["id"] for r in rows]  # this view, in its order
+    family = rows[0]["f"]
+    Select(browser.find_element(By.ID, "lb-highlight")).select_by_value(f"f:{family}")
+    lit = browser.execute_script(
+        "return Array.from(document.querySelectorAll('#lb-chart svg a.hl')).map(a => a.dataset.f)"
+    )
+    assert lit and set(lit) == {family}
+
+
+def test_track_switch_citations_and_formulas(browser: Any, site_url: str) -> None:
+    _leaderboard(browser, site_url)
+    default = browser.find_element(By.ID, "leaderboard").get_attribute("data-track")
+    links = browser.find_elements(By.CSS_SELECTOR, ".lb-tracks a[href*='track/']")
+    assert links
+    links[0].click()
+    WebDriverWait(browser, 20).until(lambda d: "/track/" in d.current_url)
+    _leaderboard(browser, browser.current_url)
+    assert browser.find_element(By.ID, "leaderboard").get_attribute("data-track") != default
+    _open(browser, site_url + "agreement/")
+    assert "Spearman" in browser.find_element(By.CSS_SELECTOR, ".agreement-pairs").text
+    _open(browser, site_url + "data/")
+    WebDriverWait(browser, 10).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, "button[data-md-type='copy'], button.md-clipboard")
+    )
+    _open(browser, site_url + "method/")
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".arithmatex .katex"))
+    assert not _problems(browser)
