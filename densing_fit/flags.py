@@ -21,7 +21,7 @@ FLAG_EXPLANATIONS: dict[str, str] = {
     ),
     "protocol_unstated": (
         "A score whose source does not state its shots or chain-of-thought was used; it may not match the "
-        "ruler's protocol."
+        "ruler's protocol, so the reading is not ranked among the citable ones."
     ),
     "protocol_left_out": (
         "Some of the model's scores were measured under another protocol than this track's and were left "

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,7 +14,7 @@ from densing_data.loader import Dataset
 from densing_fit.density import default_min_benchmarks, read_scores
 from densing_fit.options import FitOptions
 from densing_fit.rulers import FittedRuler, benchmark_defaults
-from densing_fit.table import densities_table
+from densing_fit.table import citable_rank, densities_table
 from densing_fit.track_select import select_track_scores
 from densing_fit.tracks import Track
 from densing_fit.trend_summary import trend_document
@@ -84,6 +85,24 @@ def _side(fit: dict[str, Any] | None) -> dict[str, Any] | None:
     return {k: fit.get(k) for k in SIDE_KEYS} | {"all_models": {k: every.get(k) for k in SIDE_KEYS}}
 
 
+def _fall_back(
+    strict: pd.DataFrame, per_strict: pd.DataFrame, lax: pd.DataFrame, per_lax: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Rows of ``lax`` (read with unstated scores) for the models ``strict`` gives no density; such
+    rows carry ``protocol_unstated`` and are kept out of the trend and the ranking."""
+    fill = strict["effective_params"].isna() & lax["effective_params"].notna()
+    if not fill.any():
+        return strict, per_strict
+    table = pd.concat([strict[~fill], lax[fill].assign(in_trend=False)]).sort_index()
+    table["rank"] = citable_rank(table)
+    filled = set(table.loc[fill, "model"])
+    per_bench = pd.concat(
+        [per_strict[~per_strict["model"].isin(filled)], per_lax[per_lax["model"].isin(filled)]],
+        ignore_index=True,
+    )
+    return table, per_bench
+
+
 def fit_track(
     ds: Dataset,
     track: Track,
@@ -100,6 +119,12 @@ def fit_track(
     chosen, bridges = select_track_scores(ds.scores, track, settings, opts.include_mismatched, standard)
     per_bench = read_scores(chosen, ruler)
     densities = densities_table(ds, per_bench, ruler.benchmarks, bench_set, minimum, track.id)
+    if track.unstated_fallback and not track.allow_unstated:
+        lax = dataclasses.replace(track, allow_unstated=True)
+        chosen_lax, _ = select_track_scores(ds.scores, lax, settings, opts.include_mismatched, standard)
+        per_lax = read_scores(chosen_lax, ruler)
+        lax_table = densities_table(ds, per_lax, ruler.benchmarks, bench_set, minimum, track.id)
+        densities, per_bench = _fall_back(densities, per_bench, lax_table, per_lax)
     trend, frontier = trend_document(
         densities, opts, ruler.ruler_id, ds.version, bench_set, track.id, baseline=baseline
     )

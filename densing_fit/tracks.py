@@ -49,6 +49,10 @@ class Track:
     """Fewest benchmarks for an aggregate; None: the fit option, else half the set rounded up."""
     allow_unstated: bool = False
     """Accept scores whose source states no shots/CoT (flagged ``protocol_unstated``)."""
+    unstated_fallback: bool = False
+    """For a model that gets no density from stated scores alone, read it again accepting scores
+    whose source states no shots (flagged ``protocol_unstated``: shown, neither ranked nor in the
+    trend). Models with a density from stated scores keep it, untouched by their unstated ones."""
     bridges: tuple[BridgeSpec, ...] = ()
     """Declared bridges from other protocols."""
 
@@ -87,9 +91,12 @@ TRACKS: tuple[Track, ...] = (
             "Reads developers' and third parties' reports on the paper's benchmarks with the Qwen2.5 base "
             "family as ruler. A score is used only when its source states the same shots and "
             "chain-of-thought as the ruler's (an unstated chain-of-thought is taken as the benchmark's "
-            "standard one); scores with other settings, or whose source states no shots, are left out. "
+            "standard one); scores with other settings are left out. A model that has too few such "
+            "scores is read again with the scores whose source states no shots, flagged "
+            "protocol_unstated: shown one click away, but neither ranked nor fitted in the trend. "
             "Reaches models from 2023 on: older ones fall below the Qwen2.5 family's reach."
         ),
+        unstated_fallback=True,
     ),
     Track(
         id="uniform-harness",

@@ -3,6 +3,7 @@ the cut, tracks are compared, every flag is explained."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import shutil
@@ -277,3 +278,39 @@ def test_outputs_name_the_tracks_and_explain_every_flag(result, tmp_path: Path) 
         seen |= {f for cell in track.densities["flags"] for f in cell.split(";") if f}
         seen |= {f for cell in track.per_benchmark["flag"] for f in str(cell).split(";") if f}
     assert seen and seen <= set(FLAG_EXPLANATIONS), seen - set(FLAG_EXPLANATIONS)
+
+
+def _unstated(record: dict) -> dict:
+    return {k: v for k, v in record.items() if k not in ("shots", "cot")}
+
+
+def test_a_model_without_stated_scores_is_read_with_its_unstated_ones_but_not_ranked(
+    tracked: tuple[Path, World], tmp_path: Path
+) -> None:
+    root = tmp_path / "records"
+    shutil.copytree(tracked[0], root)
+    released = T0 + dt.timedelta(days=500)
+    models = [model_record(m, 4e9, released) for m in ("unstated-model", "half-stated-model")]
+    scores = [_unstated(score_record("unstated-model", b, true_score(b, 6e9))) for b in BENCHMARKS]
+    # the half-stated model has enough stated scores: its unstated one must not touch its reading
+    stated, *rest = BENCHMARKS
+    scores += [score_record("half-stated-model", b, true_score(b, 6e9)) for b in rest]
+    scores += [_unstated(score_record("half-stated-model", stated, true_score(stated, 60e9)))]
+    append_records("model", models, records_dir=root)
+    append_records("score", scores, records_dir=root)
+    fallback = dataclasses.replace(MATCHED, id="fallback", unstated_fallback=True)
+    fitted = fit_all(load(root), FAST, tracks=(MATCHED, fallback), track_id="fallback")
+    strict, lax = _table(fitted, "matched"), _table(fitted, "fallback")
+    assert np.isnan(strict.at["unstated-model", "density"])
+    row = lax.loc["unstated-model"]
+    assert row["density"] == pytest.approx(6e9 / 4e9, rel=0.05)
+    assert "protocol_unstated" in row["flags"].split(";")
+    assert not row["citable"] and not row["in_trend"] and pd.isna(row["rank"])
+    assert lax.at["half-stated-model", "density"] == strict.at["half-stated-model", "density"]
+    assert "protocol_unstated" not in lax.at["half-stated-model", "flags"]
+    # everything else reads as on the strict track: same trend, same ranks
+    assert lax["rank"].drop("unstated-model").equals(strict["rank"].drop("unstated-model"))
+    fallback_trend = next(t for t in fitted.tracks if t.track.id == "fallback").trend
+    assert fallback_trend["doubling_days"] == fitted.tracks[0].trend["doubling_days"]
+    per_bench = next(t for t in fitted.tracks if t.track.id == "fallback").per_benchmark
+    assert (per_bench["model"] == "unstated-model").sum() == len(BENCHMARKS)
