@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from densing_site import charts
@@ -37,9 +39,48 @@ def compression_pairs(data: SiteData, root: str) -> pd.DataFrame:
     return pd.DataFrame(points, columns=["pair", "role", "name", "params", "density", "url"])
 
 
+VERDICT_WORDS = {
+    "yes": "denser than its parent",
+    "no": "less dense than its parent",
+    "unclear": "not clearly different (the interval includes 1)",
+}
+"""``denser_than_parent`` in words."""
+
+
+def compression_summary(table: list[dict[str, Any]]) -> str:
+    """One plain-words paragraph: how many pairs are read on both sides, and which are denser."""
+    both = [r for r in table if r.get("denser_than_parent")]
+    if not both:
+        return "No compressed model and its parent both have a density on this track yet."
+    groups = {key: [r["name"] for r in both if r["denser_than_parent"] == key] for key in VERDICT_WORDS}
+    parts = [
+        f"{len(both)} of {len(table)} compressed models have a density on this track, "
+        "and so do their parents."
+    ]
+    for key in ("yes", "no", "unclear"):
+        names = groups[key]
+        if names:
+            verb = "is" if len(names) == 1 else "are"
+            parts.append(f"{', '.join(names)} {verb} {VERDICT_WORDS[key]}.")
+    parts.append(
+        "The paper found that, of the compressed models it studied, only Gemma-2-9B was denser than its "
+        "parent. A reading flagged as a bound or with unstated settings (see the flags column) makes its "
+        "pair's comparison weaker."
+    )
+    return " ".join(parts)
+
+
+def used_flags(table: list[dict[str, Any]], data: SiteData) -> list[tuple[str, str]]:
+    """(flag, explanation) for every flag on the page, for its tooltips and legend."""
+    found = {f for r in table for key in ("flags", "parent_flags") for f in str(r.get(key) or "").split(";")}
+    return [(f, data.fit.flag_text(f)) for f in sorted(found) if f]
+
+
 def write_compression(writer: PageWriter, data: SiteData) -> None:
     """Write the compression page (with a chart when any pair has both densities)."""
     pairs = compression_pairs(data, root_prefix(PAGE))
+    table = rows(data.fit.compression)
+    flags = used_flags(table, data)
     chart = None
     if len(pairs):
         chart = charts.save_chart(
@@ -53,5 +94,12 @@ def write_compression(writer: PageWriter, data: SiteData) -> None:
         "compression.md.j2",
         title="Compression",
         charts=chart is not None,
-        context={"chart": chart, "rows": rows(data.fit.compression)},
+        context={
+            "chart": chart,
+            "rows": table,
+            "summary": compression_summary(table),
+            "verdicts": VERDICT_WORDS,
+            "flags": flags,
+            "flag_text": dict(flags),
+        },
     )
