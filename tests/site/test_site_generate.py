@@ -66,7 +66,8 @@ def repo(tmp_path: Path) -> Path:
 
 def test_project_documents_releases_and_nav(tmp_path: Path, repo: Path) -> None:
     docs = tmp_path / "docs"
-    site = generate_pages(_site_data(tmp_path / "a", 12, repo), docs)
+    data = _site_data(tmp_path / "a", 12, repo)
+    site = generate_pages(data, docs)
     nav = json.loads((docs / "nav.json").read_text())
     assert [next(iter(item)) for item in nav] == [
         "Leaderboard",
@@ -88,7 +89,9 @@ def test_project_documents_releases_and_nav(tmp_path: Path, repo: Path) -> None:
     data_page = (docs / "data.md").read_text()
     assert "2026.11.0" in data_page and "data/2026.11.0/csv/models.csv" in data_page
     bib = (docs / "citation.bib").read_text()
-    assert "@misc{densing_leaderboard_2026_11_0" in bib and "Xiao, Chaojun" in bib
+    # the data's BibTeX key names the data version of the records the site was built from
+    assert f"@misc{{densing_leaderboard_{data.ds.version.replace('.', '_')}" in bib
+    assert "Xiao, Chaojun" in bib
     assert (docs / "assets" / "vendor" / "vega" / "vega.min.js").is_file()
     assert len(site.models) == 12 and all((docs / "models" / f"{m}.md").is_file() for m in site.models)
 
