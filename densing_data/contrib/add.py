@@ -180,9 +180,13 @@ def supersede_record(
     return record
 
 
-def default_score_id(model: str, benchmark: str, protocol: str, taken: set[str]) -> str:
-    """``<model>.<benchmark>.<protocol>``, with ``-2``, ``-3``, ... when taken; at most 120 characters."""
-    stem = f"{model}.{benchmark}.{protocol}"[:114].rstrip("._+-")
+def default_score_id(
+    model: str, benchmark: str, protocol: str, taken: set[str], shots: int | None = None
+) -> str:
+    """``<model>.<benchmark>[.<N>shot].<protocol>`` (the shots part only when given: the ids of the
+    shipped records), with ``-2``, ``-3``, ... when taken; at most 120 characters."""
+    setting = f".{shots}shot" if shots is not None else ""
+    stem = f"{model}.{benchmark}{setting}.{protocol}"[:114].rstrip("._+-")
     candidate, n = stem, 1
     while candidate in taken:
         n += 1

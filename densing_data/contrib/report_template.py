@@ -21,14 +21,13 @@ appended through the store as one group (all or nothing).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from densing_data.contrib.add import parse_count, reference_errors
+from densing_data.contrib.add import default_score_id, parse_count, reference_errors
 from densing_data.paths import RECORDS_DIR
 from densing_data.report import Report
 from densing_data.schema.records import RECORD_MODELS
@@ -171,7 +170,12 @@ def _scores(
             "notes": row.get("notes") or data.get("notes"),
         }
         record = _drop_none(record)
-        record = {"id": row.get("id") or _score_id(record, taken)} | record
+        record = {
+            "id": row.get("id")
+            or default_score_id(
+                record["model"], record["benchmark"], record["protocol"], taken, record.get("shots")
+            )
+        } | record
         taken.add(record["id"])
         _validate("score", record, doc, where, shown, report)
         out.append(record)
@@ -207,17 +211,6 @@ def _row(
         "a score row is a list [benchmark, value, shots, cot, locator] or a mapping",
     )
     return None
-
-
-def _score_id(record: Mapping[str, Any], taken: set[str]) -> str:
-    """``<model>.<benchmark>[.<N>shot].<protocol>`` (the ids of the shipped records), ``-2``... if taken."""
-    shots = f".{record['shots']}shot" if record.get("shots") is not None else ""
-    stem = f"{record['model']}.{record['benchmark']}{shots}.{record['protocol']}"[:114].rstrip("._+-")
-    candidate, n = stem, 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{stem}-{n}"
-    return candidate
 
 
 def _drop_none(data: dict[str, Any]) -> dict[str, Any]:
