@@ -14,7 +14,7 @@ from densing_data.loader import Dataset
 from densing_fit.density import default_min_benchmarks, read_scores
 from densing_fit.options import FitOptions
 from densing_fit.rulers import FittedRuler, benchmark_defaults
-from densing_fit.table import citable_rank, densities_table
+from densing_fit.table import densities_table
 from densing_fit.track_select import select_track_scores
 from densing_fit.tracks import Track
 from densing_fit.trend_summary import trend_document
@@ -89,12 +89,12 @@ def _fall_back(
     strict: pd.DataFrame, per_strict: pd.DataFrame, lax: pd.DataFrame, per_lax: pd.DataFrame
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Rows of ``lax`` (read with unstated scores) for the models ``strict`` gives no density; such
-    rows carry ``protocol_unstated`` and are kept out of the trend and the ranking."""
+    rows carry ``protocol_unstated`` and are kept out of the trend; they are never citable (the flag
+    blocks it), so the strict table's ranks stand."""
     fill = strict["effective_params"].isna() & lax["effective_params"].notna()
     if not fill.any():
         return strict, per_strict
     table = pd.concat([strict[~fill], lax[fill].assign(in_trend=False)]).sort_index()
-    table["rank"] = citable_rank(table)
     filled = set(table.loc[fill, "model"])
     per_bench = pd.concat(
         [per_strict[~per_strict["model"].isin(filled)], per_lax[per_lax["model"].isin(filled)]],
@@ -120,8 +120,12 @@ def fit_track(
     per_bench = read_scores(chosen, ruler)
     densities = densities_table(ds, per_bench, ruler.benchmarks, bench_set, minimum, track.id)
     if track.unstated_fallback and not track.allow_unstated:
+        # second reading, with unstated scores, only of the models the stated ones left without a density
         lax = dataclasses.replace(track, allow_unstated=True)
-        chosen_lax, _ = select_track_scores(ds.scores, lax, settings, opts.include_mismatched, standard)
+        unread = ds.scores["model"].isin(densities.loc[densities["effective_params"].isna(), "model"])
+        chosen_lax, _ = select_track_scores(
+            ds.scores[unread], lax, settings, opts.include_mismatched, standard
+        )
         per_lax = read_scores(chosen_lax, ruler)
         lax_table = densities_table(ds, per_lax, ruler.benchmarks, bench_set, minimum, track.id)
         densities, per_bench = _fall_back(densities, per_bench, lax_table, per_lax)
