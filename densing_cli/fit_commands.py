@@ -51,9 +51,9 @@ from densing_cli.options import records_option
 @click.option(
     "--d0-tokens",
     type=click.FloatRange(min=1.0),
-    default=1e12,
-    show_default=True,
-    help="Training tokens D0 at which a two-step ruler reads effective sizes (paper: 1e12; journal: 5e12).",
+    default=None,
+    help="Training tokens D0 at which every two-step ruler reads effective sizes (default: each track's "
+    "own: 5e12 on loss-based, as in the paper's journal version; else 1e12, as in its arXiv version).",
 )
 @click.option(
     "--min-benchmarks",
@@ -84,7 +84,7 @@ def fit(
     records_dir: Path | None,
     include_mismatched: bool,
     strict_protocol: bool,
-    d0_tokens: float,
+    d0_tokens: float | None,
     min_benchmarks: int | None,
     resamples: int,
     seed: int,

@@ -1,6 +1,7 @@
 """Bridges: a declared, measured conversion of scores from one protocol to another on one benchmark.
 
-A track reads scores of its own protocol only. It may *declare* a bridge from another protocol:
+A track reads scores of its own protocol only. It may *declare* a bridge from another protocol (on
+the same benchmark, or from the same task under another formulation and benchmark id):
 a straight line ``S_track = a + b · S_other`` fitted by least squares on the models measured under
 both. A converted score carries the line's prediction error (residual scatter plus the uncertainty
 of ``a`` and ``b`` at that score), and that error goes into the reading's interval. A bridge with
@@ -24,11 +25,19 @@ class BridgeSpec:
     """A bridge a track declares: scores of ``source`` on ``benchmark`` may enter, converted."""
 
     benchmark: str
-    """Benchmark id the bridge converts scores on."""
+    """Benchmark id of the track the converted scores enter as."""
     source: str
     """Protocol family id (see :mod:`densing_fit.protocols`) or exact slug of the converted scores."""
     why: str = ""
     """Why the bridge is declared, in plain words."""
+    source_benchmark: str | None = None
+    """Benchmark id of the converted scores when it differs from ``benchmark`` (the same task under
+    another formulation, e.g. ``hellaswag`` 10-shot into ``hellaswag-rc``); None: the same id."""
+
+    @property
+    def from_benchmark(self) -> str:
+        """The benchmark id the converted scores are recorded under."""
+        return self.source_benchmark or self.benchmark
 
 
 class Bridge:
@@ -41,7 +50,7 @@ class Bridge:
         """Fit on pairs of one model's score under the source protocol and under the track's."""
         x = np.asarray(source_scores, dtype=float).ravel()
         y = np.asarray(track_scores, dtype=float).ravel()
-        label = f"bridge {self.spec.source!r} -> track on {self.spec.benchmark}"
+        label = f"bridge {self.spec.source!r} {self.spec.from_benchmark} -> track's {self.spec.benchmark}"
         if x.size != y.size:
             raise FitError(f"{label}: {x.size} source scores but {y.size} track scores")
         if x.size < MIN_PAIRS:
@@ -73,6 +82,7 @@ class Bridge:
         return {
             "benchmark": self.spec.benchmark,
             "source": self.spec.source,
+            "source_benchmark": self.spec.from_benchmark,
             "why": self.spec.why,
             "slope": self.slope_,
             "intercept": self.intercept_,

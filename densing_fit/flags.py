@@ -31,6 +31,10 @@ FLAG_EXPLANATIONS: dict[str, str] = {
         "A score was converted from another protocol by a bridge fitted on models measured under both; "
         "the bridge's error is included in the interval."
     ),
+    "imprecise": (
+        "The 90% interval of the effective size spans more than a factor of 100 (a score near the top of "
+        "what the ruler can place), so the reading is shown but neither ranked nor fitted in the trend."
+    ),
     "missing_benchmarks": "The model has no usable score on some benchmarks of the track's set.",
     "too_few_benchmarks": (
         "Too few benchmarks gave an effective size for an aggregate, so the model has no density here."
@@ -44,7 +48,7 @@ FLAG_EXPLANATIONS: dict[str, str] = {
 """Flag -> one plain-words line (the site's tooltips and legend)."""
 
 CITE_BLOCKERS = frozenset(
-    {"below_ruler", "above_ruler", "protocol_mismatch", "protocol_unstated", "not_base"}
+    {"below_ruler", "above_ruler", "imprecise", "protocol_mismatch", "protocol_unstated", "not_base"}
 )
 """A reading carrying any of these flags is not ``citable``."""
 

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 
 from densing_fit.tracks import Track
 
+PAPER_D0_TOKENS = 1e12
+"""D0 of the densing paper's arXiv version: reference models read as if trained on 1T tokens."""
+
 
 @dataclass(frozen=True)
 class FitOptions:
@@ -23,8 +26,9 @@ class FitOptions:
     """Use scores whose shots/CoT differ from the ruler's (flagged) instead of leaving them out."""
     strict_protocol: bool = False
     """On a ruler without a defined track, refuse scores whose source states no shots or CoT."""
-    d0_tokens: float = 1e12
-    """D at which a two-step ruler reads N̂ (1e12 as in the arXiv paper; 5e12 in the journal version)."""
+    d0_tokens: float | None = None
+    """D at which a two-step ruler reads N̂ for every track; None: each track's own (``Track.d0_tokens``),
+    else :data:`PAPER_D0_TOKENS` (1e12 as in the arXiv paper; 5e12 in the journal version)."""
     min_benchmarks: int | None = None
     """Fewest benchmarks for an aggregate N̂; None: the track's, else half its set rounded up."""
     n_resamples: int = 1000
@@ -40,3 +44,9 @@ class FitOptions:
     compare_release: bool = True
     """Also fit each trend without the models added since the previous data release (read from
     ``releases/``), as trend.json's ``without_added``."""
+
+
+def track_d0_tokens(opts: FitOptions, track: Track) -> float:
+    """D0 at which ``track`` reads its two-step ruler: the option when given, else the track's own,
+    else :data:`PAPER_D0_TOKENS`."""
+    return float(opts.d0_tokens or track.d0_tokens or PAPER_D0_TOKENS)

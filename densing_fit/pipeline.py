@@ -18,7 +18,7 @@ from densing_data.contrib.released_models import baseline_release, released_mode
 from densing_data.loader import Dataset
 from densing_fit.agreement import agreement
 from densing_fit.errors import FitError
-from densing_fit.options import FitOptions
+from densing_fit.options import FitOptions, track_d0_tokens
 from densing_fit.rulers import FittedRuler, fit_ruler
 from densing_fit.summaries import compression_table, sensitivity_table
 from densing_fit.track_fit import TrackResult, fit_track
@@ -111,17 +111,22 @@ def fit_all(ds: Dataset, options: FitOptions | None = None, **changes: Any) -> F
     """
     opts = dataclasses.replace(options or FitOptions(), **changes)
     tracks, main_id = plan_tracks(ds, opts)
-    wanted = [t.ruler for t in tracks]
-    if opts.sensitivity:
-        wanted += sorted(ds.rulers["id"].astype(str))
-    rulers: dict[str, FittedRuler] = {}
-    for ruler_id in wanted:
-        if ruler_id not in rulers:
-            rulers[ruler_id] = fit_ruler(ds, ruler_id, d0_tokens=opts.d0_tokens)
+    fitted: dict[tuple[str, float], FittedRuler] = {}
+
+    def ruler_of(track: Track) -> FittedRuler:
+        key = (track.ruler, track_d0_tokens(opts, track))
+        if key not in fitted:
+            fitted[key] = fit_ruler(ds, key[0], d0_tokens=key[1])
+        return fitted[key]
+
     baseline = None
     if opts.compare_release:
         baseline = baseline_release(frozenset(ds.models["id"].astype(str)), released_models())
-    results = tuple(fit_track(ds, t, rulers[t.ruler], opts, baseline) for t in tracks)
+    results = tuple(fit_track(ds, t, ruler_of(t), opts, baseline) for t in tracks)
+    wanted = [t.ruler for t in tracks]
+    if opts.sensitivity:
+        wanted += sorted(ds.rulers["id"].astype(str))
+    rulers = {rid: ruler_of(_track_of(rid, tracks, opts)) for rid in wanted}
     main = next(r for r in results if r.track.id == main_id)
     sensitivity = pd.DataFrame()
     if opts.sensitivity:

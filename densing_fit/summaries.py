@@ -14,7 +14,7 @@ from densing_fit.average import average_densities, average_ruler
 from densing_fit.density import aggregate_all, default_min_benchmarks, read_scores
 from densing_fit.effective import ABOVE, BELOW
 from densing_fit.errors import FitError
-from densing_fit.options import FitOptions
+from densing_fit.options import FitOptions, track_d0_tokens
 from densing_fit.rulers import FittedRuler, benchmark_defaults
 from densing_fit.track_select import select_track_scores
 from densing_fit.tracks import Track
@@ -68,7 +68,9 @@ def sensitivity_table(
             )
             summary, _ = fit_trend(frame, opts)
             rows.append(_row(ruler_id, label, summary, summary["error"] or ""))
-        rows.append(_average_row(ds, ruler, per_bench, full, sizes, dates, opts))
+        rows.append(
+            _average_row(ds, ruler, per_bench, full, sizes, dates, opts, track_d0_tokens(opts, track))
+        )
     return pd.DataFrame(rows, columns=SENSITIVITY_COLUMNS)
 
 
@@ -80,13 +82,14 @@ def _average_row(
     sizes: dict[str, float],
     dates: dict[str, Any],
     opts: FitOptions,
+    d0_tokens: float,
 ) -> dict[str, Any]:
     """The ``average`` row: the paper's reading of N̂ off the mean score over the set."""
     failed = [b for b in bench_set if b in ruler.errors]
     if failed:
         return _row(ruler.ruler_id, "average", None, f"ruler not fitted on {', '.join(failed)}")
     try:
-        estimator = average_ruler(ds, ruler, bench_set, opts.d0_tokens)
+        estimator = average_ruler(ds, ruler, bench_set, d0_tokens)
     except FitError as err:
         return _row(ruler.ruler_id, "average", None, f"average ruler not fitted: {err}")
     densities = average_densities(per_bench, estimator, bench_set, sizes)

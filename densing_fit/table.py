@@ -1,8 +1,9 @@
 """Step 3 of a track's pass, as a table: one row per model with its aggregate density and flags.
 
 Besides the record fields and the aggregate, a row says whether the model enters the trend
-(``in_trend``: a base model with a density that is not a bound), whether a careful reader
-would cite it (``citable``: also inside the ruler's reach, no protocol flag, with an interval) and
+(``in_trend``: a base model with a density that is neither a bound nor ``imprecise``), whether a
+careful reader would cite it (``citable``: also inside the ruler's reach, no protocol flag, with an
+interval no wider than a factor of 100) and
 its ``rank`` among the citable rows (1 = densest).
 """
 
@@ -17,6 +18,13 @@ from densing_fit.effective import ABOVE, BELOW
 from densing_fit.flags import CITE_BLOCKERS
 
 MODEL_COLUMNS = ("name", "family", "organization", "kind", "hf_repo")
+
+IMPRECISE = "imprecise"
+"""Flag of an aggregate whose 90% interval spans more than :data:`IMPRECISE_SPREAD` times."""
+IMPRECISE_SPREAD = 100.0
+"""Widest interval (high / low) of a reading kept in the trend: beyond two orders of magnitude the
+reading says next to nothing about the density (a score near the ruler's ceiling, where the
+inverse is nearly flat), and one such point on the frontier would pin the line."""
 
 
 def densities_table(
@@ -50,9 +58,16 @@ def densities_table(
         table[f"density{column}"] = table[f"effective_params{column}"] / table["params"]
     table["n_benchmarks"] = [a.n_benchmarks for a in agg]
     not_base = table["kind"] != "base"
-    flag_sets = [set(a.flags) | ({"not_base"} if nb else set()) for a, nb in zip(agg, not_base, strict=True)]
+    spread = (table["effective_params_high"] / table["effective_params_low"]).to_numpy(dtype=float)
+    imprecise = (
+        np.isfinite(spread) & (spread > IMPRECISE_SPREAD) | (table["effective_params_low"] <= 0).to_numpy()
+    )
+    flag_sets = [
+        set(a.flags) | ({"not_base"} if nb else set()) | ({IMPRECISE} if wide else set())
+        for a, nb, wide in zip(agg, not_base, imprecise, strict=True)
+    ]
     table["flags"] = [";".join(sorted(f)) for f in flag_sets]
-    bound = np.array([bool(f & {BELOW, ABOVE}) for f in flag_sets], dtype=bool)
+    bound = np.array([bool(f & {BELOW, ABOVE, IMPRECISE}) for f in flag_sets], dtype=bool)
     table["in_trend"] = ~not_base & table["effective_params"].notna() & ~bound
     table["citable"] = table["density_low"].notna() & np.array([not (f & CITE_BLOCKERS) for f in flag_sets])
     table["rank"] = citable_rank(table)

@@ -12,7 +12,7 @@ import pandas as pd
 
 from densing_data.loader import Dataset
 from densing_fit.density import default_min_benchmarks, read_scores
-from densing_fit.options import FitOptions
+from densing_fit.options import FitOptions, track_d0_tokens
 from densing_fit.rulers import FittedRuler, benchmark_defaults
 from densing_fit.table import densities_table
 from densing_fit.track_select import select_track_scores
@@ -129,8 +129,9 @@ def fit_track(
         per_lax = read_scores(chosen_lax, ruler)
         lax_table = densities_table(ds, per_lax, ruler.benchmarks, bench_set, minimum, track.id)
         densities, per_bench = _fall_back(densities, per_bench, lax_table, per_lax)
+    track_opts = dataclasses.replace(opts, d0_tokens=track_d0_tokens(opts, track))
     trend, frontier = trend_document(
-        densities, opts, ruler.ruler_id, ds.version, bench_set, track.id, baseline=baseline
+        densities, track_opts, ruler.ruler_id, ds.version, bench_set, track.id, baseline=baseline
     )
     densities["frontier"] = densities["model"].isin(frontier)
     return TrackResult(

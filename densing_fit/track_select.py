@@ -92,8 +92,9 @@ def select_track_scores(
     for spec in track.bridges:
         if spec.benchmark not in settings:
             continue
-        in_source = [in_family(p, spec.source) for p in wanted["protocol"]]
-        source = wanted[(wanted["benchmark"] == spec.benchmark) & np.asarray(in_source, dtype=bool)]
+        on_source = scores[scores["benchmark"] == spec.from_benchmark]
+        in_source = np.asarray([in_family(p, spec.source) for p in on_source["protocol"]], dtype=bool)
+        source = _as_benchmark(on_source[in_source], spec.benchmark)
         bridged, summary = _bridge(spec, select_scores(source, settings), chosen)
         summaries.append(summary)
         if not bridged.empty:
@@ -101,6 +102,11 @@ def select_track_scores(
             chosen = pd.concat([chosen[~replaced], bridged], ignore_index=True)
     chosen = chosen.sort_values(["model", "benchmark"], kind="mergesort").reset_index(drop=True)
     return chosen[COLUMNS], summaries
+
+
+def _as_benchmark(source: pd.DataFrame, benchmark: str) -> pd.DataFrame:
+    """Source scores relabelled as the track's ``benchmark`` (their ids still name the source record)."""
+    return source.assign(benchmark=benchmark)
 
 
 def _standard(cot: object, default: bool | None) -> object:
@@ -115,7 +121,12 @@ def _bridge(
     target = on_bench[on_bench["status"] == ""].set_index("model")["value"]
     pairs = source[source["model"].isin(target.index)]
     bridge = Bridge(spec)
-    described = {"benchmark": spec.benchmark, "source": spec.source, "why": spec.why}
+    described = {
+        "benchmark": spec.benchmark,
+        "source": spec.source,
+        "source_benchmark": spec.from_benchmark,
+        "why": spec.why,
+    }
     try:
         bridge.fit(pairs["value"].to_numpy(), target.loc[pairs["model"]].to_numpy())
     except FitError as err:

@@ -23,6 +23,18 @@ from typing import Any
 from densing_fit.bridges import BridgeSpec
 from densing_fit.protocols import PROTOCOL_FAMILIES
 
+LADDER_TASKS = (
+    "mmlu-rc",
+    "hellaswag-rc",
+    "arc-challenge-rc",
+    "arc-easy-rc",
+    "piqa-rc",
+    "csqa-rc",
+    "openbookqa-rc",
+    "socialiqa-rc",
+)
+"""The OLMo ladder paper's eight tasks (Bhagia et al. 2024), aggregated by the loss-based track."""
+
 PAPER_BENCHMARKS = ("mmlu", "bbh", "math", "humaneval", "mbpp")
 """The paper's five benchmarks: MMLU 5-shot, BBH 3-shot CoT, MATH 4-shot, HumanEval 0-shot, MBPP 3-shot."""
 
@@ -55,6 +67,9 @@ class Track:
     trend). Models with a density from stated scores keep it, untouched by their unstated ones."""
     bridges: tuple[BridgeSpec, ...] = ()
     """Declared bridges from other protocols."""
+    d0_tokens: float | None = None
+    """Training tokens D0 at which a two-step ruler reads effective sizes; None: the fit option's
+    default (1e12, the paper's arXiv version)."""
 
     def benchmark_set(self, ruler_benchmarks: tuple[str, ...]) -> tuple[str, ...]:
         """The benchmarks this track aggregates, given the ruler's."""
@@ -73,7 +88,16 @@ class Track:
             "protocol_family": self.protocol_family,
             "description": self.description,
             "allow_unstated": self.allow_unstated,
-            "bridges": [{"benchmark": b.benchmark, "source": b.source, "why": b.why} for b in self.bridges],
+            "d0_tokens": self.d0_tokens,
+            "bridges": [
+                {
+                    "benchmark": b.benchmark,
+                    "source": b.source,
+                    "source_benchmark": b.from_benchmark,
+                    "why": b.why,
+                }
+                for b in self.bridges
+            ],
         }
 
 
@@ -121,10 +145,39 @@ TRACKS: tuple[Track, ...] = (
         protocol=PROTOCOL_FAMILIES["olmes"],
         description=(
             "The paper's own method: loss as a function of size and data fitted on AI2's OLMo ladder, "
-            "then score as a function of loss. Reads only scores measured under OLMES in its cloze (RC) "
-            "formulation, the protocol of the ladder's own measurements."
+            "then score as a function of loss, read at D0 = 5T training tokens (the paper's journal "
+            "version; at its arXiv version's 1T the ladder's own held-out OLMo-2 7B, trained on 4T, "
+            "reads as a model over 100 times its size). Reads scores measured under OLMES in its cloze "
+            "(RC) formulation on the ladder paper's eight tasks (BoolQ and WinoGrande, whose "
+            "score-from-loss fits on the ladder explain too little of the scores to be inverted, are "
+            "fitted but not aggregated). HellaSwag and ARC-Challenge scores of the uniform harness "
+            "(the same cloze task with length-normalised accuracy, other shots) enter through measured "
+            "bridges, with the bridge's error in the interval."
         ),
         protocol_family="olmes",
+        benchmarks=LADDER_TASKS,
+        min_benchmarks=2,
+        d0_tokens=5e12,
+        bridges=(
+            BridgeSpec(
+                benchmark="hellaswag-rc",
+                source="obsscaling",
+                source_benchmark="hellaswag",
+                why=(
+                    "the same cloze task scored by length-normalised accuracy (10-shot in the uniform "
+                    "harness, 5-shot in OLMES), so one straight line maps one to the other"
+                ),
+            ),
+            BridgeSpec(
+                benchmark="arc-challenge-rc",
+                source="obsscaling",
+                source_benchmark="arc-challenge",
+                why=(
+                    "the same cloze task scored by length-normalised accuracy (25-shot in the uniform "
+                    "harness, 5-shot in OLMES), so one straight line maps one to the other"
+                ),
+            ),
+        ),
     ),
 )
 """The project's tracks, in display order."""

@@ -46,5 +46,25 @@ def test_no_trend_uses_a_refused_score_or_a_bound(shipped: FitResult) -> None:
         used = track.per_benchmark[track.per_benchmark["used"]]
         assert set(used["status"]) <= {"", "bridged"}, track.track.id
         trend = track.densities[track.densities["in_trend"]]
-        bounds = PROTOCOL_FLAGS | {"below_ruler", "above_ruler"}
+        bounds = PROTOCOL_FLAGS | {"below_ruler", "above_ruler", "imprecise"}
         assert not any(set(f.split(";")) & bounds for f in trend["flags"]), track.track.id
+
+
+def test_the_loss_based_track_reads_published_models_with_its_own_trend(shipped: FitResult) -> None:
+    track = _track(shipped, "loss-based")
+    assert track.track.d0_tokens == 5e12 and track.trend["options"]["d0_tokens"] == 5e12
+    assert track.densities["effective_params"].notna().sum() >= 30
+    trend = track.densities[track.densities["in_trend"]]
+    assert len(trend) >= 30
+    assert track.trend["error"] is None and None not in track.trend["doubling_days_ci"]
+    bridges = {b["benchmark"]: b for b in track.bridges}
+    assert set(bridges) == {"hellaswag-rc", "arc-challenge-rc"}
+    for bridge in bridges.values():
+        assert bridge["error"] is None and bridge["n_pairs"] >= 5
+        assert bridge["source"] == "obsscaling"
+        # the same cloze task: the line is close to the identity, its scatter about a point
+        assert abs(bridge["slope"] - 1) < 0.1 and bridge["residual_sd"] < 2
+    # OLMES scores are read as they are; only the bridged ones come from the uniform harness
+    used = track.per_benchmark[track.per_benchmark["used"]]
+    assert set(used.loc[used["status"] == "", "protocol"].map(lambda p: "olmes" in p)) == {True}
+    assert set(used.loc[used["status"] == "bridged", "protocol"]) == {"obsscaling"}
