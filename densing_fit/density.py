@@ -23,6 +23,12 @@ from densing_fit.rulers import FittedRuler
 from densing_fit.track_select import BRIDGED, MISMATCH, UNSTATED_FLAG
 
 NO_RULER = "no_ruler"
+IMPRECISE = "imprecise"
+"""Flag of an aggregate whose 90% interval spans more than :data:`IMPRECISE_SPREAD` times."""
+IMPRECISE_SPREAD = 100.0
+"""Widest interval (high / low) of a reading kept in the trend: beyond two orders of magnitude the
+reading says next to nothing about the density (a score near the ruler's ceiling, where the
+inverse is nearly flat), and one such point on the frontier would pin the line."""
 LEFT_OUT = "protocol_left_out"
 SLOPE_STEP = 0.05
 """Score step (points) of the numerical slope d ln N̂ / dS used to carry a bridge's error."""
@@ -57,6 +63,22 @@ class Aggregate:
     """Benchmarks that entered the aggregate."""
     flags: tuple[str, ...]
     """Sorted flags (see :mod:`densing_fit.flags`)."""
+
+    @property
+    def imprecise(self) -> bool:
+        """True when the interval spans more than :data:`IMPRECISE_SPREAD` times (or reaches 0)."""
+        if self.low is None or self.high is None:
+            return False
+        return self.low <= 0 or self.high / self.low > IMPRECISE_SPREAD
+
+    @property
+    def in_trend(self) -> bool:
+        """An exact reading precise enough for the trend (not a bound, not imprecise)."""
+        return (
+            self.effective_params is not None
+            and not ({BELOW, ABOVE} & set(self.flags))
+            and not self.imprecise
+        )
 
 
 def default_min_benchmarks(benchmark_set: Sequence[str]) -> int:

@@ -62,7 +62,7 @@ def sensitivity_table(
                 [
                     {"model": m, "release_date": dates[m], "density": a.effective_params / sizes[m]}
                     for m, a in aggregates.items()
-                    if a.effective_params is not None and not {BELOW, ABOVE} & set(a.flags)
+                    if a.in_trend
                 ],
                 columns=["model", "release_date", "density"],
             )

@@ -13,18 +13,11 @@ import numpy as np
 import pandas as pd
 
 from densing_data.loader import Dataset
-from densing_fit.density import aggregate_all
+from densing_fit.density import IMPRECISE, aggregate_all
 from densing_fit.effective import ABOVE, BELOW
 from densing_fit.flags import CITE_BLOCKERS
 
 MODEL_COLUMNS = ("name", "family", "organization", "kind", "hf_repo")
-
-IMPRECISE = "imprecise"
-"""Flag of an aggregate whose 90% interval spans more than :data:`IMPRECISE_SPREAD` times."""
-IMPRECISE_SPREAD = 100.0
-"""Widest interval (high / low) of a reading kept in the trend: beyond two orders of magnitude the
-reading says next to nothing about the density (a score near the ruler's ceiling, where the
-inverse is nearly flat), and one such point on the frontier would pin the line."""
 
 
 def densities_table(
@@ -58,10 +51,7 @@ def densities_table(
         table[f"density{column}"] = table[f"effective_params{column}"] / table["params"]
     table["n_benchmarks"] = [a.n_benchmarks for a in agg]
     not_base = table["kind"] != "base"
-    spread = (table["effective_params_high"] / table["effective_params_low"]).to_numpy(dtype=float)
-    imprecise = (
-        np.isfinite(spread) & (spread > IMPRECISE_SPREAD) | (table["effective_params_low"] <= 0).to_numpy()
-    )
+    imprecise = [a.imprecise for a in agg]
     flag_sets = [
         set(a.flags) | ({"not_base"} if nb else set()) | ({IMPRECISE} if wide else set())
         for a, nb, wide in zip(agg, not_base, imprecise, strict=True)
