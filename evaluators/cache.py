@@ -5,7 +5,8 @@ its own ``rank-<r>.jsonl``; one line per finished request::
 
     {"key": "<request key>", "nll": 12.5, "tokens": 7}
 
-``key`` hashes the model identity, dtype, evaluator version and the request's token ids, so a line
+``key`` hashes the model identity, dtype, evaluator version, the compute path (prefix reuse, compile
+backend) and the request's token ids, so a line
 is only ever reused for the very same computation. A run killed mid-write leaves at most one torn
 last line (no trailing newline): it is ignored on reading and cut off before the rank appends
 again. Any other unreadable line is an error naming file and line — never skipped silently.

@@ -201,7 +201,7 @@ def score_requests(
         bar.set_postfix_str(f"{counters.request_tokens / elapsed:,.0f} tok/s", refresh=False)
 
     with (
-        compiled_body(model, _backend(options.compile, device)),
+        compiled_body(model, compile_backend(options.compile, device)),
         ThreadPoolExecutor(1, thread_name_prefix="densing-prepare") as preparer,
         ThreadPoolExecutor(1, thread_name_prefix="densing-write") as writer,
         _progress_bar(total, options.progress) as bar,
@@ -244,7 +244,7 @@ def score_requests(
     return results, stats
 
 
-def _backend(choice: bool | str | None, device: torch.device) -> str | None:
+def compile_backend(choice: bool | str | None, device: torch.device) -> str | None:
     """The ``torch.compile`` backend for :class:`EngineOptions`'s ``compile`` (None: no compilation)."""
     if choice is None:
         choice = device.type in COMPILE_ON

@@ -23,7 +23,7 @@ from evaluators import EVALUATOR_VERSION
 from evaluators.aggregate import LOSS_DEFINITION, ItemResult, TaskSummary, item_results, summarize
 from evaluators.cache import CachedResult, ResultCache, cache_dir_for
 from evaluators.distributed import RankInfo, barrier, gather_to_main, shard
-from evaluators.engine import EngineOptions, EngineStats, score_requests
+from evaluators.engine import EngineOptions, EngineStats, compile_backend, score_requests
 from evaluators.modeling import (
     PARAMS_DEFINITION,
     LoadedModel,
@@ -157,10 +157,20 @@ def _load(
     return loaded, encodings
 
 
+def compute_path(settings: RunSettings, device: torch.device) -> dict[str, Any]:
+    """The choices that change how a request's numbers are computed (not what is computed): part of
+    every cache key, so a rerun with ``--no-prefix-reuse`` or another ``--compile`` never mixes its
+    results with cached ones computed another way (they differ by rounding in bf16)."""
+    return {"prefix_reuse": settings.prefix_reuse, "compile": compile_backend(settings.compile, device)}
+
+
 def _requests(
-    loaded: LoadedModel, prompts: list[PromptedItem], encodings: Encodings | None = None
+    loaded: LoadedModel,
+    prompts: list[PromptedItem],
+    encodings: Encodings | None = None,
+    path: dict[str, Any] | None = None,
 ) -> list[LoglikRequest]:
-    identity = dict(loaded.identity, evaluator_version=EVALUATOR_VERSION)
+    identity = dict(loaded.identity, evaluator_version=EVALUATOR_VERSION, compute_path=path or {})
     builder = RequestBuilder(loaded.tokenizer, loaded.max_length, identity, encodings)
     with_choices = all(p.choices for p in prompts)
     return builder.build(prompts, with_choices=with_choices)
@@ -185,7 +195,7 @@ def run_evaluation(settings: RunSettings, info: RankInfo, device: torch.device) 
     clock.end("prompts")
     loaded, encodings = _load(settings, prompts, dtype, device)
     clock.end("load_and_tokenize")
-    requests = _requests(loaded, prompts, encodings)
+    requests = _requests(loaded, prompts, encodings, compute_path(settings, device))
     cache = ResultCache(cache_dir_for(settings.out), info.rank)
     done = cache.load()
     barrier(info)  # every rank has read the same cache before any rank appends to it
