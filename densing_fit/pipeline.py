@@ -121,7 +121,7 @@ def fit_all(ds: Dataset, options: FitOptions | None = None, **changes: Any) -> F
 
     baseline = None
     if opts.compare_release:
-        baseline = baseline_release(frozenset(ds.models["id"].astype(str)), released_models())
+        baseline = baseline_release(frozenset(ds.models["id"].astype(str)), released_models(), ds.version)
     results = tuple(fit_track(ds, t, ruler_of(t), opts, baseline) for t in tracks)
     wanted = [t.ruler for t in tracks]
     if opts.sensitivity:

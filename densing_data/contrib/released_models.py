@@ -35,11 +35,25 @@ def released_models(layout: RepoLayout | None = None) -> list[tuple[str, frozens
 
 
 def baseline_release(
-    current_models: frozenset[str], releases: list[tuple[str, frozenset[str]]]
+    current_models: frozenset[str],
+    releases: list[tuple[str, frozenset[str]]],
+    current_version: str | None = None,
 ) -> tuple[str, frozenset[str]] | None:
-    """The newest release whose models are a strict subset of ``current_models``: the one the
-    current records add models to (the previous release once the current one is cut); None if none."""
+    """The release the current records are compared with: the newest whose models the current ones
+    strictly contain; None if none.
+
+    With ``current_version`` (the records' DATA_VERSION) only releases older than it count, so the
+    comparison is with the release before the current version, and "added" means added in the
+    current version and since (records merged after a release do not shrink it to themselves).
+    """
     for version, models in reversed(releases):
+        if current_version is not None and _key(version) >= _key(current_version):
+            continue
         if models < current_models:
             return version, models
     return None
+
+
+def _key(version: str) -> tuple[int, ...]:
+    """``YYYY.MM.N`` as a tuple of integers, for ordering."""
+    return tuple(int(part) for part in version.split("."))

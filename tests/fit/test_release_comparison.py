@@ -36,6 +36,10 @@ def test_a_release_holds_the_models_of_its_manifest_and_every_earlier_one(tmp_pa
     assert baseline_release(frozenset("abcd"), found) == ("2026.12.0", frozenset("abc"))
     assert baseline_release(frozenset("abc"), found) == ("2026.11.0", frozenset("ab"))
     assert baseline_release(frozenset("xyz"), found) is None  # records not descended from any release
+    # with the records' version: the release before it, however many records were merged since
+    assert baseline_release(frozenset("abcd"), found, "2026.12.0") == ("2026.11.0", frozenset("ab"))
+    assert baseline_release(frozenset("abcd"), found, "2026.12.1") == ("2026.12.0", frozenset("abc"))
+    assert baseline_release(frozenset("abcd"), found, "2026.11.0") is None
     assert released_models(RepoLayout(tmp_path / "nowhere")) == []
 
 
@@ -66,7 +70,7 @@ def test_the_shipped_fit_states_the_law_without_the_models_added_since_the_last_
     assert found and found[0][0] == "2026.11.0"
     fitted = fit_all(ds, FAST)
     without = fitted.trend["without_added"]
-    baseline = baseline_release(frozenset(ds.models["id"].astype(str)), found)
+    baseline = baseline_release(frozenset(ds.models["id"].astype(str)), found, ds.version)
     if baseline is None:  # every current model is released and no earlier release exists
         assert without is None
         return
