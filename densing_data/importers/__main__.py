@@ -19,6 +19,7 @@ from densing_data.importers.seed_import import (
     KIND_ORDER,
     NOT_IMPORTED_MD,
     CatalogPaths,
+    refresh_curated_left_out,
     render_not_imported,
     run_seed_import,
 )
@@ -63,6 +64,11 @@ DEFAULT_SEED_DIR = PACKAGE_DIR.parent.parent / "shared" / "seed-data"
     show_default=True,
     help="Where to write the list of items left out.",
 )
+@click.option(
+    "--left-out-only",
+    is_flag=True,
+    help="Only rewrite the curated part of the left-out list from left_out/*.md; import nothing.",
+)
 def main(
     seed_dir: Path,
     records_dir: Path | None,
@@ -70,8 +76,13 @@ def main(
     correction_note: str | None,
     release_dates: Path,
     not_imported: Path,
+    left_out_only: bool,
 ) -> None:
     """Import the seed tables (reported scores a/b and ObsScaling) as records."""
+    if left_out_only:
+        refresh_curated_left_out(not_imported)
+        click.echo(f"wrote the curated part of {not_imported}")
+        return
     try:
         plan, report = run_seed_import(
             seed_dir,

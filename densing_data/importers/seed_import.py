@@ -144,8 +144,27 @@ def render_curated_left_out(folder: Path = LEFT_OUT_DIR) -> str:
     return text
 
 
+CURATED_MARKER = "\n# Left out by later curation\n"
+"""The heading that starts the curated part of NOT_IMPORTED.md (see :func:`render_curated_left_out`)."""
+
+
+def refresh_curated_left_out(not_imported: Path = NOT_IMPORTED_MD, folder: Path = LEFT_OUT_DIR) -> None:
+    """Rewrite only the curated part of ``not_imported`` from ``left_out/*.md``, keeping the seed
+    import's part as it is (no seed files needed)."""
+    text = not_imported.read_text(encoding="utf-8")
+    head = text.split(CURATED_MARKER, 1)[0].rstrip("\n") + "\n"
+    not_imported.write_text(head + render_curated_left_out(folder), encoding="utf-8")
+
+
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-__all__ = ["CatalogPaths", "SeedError", "build_seed_records", "render_not_imported", "run_seed_import"]
+__all__ = [
+    "CatalogPaths",
+    "SeedError",
+    "build_seed_records",
+    "refresh_curated_left_out",
+    "render_not_imported",
+    "run_seed_import",
+]

@@ -287,3 +287,21 @@ def test_seed_date_with_catalog_source_when_no_researched_date(records: Path, tm
     assert "6d4c0c2" in llama.sources_release_date_locator
     # ObsScaling-only models have no seed date: reported, not imported
     assert any(what.startswith("model pythia-70m-deduped") for what, _, _ in report.left_out)
+
+
+def test_the_curated_left_out_part_is_refreshed_without_touching_the_seed_part(tmp_path: Path) -> None:
+    from densing_data.importers.seed_import import CURATED_MARKER, refresh_curated_left_out
+
+    folder = tmp_path / "left_out"
+    folder.mkdir()
+    (folder / "b.md").write_text("# Left out by b\n\n| x | y | z |\n", encoding="utf-8")
+    target = tmp_path / "NOT_IMPORTED.md"
+    seed_part = "# Not imported\n\n| seed row | why | where |\n"
+    target.write_text(seed_part + CURATED_MARKER + "\nstale text of an old curation\n", encoding="utf-8")
+    refresh_curated_left_out(target, folder)
+    (folder / "a.md").write_text("# Left out by a\n", encoding="utf-8")
+    refresh_curated_left_out(target, folder)
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith(seed_part)
+    assert "stale text" not in text and text.count(CURATED_MARKER.strip()) == 1
+    assert text.index("## Left out by a") < text.index("## Left out by b")
