@@ -42,12 +42,13 @@ def baseline_release(
     """The release the current records are compared with: the newest whose models the current ones
     strictly contain; None if none.
 
-    With ``current_version`` (the records' DATA_VERSION) only releases older than it count, so the
-    comparison is with the release before the current version, and "added" means added in the
-    current version and since (records merged after a release do not shrink it to themselves).
+    With ``current_version`` (the records' DATA_VERSION, CalVer ``YYYY.MM.N``) only releases of an
+    earlier month count, so the comparison is with the previous month's data and "added" means added
+    in this month's versions and since: neither a patch release (``.1``) nor records merged after a
+    release shrink it to themselves.
     """
     for version, models in reversed(releases):
-        if current_version is not None and _key(version) >= _key(current_version):
+        if current_version is not None and _key(version)[:2] >= _key(current_version)[:2]:
             continue
         if models < current_models:
             return version, models

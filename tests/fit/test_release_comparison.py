@@ -36,9 +36,11 @@ def test_a_release_holds_the_models_of_its_manifest_and_every_earlier_one(tmp_pa
     assert baseline_release(frozenset("abcd"), found) == ("2026.12.0", frozenset("abc"))
     assert baseline_release(frozenset("abc"), found) == ("2026.11.0", frozenset("ab"))
     assert baseline_release(frozenset("xyz"), found) is None  # records not descended from any release
-    # with the records' version: the release before it, however many records were merged since
+    # with the records' version: the previous month's release, however many records were merged
+    # since and whatever patch version (.1, .2) of this month was cut
     assert baseline_release(frozenset("abcd"), found, "2026.12.0") == ("2026.11.0", frozenset("ab"))
-    assert baseline_release(frozenset("abcd"), found, "2026.12.1") == ("2026.12.0", frozenset("abc"))
+    assert baseline_release(frozenset("abcd"), found, "2026.12.1") == ("2026.11.0", frozenset("ab"))
+    assert baseline_release(frozenset("abcd"), found, "2027.01.0") == ("2026.12.0", frozenset("abc"))
     assert baseline_release(frozenset("abcd"), found, "2026.11.0") is None
     assert released_models(RepoLayout(tmp_path / "nowhere")) == []
 
