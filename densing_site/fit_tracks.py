@@ -44,6 +44,8 @@ class Track:
     trend: dict[str, Any]
     info: dict[str, Any] = field(default_factory=dict)
     """The track's entry in tracks.json as written (n_models, doubling_days, error, ...)."""
+    bridges: tuple[dict[str, Any], ...] = ()
+    """The track's fitted bridges (``bridges`` of its ruler.json: benchmark, source, slope, ...)."""
 
     @property
     def n_citable(self) -> int:
@@ -127,6 +129,19 @@ def read_agreement(fit_dir: Path) -> dict[str, Any] | None:
     return data
 
 
+def read_bridges(path: Path) -> tuple[dict[str, Any], ...]:
+    """The ``bridges`` of a track's ruler.json (none when the file or the key is absent)."""
+    if not path.is_file():
+        return ()
+    data = read_json(path)
+    bridges = data.get("bridges") if isinstance(data, dict) else None
+    if bridges is None:
+        return ()
+    if not isinstance(bridges, list) or not all(isinstance(b, dict) for b in bridges):
+        raise TrackOutputError(f"{path}: 'bridges' must be a list of objects")
+    return tuple(bridges)
+
+
 def read_tracks(
     fit_dir: Path, densities: pd.DataFrame, trend: dict[str, Any], read_csv: Any
 ) -> tuple[list[Track], str, str]:
@@ -170,6 +185,7 @@ def read_tracks(
                 densities=add_citable_and_rank(frame),
                 trend=read_json(folder / "trend.json") if (folder / "trend.json").is_file() else {},
                 info=entry,
+                bridges=read_bridges(folder / "ruler.json"),
             )
         )
     ids = [t.id for t in tracks]

@@ -48,6 +48,42 @@ def track_rows(data: SiteData) -> list[dict[str, Any]]:
     return out
 
 
+def _fixed(value: Any, decimals: int) -> str:
+    n = number(value)
+    return "" if n is None else f"{n:.{decimals}f}"
+
+
+def _line(slope: Any, intercept: Any) -> str:
+    """``track = 1.004 × source + 0.71`` (empty when either number is missing)."""
+    b, a = number(slope), number(intercept)
+    if a is None or b is None:
+        return ""
+    return f"track = {b:.3f} × source {'−' if a < 0 else '+'} {abs(a):.2f}"
+
+
+def bridge_rows(data: SiteData) -> list[dict[str, Any]]:
+    """Every track's bridges: what each converts into what, its fitted line and how well it fits."""
+    out = []
+    for track in data.fit.tracks:
+        for bridge in track.bridges:
+            out.append(
+                {
+                    "track": track.label,
+                    "url": track_url(track.id, data.fit.default_track),
+                    "benchmark": str(bridge.get("benchmark") or ""),
+                    "source": str(bridge.get("source") or ""),
+                    "source_benchmark": str(bridge.get("source_benchmark") or bridge.get("benchmark") or ""),
+                    "why": str(bridge.get("why") or ""),
+                    "line": _line(bridge.get("slope"), bridge.get("intercept")),
+                    "residual_sd": _fixed(bridge.get("residual_sd"), 2),
+                    "n_pairs": bridge.get("n_pairs"),
+                    "n_converted": bridge.get("n_converted"),
+                    "error": bridge.get("error"),
+                }
+            )
+    return out
+
+
 def pair_rows(data: SiteData) -> list[dict[str, Any]]:
     """agreement.json's pairs with the tracks' labels."""
     labels = {t.id: t.label for t in data.fit.tracks}
@@ -72,6 +108,7 @@ def write_agreement(writer: PageWriter, data: SiteData) -> None:
         context={
             "tracks": track_rows(data),
             "pairs": pair_rows(data),
+            "bridges": bridge_rows(data),
             "default_reason": data.fit.default_reason,
             "confidence": number((data.fit.agreement or {}).get("confidence")) or 0.9,
         },

@@ -8,12 +8,14 @@ from pathlib import Path
 import pytest
 
 from densing_data import load
+from densing_site.errors import SiteError
 from densing_site.fit_outputs import read_fit_outputs
 from densing_site.generate import generate_pages
 from densing_site.pages.data_citation import ReleaseIndexError
 from densing_site.sitedata import SiteData
 from tests.site.fit_fixture import write_fixture_fit_outputs
 from tests.site.synthetic import write_synthetic_records
+from tests.site.tracks_fixture import SECOND_TRACK, write_track_outputs
 
 
 def _site_data(root: Path, n_models: int, repo: Path) -> SiteData:
@@ -153,3 +155,47 @@ def test_a_ruler_that_could_not_be_fitted_says_why(tmp_path: Path, repo: Path) -
     assert "not fitted — two-step ruler &#39;waiting-ruler&#39; has no reference records on mmlu." in page
     assert "Waiting &lt;b&gt;ruler&lt;/b&gt;" in page
     assert "ruler-waiting-ruler--mmlu" not in page
+
+
+def test_the_tracks_page_shows_each_bridge_and_its_fit(tmp_path: Path, repo: Path) -> None:
+    data = _site_data(tmp_path, 12, repo)
+    write_track_outputs(data.fit_dir)
+    ruler_file = data.fit_dir / "tracks" / SECOND_TRACK / "ruler.json"
+    ruler = json.loads(ruler_file.read_text())
+    ruler["bridges"] = [
+        {
+            "benchmark": "hellaswag-rc",
+            "source": "obsscaling",
+            "source_benchmark": "hellaswag",
+            "why": "the same <b>cloze</b> task",
+            "slope": 1.00435,
+            "intercept": -0.0684,
+            "residual_sd": 0.9009,
+            "n_pairs": 19,
+            "n_converted": 112,
+            "error": None,
+        },
+        {"benchmark": "mmlu-rc", "source": "obsscaling", "source_benchmark": "mmlu", "error": "4 models"},
+    ]
+    ruler_file.write_text(json.dumps(ruler))
+    data = SiteData(
+        ds=data.ds,
+        fit=read_fit_outputs(data.fit_dir),
+        repo_root=repo,
+        record_path_prefix="",
+        releases_dir=repo / "releases",
+        fit_dir=data.fit_dir,
+    )
+    assert len(data.fit.track(SECOND_TRACK).bridges) == 2
+    out = tmp_path / "src"
+    generate_pages(data, out)
+    page = (out / "agreement.md").read_text()
+    assert "Bridges between protocols" in page
+    assert "<code>hellaswag</code> under <code>obsscaling</code>" in page
+    assert "track = 1.004 × source − 0.07" in page and "<td>0.90</td>" in page
+    assert "<td>19</td><td>112</td>" in page
+    assert "the same &lt;b&gt;cloze&lt;/b&gt; task" in page
+    assert "not fitted: 4 models" in page
+    ruler_file.write_text(json.dumps(ruler | {"bridges": "nope"}))
+    with pytest.raises(SiteError, match=r"ruler\.json: 'bridges' must be a list"):
+        read_fit_outputs(data.fit_dir)
