@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -141,14 +142,7 @@ def test_a_ruler_that_could_not_be_fitted_says_why(tmp_path: Path, repo: Path) -
         "benchmarks": {"mmlu": {"error": "two-step ruler 'waiting-ruler' has no reference records on mmlu"}},
     }
     (data.fit_dir / "rulers.json").write_text(json.dumps(rulers))
-    data = SiteData(
-        ds=data.ds,
-        fit=read_fit_outputs(data.fit_dir),
-        repo_root=repo,
-        record_path_prefix="",
-        releases_dir=repo / "releases",
-        fit_dir=data.fit_dir,
-    )
+    data = dataclasses.replace(data, fit=read_fit_outputs(data.fit_dir))  # the edited fit outputs
     out = tmp_path / "src"
     generate_pages(data, out)
     page = (out / "ruler.md").read_text()
@@ -178,14 +172,7 @@ def test_the_tracks_page_shows_each_bridge_and_its_fit(tmp_path: Path, repo: Pat
         {"benchmark": "mmlu-rc", "source": "obsscaling", "source_benchmark": "mmlu", "error": "4 models"},
     ]
     ruler_file.write_text(json.dumps(ruler))
-    data = SiteData(
-        ds=data.ds,
-        fit=read_fit_outputs(data.fit_dir),
-        repo_root=repo,
-        record_path_prefix="",
-        releases_dir=repo / "releases",
-        fit_dir=data.fit_dir,
-    )
+    data = dataclasses.replace(data, fit=read_fit_outputs(data.fit_dir))  # the edited fit outputs
     assert len(data.fit.track(SECOND_TRACK).bridges) == 2
     out = tmp_path / "src"
     generate_pages(data, out)
