@@ -231,6 +231,14 @@ def parse_args() -> argparse.Namespace:
         metavar="N",
         help="also score the first N requests one at a time (the plain forward pass) and compare",
     )
+    parser.add_argument(
+        "--profile",
+        default=None,
+        metavar="ENGINE",
+        help="after the timed rounds, run one more pass of ENGINE (one of --engines, not peer) under "
+        "torch.profiler and print its most expensive operators by self time on the device",
+    )
+    parser.add_argument("--profile-rows", type=int, default=25, help="operators the profile table lists")
     return parser.parse_args()
 
 
@@ -349,6 +357,23 @@ def main() -> None:
     report(best, model, requests, peak, peer_bs, args.repeats)
     if args.check_plain:
         check_plain(best, model, requests, args.check_plain)
+    if args.profile:
+        if args.profile not in runners or args.profile == "peer":
+            raise SystemExit(f"--profile {args.profile!r}: profile one of the engines run: {sorted(runners)}")
+        profile_pass(runners[args.profile], device, args.profile_rows)
+
+
+def profile_pass(runner, device: torch.device, rows: int) -> None:
+    """One pass of ``runner`` under torch.profiler: its operators by self time on the device (on a CPU,
+    by self CPU time), so a GPU session sees where the time goes in one run."""
+    from torch.profiler import ProfilerActivity, profile
+
+    activities = [ProfilerActivity.CPU] + ([ProfilerActivity.CUDA] if device.type == "cuda" else [])
+    with profile(activities=activities, record_shapes=False) as prof:
+        _, seconds, _ = runner()
+    key = "self_device_time_total" if device.type == "cuda" else "self_cpu_time_total"
+    print(f"\nprofile: one pass in {seconds:.2f} s (profiled, so slower than the timed rounds)", flush=True)
+    print(prof.key_averages().table(sort_by=key, row_limit=rows), flush=True)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ Every step's output is written under ``--out`` (``bench.log``, ``e2e.log``, ``su
 and each step has a time limit, so a slow step cannot take the others' results with it::
 
     python3 benchmarks/gpu_check.py --out "$OUT"                 # on the GPU machine
+    python3 benchmarks/gpu_check.py --out "$OUT" --profile packedc   # and where the packed path's time goes
     python benchmarks/gpu_check.py --tiny --out /tmp/gpu-check   # the same logic on a CPU, in a minute
 """
 
@@ -152,6 +153,13 @@ def main() -> None:
     )
     parser.add_argument("--bench-limit", type=float, default=240.0, help="seconds for the benchmark")
     parser.add_argument("--e2e-limit", type=float, default=140.0, help="seconds for the end-to-end runs")
+    parser.add_argument(
+        "--profile",
+        default=None,
+        metavar="ENGINE",
+        help="also profile one pass of ENGINE (e.g. packedc) after the timed rounds (bench.log lists its "
+        "most expensive operators)",
+    )
     parser.add_argument("--setup-e2e", type=Path, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--preset", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--items", type=int, default=None, help=argparse.SUPPRESS)
@@ -184,6 +192,8 @@ def main() -> None:
         bench += ["--batch-tokens", "32768", "--repeats", "2", "--check-plain", "32"]
         bench += ["--engines", ENGINES, "--time-budget", str(args.bench_limit * 0.6)]
         preset, items = "llama-1b", 1000
+    if args.profile:
+        bench += ["--profile", args.profile]
     status, seconds = run_logged(bench, args.out / "bench.log", args.bench_limit)
     summary.append(f"benchmark: exit {status} after {seconds:.1f} s")
     lines = (args.out / "bench.log").read_text(encoding="utf-8").splitlines()
