@@ -9,7 +9,9 @@ the frontier may be a single early model, and the paper's before/after slopes re
 ``citable_only`` is the same trend on the citable readings alone (it differs when protocol-flagged
 scores were let in: ``--include-mismatched``, or a ruler's own track that accepts unstated shots).
 ``without_added`` is the trend without the models the current records add to the previous data
-release (is the law still holding with the newest models?), when such a release exists.
+release (is the law still holding with the newest models?), when such a release exists; its
+``added_bounds`` lists the added models read only as a bound (not in any trend), so they can be
+placed against the line too.
 """
 
 from __future__ import annotations
@@ -115,7 +117,7 @@ def trend_document(
         },
         "cut": {"date": cut.isoformat(), "before": _side(before, opts), "after": _side(after, opts)},
         "citable_only": citable,
-        "without_added": None if baseline is None else _without_added(in_trend, baseline, opts),
+        "without_added": None if baseline is None else _without_added(in_trend, baseline, opts, densities),
         "line": [] if estimator is None else _line(estimator, in_trend),
         "options": {
             "include_mismatched": opts.include_mismatched,
@@ -128,12 +130,36 @@ def trend_document(
 
 
 def _without_added(
-    in_trend: pd.DataFrame, baseline: tuple[str, frozenset[str]], opts: FitOptions
+    in_trend: pd.DataFrame, baseline: tuple[str, frozenset[str]], opts: FitOptions, densities: pd.DataFrame
 ) -> dict[str, Any]:
     version, held = baseline
     kept = in_trend["model"].isin(held)
     fit = fit_trend(in_trend[kept], opts)[0]
-    return fit | {"release": version, "added": sorted(in_trend.loc[~kept, "model"].tolist())}
+    return fit | {
+        "release": version,
+        "added": sorted(in_trend.loc[~kept, "model"].tolist()),
+        "added_bounds": _added_bounds(densities, held),
+    }
+
+
+def _added_bounds(densities: pd.DataFrame, held: frozenset[str]) -> list[dict[str, Any]]:
+    """Added base models read only as a bound in one direction: ``{"model", "density", "bound"}``
+    with ``bound`` ``"at_least"`` (beyond the ruler's top) or ``"at_most"`` (below its bottom)."""
+    out = []
+    for row in densities.itertuples(index=False):
+        flags = set(str(row.flags or "").split(";"))
+        if row.model in held or row.kind != "base" or pd.isna(row.density):
+            continue
+        above, below = "above_ruler" in flags, "below_ruler" in flags
+        if above != below:
+            out.append(
+                {
+                    "model": row.model,
+                    "density": float(row.density),
+                    "bound": "at_least" if above else "at_most",
+                }
+            )
+    return sorted(out, key=lambda r: r["model"])
 
 
 def _side(frame: pd.DataFrame, opts: FitOptions) -> dict[str, Any] | None:

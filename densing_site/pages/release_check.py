@@ -17,6 +17,58 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
+def _line_at(slope: float | None, intercept: float | None, t0: Any, released: pd.Timestamp) -> float | None:
+    if slope is None or intercept is None or not t0:
+        return None
+    return math.exp(intercept + slope * (released - pd.Timestamp(t0)).days)
+
+
+def _bound_rows(
+    without: dict[str, Any], table: pd.DataFrame, slope: float | None, intercept: float | None, t0: Any
+) -> list[dict[str, Any]]:
+    """The added models read only as a bound, each placed against the line fitted without them:
+    ``side`` is ``"above"`` (a lower bound over the line), ``"below"`` (an upper bound under it) or
+    ``"undecided"``."""
+    out = []
+    for bound in without.get("added_bounds") or []:
+        model = bound.get("model")
+        if model not in table.index:
+            continue
+        released = pd.Timestamp(table.at[model, "release_date"])
+        density, expected = number(bound.get("density")), _line_at(slope, intercept, t0, released)
+        at_least = bound.get("bound") == "at_least"
+        side = "undecided"
+        if density is not None and expected is not None:
+            if at_least and density >= expected:
+                side = "above"
+            elif not at_least and density < expected:
+                side = "below"
+        out.append(
+            {
+                "model": model,
+                "name": table.at[model, "name"],
+                "released": fmt_date(released.date()),
+                "density": density,
+                "at_least": at_least,
+                "expected": expected,
+                "side": side,
+            }
+        )
+    return sorted(out, key=lambda r: (r["released"], r["model"]))
+
+
+def _bounds_sentence(bounds: list[dict[str, Any]]) -> str:
+    above = sum(r["side"] == "above" for r in bounds)
+    below = sum(r["side"] == "below" for r in bounds)
+    rest = len(bounds) - above - below
+    return (
+        f"{_count(len(bounds), 'more added model')} {'reads' if len(bounds) == 1 else 'read'} only as a "
+        f"bound, beyond the ruler's range: {above} {'is' if above == 1 else 'are'} at least as dense as "
+        f"that line (a lower bound above it), {below} below it (an upper bound under it), and for {rest} "
+        "the bound does not decide."
+    )
+
+
 def release_check(trend: dict[str, Any], densities: pd.DataFrame, confidence: float | None) -> dict[str, Any]:
     """Sentences and rows for the densing-law page; ``{"available": False}`` when the fit has no
     previous release to compare with (trend.json's ``without_added`` is null)."""
@@ -31,9 +83,7 @@ def release_check(trend: dict[str, Any], densities: pd.DataFrame, confidence: fl
     for model in sorted(added, key=lambda m: (str(table.at[m, "release_date"]), m)):
         released = pd.Timestamp(table.at[model, "release_date"])
         density = number(table.at[model, "density"])
-        expected = None
-        if slope is not None and intercept is not None and t0:
-            expected = math.exp(intercept + slope * (released - pd.Timestamp(t0)).days)
+        expected = _line_at(slope, intercept, t0, released)
         rows.append(
             {
                 "model": model,
@@ -45,6 +95,7 @@ def release_check(trend: dict[str, Any], densities: pd.DataFrame, confidence: fl
                 "frontier": str(table.at[model, "frontier"]).lower() == "true",
             }
         )
+    bounds = _bound_rows(without, table, slope, intercept, t0)
     above = [r for r in rows if r["ratio"] is not None and r["ratio"] >= 1]
     new_frontier = [r for r in rows if r["frontier"]]
     with_words = doubling_words(trend, confidence)
@@ -71,8 +122,11 @@ def release_check(trend: dict[str, Any], densities: pd.DataFrame, confidence: fl
             )
         else:
             verdict += "."
+    if bounds:
+        verdict += " " + _bounds_sentence(bounds)
     return {
         "available": True,
+        "bounds": bounds,
         "release": without["release"],
         "with_words": with_words,
         "without_words": without_words,

@@ -79,3 +79,22 @@ def test_the_shipped_fit_states_the_law_without_the_models_added_since_the_last_
     assert without["release"] == baseline[0]
     assert set(without["added"]).isdisjoint(baseline[1])
     assert without["n_models"] + len(without["added"]) == fitted.trend["n_models"]
+
+
+def test_added_models_read_as_bounds_are_listed_with_their_direction(tmp_path: Path) -> None:
+    cut = dt.date(2022, 11, 30)
+    _era_world(tmp_path / "records", 300.0, 90.0, cut)
+    ds = load(tmp_path / "records")
+    densities = fit_all(ds, FAST, tracks=(MATCHED,), compare_release=False).densities.copy()
+    newest = densities[densities["in_trend"]].sort_values("release_date")["model"].tail(3).tolist()
+    marks = {newest[0]: "above_ruler", newest[1]: "below_ruler", newest[2]: "above_ruler;below_ruler"}
+    for model, flag in marks.items():
+        densities.loc[densities["model"] == model, ["flags", "in_trend"]] = [flag, False]
+    held = frozenset(set(densities["model"]) - set(newest))
+    trend, _ = trend_document(
+        densities, FAST, "synthetic-direct", ds.version, ["b"], "matched", baseline=("2026.11.0", held)
+    )
+    bounds = {b["model"]: b["bound"] for b in trend["without_added"]["added_bounds"]}
+    # a reading bounded on both sides says nothing one way: left out
+    assert bounds == {newest[0]: "at_least", newest[1]: "at_most"}
+    assert set(trend["without_added"]["added"]).isdisjoint(bounds)

@@ -50,3 +50,38 @@ def test_added_models_are_placed_against_the_line_fitted_without_them() -> None:
     assert "1 of them sets a new maximum density, and 1 reaches the line" in check["verdict"]
     assert "the closest, New <Dense> (" in check["verdict"]  # escaped by the template's autoescape
     assert "doubles every 3.3 months" in check["with_words"]
+
+
+def test_added_models_read_as_bounds_are_placed_against_the_line_too() -> None:
+    slope = math.log(2) / 100.0
+    without = {
+        "release": "2026.11.0",
+        "added": [],
+        "added_bounds": [
+            {"model": "beyond-high", "density": 3.0, "bound": "at_least"},
+            {"model": "beyond-low", "density": 1.5, "bound": "at_least"},
+            {"model": "under", "density": 0.5, "bound": "at_most"},
+        ],
+        "slope_per_day": slope,
+        "intercept": 0.0,
+        "t0": "2024-01-01",
+        "doubling_days": 100.0,
+        "doubling_days_ci": [80.0, 120.0],
+        "n_models": 2,
+        "n_frontier": 2,
+    }
+    densities = pd.DataFrame(
+        {
+            "model": ["beyond-high", "beyond-low", "under"],
+            "name": ["Beyond High", "Beyond Low", "Under"],
+            "release_date": ["2024-04-10"] * 3,  # the line is at 2 on that day
+            "density": [3.0, 1.5, 0.5],
+            "frontier": ["false"] * 3,
+        }
+    )
+    check = release_check(_trend(without), densities, 0.9)
+    sides = {r["model"]: r["side"] for r in check["bounds"]}
+    assert sides == {"beyond-high": "above", "beyond-low": "undecided", "under": "below"}
+    assert "No model added since release 2026.11.0 enters this track's trend" in check["verdict"]
+    assert "3 more added models read only as a bound" in check["verdict"]
+    assert "1 is at least as dense as that line" in check["verdict"] and "1 below it" in check["verdict"]
