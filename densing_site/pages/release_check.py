@@ -23,8 +23,22 @@ def _line_at(slope: float | None, intercept: float | None, t0: Any, released: pd
     return math.exp(intercept + slope * (released - pd.Timestamp(t0)).days)
 
 
+def _placed(
+    table: pd.DataFrame, model: str, density: float | None, line: tuple[float | None, float | None, Any]
+) -> dict[str, Any]:
+    """The fields every placed model shows: name, release date, density and the line at that date."""
+    released = pd.Timestamp(table.at[model, "release_date"])
+    return {
+        "model": model,
+        "name": table.at[model, "name"],
+        "released": fmt_date(released.date()),
+        "density": density,
+        "expected": _line_at(*line, released),
+    }
+
+
 def _bound_rows(
-    without: dict[str, Any], table: pd.DataFrame, slope: float | None, intercept: float | None, t0: Any
+    without: dict[str, Any], table: pd.DataFrame, line: tuple[float | None, float | None, Any]
 ) -> list[dict[str, Any]]:
     """The added models read only as a bound, each placed against the line fitted without them:
     ``side`` is ``"above"`` (a lower bound over the line), ``"below"`` (an upper bound under it) or
@@ -34,8 +48,8 @@ def _bound_rows(
         model = bound.get("model")
         if model not in table.index:
             continue
-        released = pd.Timestamp(table.at[model, "release_date"])
-        density, expected = number(bound.get("density")), _line_at(slope, intercept, t0, released)
+        row = _placed(table, model, number(bound.get("density")), line)
+        density, expected = row["density"], row["expected"]
         at_least = bound.get("bound") == "at_least"
         side = "undecided"
         if density is not None and expected is not None:
@@ -43,17 +57,7 @@ def _bound_rows(
                 side = "above"
             elif not at_least and density < expected:
                 side = "below"
-        out.append(
-            {
-                "model": model,
-                "name": table.at[model, "name"],
-                "released": fmt_date(released.date()),
-                "density": density,
-                "at_least": at_least,
-                "expected": expected,
-                "side": side,
-            }
-        )
+        out.append(row | {"at_least": at_least, "side": side})
     return sorted(out, key=lambda r: (r["released"], r["model"]))
 
 
@@ -78,24 +82,18 @@ def release_check(trend: dict[str, Any], densities: pd.DataFrame, confidence: fl
     added = set(without.get("added") or [])
     table = densities.set_index("model")
     rows = []
-    slope, intercept = number(without.get("slope_per_day")), number(without.get("intercept"))
-    t0 = without.get("t0")
+    line = (number(without.get("slope_per_day")), number(without.get("intercept")), without.get("t0"))
     for model in sorted(added, key=lambda m: (str(table.at[m, "release_date"]), m)):
-        released = pd.Timestamp(table.at[model, "release_date"])
-        density = number(table.at[model, "density"])
-        expected = _line_at(slope, intercept, t0, released)
+        row = _placed(table, model, number(table.at[model, "density"]), line)
+        density, expected = row["density"], row["expected"]
         rows.append(
-            {
-                "model": model,
-                "name": table.at[model, "name"],
-                "released": fmt_date(released.date()),
-                "density": density,
-                "expected": expected,
+            row
+            | {
                 "ratio": None if expected in (None, 0) or density is None else density / expected,
                 "frontier": str(table.at[model, "frontier"]).lower() == "true",
             }
         )
-    bounds = _bound_rows(without, table, slope, intercept, t0)
+    bounds = _bound_rows(without, table, line)
     above = [r for r in rows if r["ratio"] is not None and r["ratio"] >= 1]
     new_frontier = [r for r in rows if r["frontier"]]
     with_words = doubling_words(trend, confidence)

@@ -14,23 +14,30 @@ def _trend(without: dict | None) -> dict:
             "without_added": without}  # fmt: skip
 
 
-def test_no_previous_release_means_no_section() -> None:
-    assert release_check(_trend(None), pd.DataFrame({"model": []}), 0.9) == {"available": False}
+SLOPE = math.log(2) / 100.0
+"""The line fitted without the added models: density 1 on 2024-01-01, doubling every 100 days."""
 
 
-def test_added_models_are_placed_against_the_line_fitted_without_them() -> None:
-    slope = math.log(2) / 100.0
-    without = {
+def _without(**changes: object) -> dict:
+    """trend.json's ``without_added`` for release 2026.11.0 with the line :data:`SLOPE` gives."""
+    return {
         "release": "2026.11.0",
-        "added": ["new-dense", "new-sparse"],
-        "slope_per_day": slope,
+        "slope_per_day": SLOPE,
         "intercept": 0.0,
         "t0": "2024-01-01",
         "doubling_days": 100.0,
         "doubling_days_ci": [80.0, 120.0],
         "n_models": 2,
         "n_frontier": 2,
-    }
+    } | changes
+
+
+def test_no_previous_release_means_no_section() -> None:
+    assert release_check(_trend(None), pd.DataFrame({"model": []}), 0.9) == {"available": False}
+
+
+def test_added_models_are_placed_against_the_line_fitted_without_them() -> None:
+    without = _without(added=["new-dense", "new-sparse"])
     densities = pd.DataFrame(
         {
             "model": ["new-dense", "new-sparse", "old"],
@@ -43,7 +50,7 @@ def test_added_models_are_placed_against_the_line_fitted_without_them() -> None:
     check = release_check(_trend(without), densities, 0.9)
     assert check["available"] and check["release"] == "2026.11.0"
     rows = {r["model"]: r for r in check["rows"]}
-    assert rows["new-dense"]["expected"] == math.exp(slope * 100)  # 100 days after t0: density 2
+    assert rows["new-dense"]["expected"] == math.exp(SLOPE * 100)  # 100 days after t0: density 2
     assert rows["new-dense"]["ratio"] == 2.0 and rows["new-dense"]["frontier"]
     assert rows["new-sparse"]["ratio"] == 0.25
     assert "2 models added since release 2026.11.0 enter the trend" in check["verdict"]
@@ -53,23 +60,14 @@ def test_added_models_are_placed_against_the_line_fitted_without_them() -> None:
 
 
 def test_added_models_read_as_bounds_are_placed_against_the_line_too() -> None:
-    slope = math.log(2) / 100.0
-    without = {
-        "release": "2026.11.0",
-        "added": [],
-        "added_bounds": [
+    without = _without(
+        added=[],
+        added_bounds=[
             {"model": "beyond-high", "density": 3.0, "bound": "at_least"},
             {"model": "beyond-low", "density": 1.5, "bound": "at_least"},
             {"model": "under", "density": 0.5, "bound": "at_most"},
         ],
-        "slope_per_day": slope,
-        "intercept": 0.0,
-        "t0": "2024-01-01",
-        "doubling_days": 100.0,
-        "doubling_days_ci": [80.0, 120.0],
-        "n_models": 2,
-        "n_frontier": 2,
-    }
+    )
     densities = pd.DataFrame(
         {
             "model": ["beyond-high", "beyond-low", "under"],
