@@ -14,7 +14,6 @@ import pandas as pd
 
 from densing_data.loader import Dataset
 from densing_fit.density import IMPRECISE, aggregate_all
-from densing_fit.effective import ABOVE, BELOW
 from densing_fit.flags import CITE_BLOCKERS
 
 MODEL_COLUMNS = ("name", "family", "organization", "kind", "hf_repo")
@@ -57,8 +56,7 @@ def densities_table(
         for a, nb, wide in zip(agg, not_base, imprecise, strict=True)
     ]
     table["flags"] = [";".join(sorted(f)) for f in flag_sets]
-    bound = np.array([bool(f & {BELOW, ABOVE, IMPRECISE}) for f in flag_sets], dtype=bool)
-    table["in_trend"] = ~not_base & table["effective_params"].notna() & ~bound
+    table["in_trend"] = ~not_base & np.array([a.in_trend for a in agg], dtype=bool)
     table["citable"] = table["density_low"].notna() & np.array([not (f & CITE_BLOCKERS) for f in flag_sets])
     table["rank"] = citable_rank(table)
     table["frontier"] = False
