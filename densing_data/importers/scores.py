@@ -62,12 +62,18 @@ IDS_WITHOUT_SHOTS = {"obsscaling-leaderboard-v2"}
 shots part stays out of them (the shots themselves were added by a correction, revision 2)."""
 
 
+ID_PROTOCOL = {"obsscaling-transcribed": "obsscaling"}
+"""Protocols that records were moved to by a correction: their ids keep the protocol they were
+first recorded under (ids never change)."""
+
+
 def base_id(record: dict[str, Any]) -> str:
     """``<model>.<benchmark>[.<N>shot].<protocol>``."""
     shots = f".{record['shots']}shot" if record.get("shots") is not None else ""
     if record["protocol"] in IDS_WITHOUT_SHOTS:
         shots = ""
-    return f"{record['model']}.{record['benchmark']}{shots}.{record['protocol']}"
+    protocol = ID_PROTOCOL.get(record["protocol"], record["protocol"])
+    return f"{record['model']}.{record['benchmark']}{shots}.{protocol}"
 
 
 def _assign_ids(records: list[dict[str, Any]], drafts: list[ScoreDraft]) -> None:

@@ -37,6 +37,16 @@ class CatalogPaths:
     models: Path = catalogs.MODELS_CSV
     release_dates: Path = catalogs.RELEASE_DATES_CSV
 
+    @property
+    def release_dates_unresolved(self) -> Path:
+        """Models whose release date was researched and not found (beside ``release_dates``)."""
+        return self.release_dates.with_name("release_dates_unresolved.csv")
+
+    @property
+    def obsscaling_transcribed(self) -> Path:
+        """ObsScaling cells transcribed, not measured (beside ``release_dates``)."""
+        return self.release_dates.with_name("obsscaling_transcribed.csv")
+
 
 def build_seed_records(
     seed_dir: Path, paths: CatalogPaths = CatalogPaths()
@@ -46,7 +56,7 @@ def build_seed_records(
     sources = catalogs.load_sources(paths.sources)
     resolver = ModelResolver(catalogs.load_models(paths.models))
     dates = catalogs.load_release_dates(paths.release_dates)
-    unresolved = catalogs.load_unresolved(paths.release_dates.with_name("release_dates_unresolved.csv"))
+    unresolved = catalogs.load_unresolved(paths.release_dates_unresolved)
     report = ImportReport()
     drafts: list[ScoreDraft] = []
     facts = []
@@ -54,7 +64,9 @@ def build_seed_records(
         file_drafts, file_facts = read_reported(seed_dir / name, bench_catalog, sources, report)
         drafts += file_drafts
         facts += file_facts
-    obs_drafts, obs_facts = read_obsscaling(seed_dir / "obsscaling", bench_catalog, report)
+    obs_drafts, obs_facts = read_obsscaling(
+        seed_dir / "obsscaling", bench_catalog, report, paths.obsscaling_transcribed
+    )
     evidence = gather_evidence(resolver, facts, obs_facts)
     id_by_key = {f.name: resolver.reported_id(f) for f in facts} | {
         o.repo: resolver.obsscaling_id(o) for o in obs_facts

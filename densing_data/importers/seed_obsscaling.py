@@ -4,17 +4,32 @@ One harness measured every model, so each file is its own protocol: ``obsscaling
 Leaderboard v1 settings) and ``obsscaling-leaderboard-v2`` (Open LLM Leaderboard v2 tasks). Values are
 fractions and become percent. ``base_llm_benchmark_eval_sub_10b.csv`` is the sub-10B subset of the main
 file: it is checked to agree with it and then not imported a second time.
+
+Some cells of the main file were not measured by ObsScaling's harness but transcribed from the model
+developer's publications (three decimals where measured cells carry full float precision). The curated
+table ``data/obsscaling_transcribed.csv`` lists them; they are imported under protocol
+``obsscaling-transcribed``, which the uniform-harness track does not read, so rerunning the importer
+agrees with the stored corrections instead of asking to undo them.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from densing_data.importers.benchmarks_catalog import BenchmarkCatalog
 from densing_data.importers.catalogs import SourceInfo
-from densing_data.importers.common import RECORDED, CsvRow, ImportReport, SeedError, parse_number, read_csv
+from densing_data.importers.common import (
+    RECORDED,
+    CsvRow,
+    ImportReport,
+    SeedError,
+    parse_date,
+    parse_number,
+    read_csv,
+)
 from densing_data.importers.seed_reported import ScoreDraft
 
 REPO = "https://github.com/ryoungj/ObsScaling"
@@ -61,6 +76,13 @@ PROTOCOL_NOTES = {
         "generated); raw task scores, not the leaderboard's baseline-normalised ones; fraction x 100."
     ),
 }
+TRANSCRIBED = "obsscaling-transcribed"
+"""Protocol of the main file's cells transcribed from developers' publications, not measured."""
+TRANSCRIBED_CSV = Path(__file__).with_name("data") / "obsscaling_transcribed.csv"
+PROTOCOL_NOTES[TRANSCRIBED] = (
+    "A cell of ObsScaling's results CSV transcribed from the model developer's publications (three "
+    "decimals), not measured by ObsScaling's lm-evaluation-harness runs; shots as ObsScaling's column states."
+)
 SOURCES = {
     "obsscaling": SourceInfo("obsscaling", BY, ORGANIZATION),
     "obsscaling-leaderboard-v2": SourceInfo("obsscaling-leaderboard-v2", BY, ORGANIZATION),
@@ -78,17 +100,56 @@ class ObsModelFacts:
     row: CsvRow
 
 
+@dataclass(frozen=True)
+class TranscribedCell:
+    """A main-file cell that ObsScaling transcribed instead of measuring."""
+
+    reclassified: dt.date
+    """The day it was moved to :data:`TRANSCRIBED` (its record's ``recorded`` date)."""
+    why: str
+    row: CsvRow
+
+
+def load_transcribed(path: Path = TRANSCRIBED_CSV) -> dict[tuple[str, str], TranscribedCell]:
+    """(model repo, column) -> the transcribed cell (empty when there is no file, as for the other
+    curated tables); a repeated cell, an unknown column or a missing date raises :class:`SeedError`
+    at its line."""
+    cells: dict[tuple[str, str], TranscribedCell] = {}
+    if not path.exists():
+        return cells
+    for row in read_csv(path, ("model", "column", "reclassified", "why")):
+        key = (row.get("model"), row.get("column"))
+        if key[1] not in MAIN_SHOTS:
+            known = sorted(MAIN_SHOTS)
+            raise row.error(f"column {key[1]!r} is not one of {MAIN_FILE}'s measured columns {known}")
+        if key in cells:
+            raise row.error(f"{key[0]} / {key[1]} is listed twice (first at line {cells[key].row.line})")
+        date = parse_date(row, "reclassified")
+        if date is None or not row.get("why"):
+            raise row.error("columns 'reclassified' (a date) and 'why' must not be empty")
+        cells[key] = TranscribedCell(date, row.get("why"), row)
+    return cells
+
+
 def file_url(name: str) -> str:
     """URL of an ObsScaling results file at the pinned commit."""
     return f"{REPO}/blob/{COMMIT}/eval_results/{name}"
 
 
 def read_obsscaling(
-    folder: Path, benchmarks: BenchmarkCatalog, report: ImportReport
+    folder: Path,
+    benchmarks: BenchmarkCatalog,
+    report: ImportReport,
+    transcribed_csv: Path = TRANSCRIBED_CSV,
 ) -> tuple[list[ScoreDraft], list[ObsModelFacts]]:
-    """Score drafts and model facts from the ObsScaling files in ``folder``."""
+    """Score drafts and model facts from the ObsScaling files in ``folder``; the cells listed in
+    ``transcribed_csv`` get protocol :data:`TRANSCRIBED`."""
     main = read_csv(folder / MAIN_FILE, META_COLUMNS + MAIN_COLUMNS)
-    drafts = [d for row in main for d in _row_drafts(row, MAIN_COLUMNS, "obsscaling", benchmarks)]
+    transcribed = load_transcribed(transcribed_csv)
+    _check_transcribed(main, transcribed)
+    drafts = [
+        d for row in main for d in _row_drafts(row, MAIN_COLUMNS, "obsscaling", benchmarks, transcribed)
+    ]
     facts = [_facts(row) for row in main]
     _check_subset(main, folder / SUBSET_FILE, report)
     v2 = read_csv(folder / V2_FILE, ("Model", *V2_COLUMNS))
@@ -124,8 +185,23 @@ def _facts(row: CsvRow) -> ObsModelFacts:
     )
 
 
+def _check_transcribed(main: list[CsvRow], transcribed: dict[tuple[str, str], TranscribedCell]) -> None:
+    """Refuse a listed cell that names no model of the main file, or an empty cell."""
+    by_model = {row.get("Model"): row for row in main}
+    for (model, column), cell in transcribed.items():
+        row = by_model.get(model)
+        if row is None:
+            raise cell.row.error(f"model {model!r} is not in {MAIN_FILE}")
+        if row.get(column) == "":
+            raise cell.row.error(f"{MAIN_FILE}:{row.line} has no value in column {column!r}")
+
+
 def _row_drafts(
-    row: CsvRow, columns: tuple[str, ...], protocol: str, benchmarks: BenchmarkCatalog
+    row: CsvRow,
+    columns: tuple[str, ...],
+    file_protocol: str,
+    benchmarks: BenchmarkCatalog,
+    transcribed: dict[tuple[str, str], TranscribedCell] | None = None,
 ) -> list[ScoreDraft]:
     drafts = []
     for column in columns:
@@ -133,11 +209,13 @@ def _row_drafts(
         if fraction is None:
             continue
         bench = benchmarks.ids_by_seed_name[column]
+        cell = (transcribed or {}).get((row.get("Model"), column))
+        protocol = TRANSCRIBED if cell else file_protocol
         fields: dict[str, Any] = {
             "benchmark": bench,
             "value": round(fraction * 100.0, 6),
             "metric": None,
-            "shots": MAIN_SHOTS.get(column) if protocol == "obsscaling" else V2_SHOTS[column],
+            "shots": MAIN_SHOTS.get(column) if file_protocol == "obsscaling" else V2_SHOTS[column],
             "cot": False if column in V2_MULTIPLE_CHOICE else None,
             "protocol": protocol,
             "protocol_notes": PROTOCOL_NOTES[protocol],
@@ -145,11 +223,12 @@ def _row_drafts(
                 "url": file_url(row.path.name),
                 "locator": f"row '{row.get('Model')}', column '{column}' (value {row.get(column)})",
             },
-            "recorded": RECORDED,
+            "recorded": cell.reclassified if cell else RECORDED,
             "notes": f"Cite: Observational Scaling Laws and the Predictability of Language Model Performance "
             f"(Ruan et al. 2024, {PAPER}); data Apache-2.0.",
         }
-        drafts.append(ScoreDraft(row.get("Model"), bench, protocol, fields, SOURCES[protocol], row, ()))
+        source = SOURCES[file_protocol]
+        drafts.append(ScoreDraft(row.get("Model"), bench, protocol, fields, source, row, ()))
     return drafts
 
 

@@ -305,3 +305,50 @@ def test_the_curated_left_out_part_is_refreshed_without_touching_the_seed_part(t
     assert text.startswith(seed_part)
     assert "stale text" not in text and text.count(CURATED_MARKER.strip()) == 1
     assert text.index("## Left out by a") < text.index("## Left out by b")
+
+
+TRANSCRIBED_HEADER = "model,column,reclassified,why\n"
+LLAMA_MMLU_TRANSCRIBED = "meta-llama/Llama-2-7b-hf,MMLU,2026-11-30,copied from the developer's paper\n"
+
+
+def test_transcribed_cell_keeps_its_id_under_its_own_protocol(records: Path, seed: Path) -> None:
+    (seed / "obsscaling_transcribed.csv").write_text(TRANSCRIBED_HEADER + LLAMA_MMLU_TRANSCRIBED)
+    paths = CatalogPaths(release_dates=seed / "release_dates.csv")
+    run_seed_import(seed, records_dir=records, paths=paths)
+    scores = load(records).scores.set_index("id")
+    cell = scores.loc["llama-2-7b.mmlu.5shot.obsscaling"]
+    assert (cell.protocol, cell.recorded) == ("obsscaling-transcribed", dt.datetime(2026, 11, 30))
+    assert "transcribed" in cell.protocol_notes
+    assert scores.loc["llama-2-7b.arc-challenge.25shot.obsscaling"].protocol == "obsscaling"
+    again, _ = run_seed_import(seed, records_dir=records, paths=paths)
+    assert again.empty and not again.changed
+
+
+def test_listing_a_stored_cell_as_transcribed_asks_for_a_correction(records: Path, seed: Path) -> None:
+    paths = CatalogPaths(release_dates=seed / "release_dates.csv")
+    run_seed_import(seed, records_dir=records, paths=paths)
+    (seed / "obsscaling_transcribed.csv").write_text(TRANSCRIBED_HEADER + LLAMA_MMLU_TRANSCRIBED)
+    plan, _ = run_seed_import(seed, records_dir=records, paths=paths)
+    assert plan.changed == ("score llama-2-7b.mmlu.5shot.obsscaling",)
+    run_seed_import(seed, records_dir=records, paths=paths, correction_note="Transcribed, not measured.")
+    history = load(records).scores
+    revisions = history[history["id"] == "llama-2-7b.mmlu.5shot.obsscaling"]
+    assert revisions["protocol"].tolist()[-1] == "obsscaling-transcribed"
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        (LLAMA_MMLU_TRANSCRIBED * 2, ":3: meta-llama/Llama-2-7b-hf / MMLU is listed twice"),
+        ("meta-llama/Llama-2-7b-hf,XWinograd,2026-11-30,x\n", ":2: column 'XWinograd'"),
+        ("google/gemma-9,MMLU,2026-11-30,x\n", ":2: model 'google/gemma-9' is not in"),
+        ("meta-llama/Llama-2-7b-hf,MMLU,,x\n", ":2: columns 'reclassified'"),
+    ],
+)
+def test_bad_transcribed_row_names_file_and_line(records: Path, seed: Path, rows: str, expected: str) -> None:
+    (seed / "obsscaling_transcribed.csv").write_text(TRANSCRIBED_HEADER + rows)
+    paths = CatalogPaths(release_dates=seed / "release_dates.csv")
+    with pytest.raises(SeedError) as info:
+        run_seed_import(seed, records_dir=records, paths=paths)
+    assert f"obsscaling_transcribed.csv{expected}" in str(info.value)
+    assert not list(records.rglob("scores/*.yaml"))
