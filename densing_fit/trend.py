@@ -132,8 +132,8 @@ class DensingTrend:
         t, y = days[mask], np.log(rho[mask])
         if t.size < 2 or np.unique(t).size < 2:
             raise FitError(
-                f"only {int(mask.sum())} frontier model(s) at distinct dates; the densing-law line needs two "
-                "or more (the densest model may be the earliest)"
+                "no model released later is denser than the densest of the first release date, so the "
+                "frontier is a single date and the densing-law line needs two"
             )
         slope, intercept = _line(t, y)
         fitted = slope * t + intercept
