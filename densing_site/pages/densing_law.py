@@ -8,6 +8,8 @@ import pandas as pd
 
 from densing_site import charts
 from densing_site.formatting import DAYS_PER_MONTH, doubling_words, fmt_date, fmt_params, number
+from densing_site.pages import eras
+from densing_site.pages.leaderboard import track_url
 from densing_site.pages.release_check import release_check
 from densing_site.render import PageWriter, root_prefix
 from densing_site.sitedata import SiteData
@@ -104,7 +106,11 @@ def write_densing_law(writer: PageWriter, data: SiteData) -> None:
             "doubling": doubling_words(trend, confidence),
             "confidence": confidence,
             "cut": cut,
-            "cut_words": {side: doubling_words(cut.get(side), confidence) for side in ("before", "after")},
+            "eras": eras.era_rows(ordered, confidence),
+            "tracks": ordered,
+            "track_urls": {t.id: track_url(t.id, default.id) for t in ordered},
+            "verdicts": {t.id: eras.verdict(t) for t in ordered},
+            "paper_sentence": eras.paper_sentence(),
             "sensitivity": sensitivity_rows(data),
             "release": release_check(trend, data.fit.densities, confidence),
             "frontier": [names[m] for m in trend.get("frontier") or [] if m in names],

@@ -1,0 +1,134 @@
+"""Before and after ChatGPT on every track: the frontier fit and the all-model slope of each period,
+with a plain-words verdict next to the paper's finding.
+
+The fitter writes, per track, ``trend.json`` ``cut.before`` / ``cut.after``: the densing-law line on
+each period's frontier, and under ``all_models`` an ordinary fit over every model of the period (the
+paper's before/after comparison regresses all models). A period's frontier can be a single point (the
+densest model may be the earliest), so the all-model slope is the one that can always be compared.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from densing_site.fit_tracks import Track
+from densing_site.formatting import DAYS_PER_MONTH, doubling_words, number
+
+PAPER_SLOPES = (0.0048, 0.0073)
+"""The paper's all-model slopes (per day) before and after ChatGPT, on MMLU."""
+SIDES = ("before", "after")
+
+
+@dataclass(frozen=True)
+class Slope:
+    """An all-model slope per day with its interval (either end may be unknown)."""
+
+    value: float
+    low: float | None
+    high: float | None
+
+    @property
+    def grows(self) -> bool | None:
+        """True when the whole interval is above zero, False when it is at or below zero, None when
+        the interval straddles zero or is unknown."""
+        if self.low is None or self.high is None:
+            return None
+        if self.low > 0:
+            return True
+        if self.high <= 0:
+            return False
+        return None
+
+
+def slope_of(fit: dict[str, Any] | None) -> Slope | None:
+    """The slope of a fit (``slope_per_day`` and ``slope_per_day_ci``), or None without one."""
+    value = number((fit or {}).get("slope_per_day"))
+    if value is None:
+        return None
+    ci = (fit or {}).get("slope_per_day_ci") or [None, None]
+    low, high = (number(ci[0]), number(ci[1])) if len(ci) == 2 else (None, None)
+    return Slope(value, low, high)
+
+
+def slope_words(fit: dict[str, Any] | None, confidence: float | None = 0.9) -> str:
+    """An all-model fit in words: its slope per day and interval, then what that means for density."""
+    slope = slope_of(fit)
+    if slope is None:
+        return "no fit" if not fit or not fit.get("error") else f"no fit ({fit['error']})"
+    level = f"{round(100 * confidence)}% CI" if confidence else "CI"
+    text = f"{slope.value:+.4f} per day"
+    if slope.low is not None and slope.high is not None:
+        text += f" ({level} {slope.low:+.4f} to {slope.high:+.4f})"
+    if slope.grows is True:
+        months = math.log(2) / slope.value / DAYS_PER_MONTH
+        return f"{text}: density grows, doubling every {months:.1f} months"
+    if slope.grows is False:
+        return f"{text}: density does not grow"
+    return f"{text}: the interval includes zero, so growth is not established"
+
+
+def _overlap(a: Slope, b: Slope) -> bool | None:
+    if None in (a.low, a.high, b.low, b.high):
+        return None
+    return not (a.high < b.low or b.high < a.low)  # type: ignore[operator]
+
+
+def verdict(track: Track) -> str:
+    """What the track says about growth before and after ChatGPT, in one sentence."""
+    cut = track.trend.get("cut") or {}
+    before = slope_of((cut.get("before") or {}).get("all_models"))
+    after = slope_of((cut.get("after") or {}).get("all_models"))
+    n_before = int(number((cut.get("before") or {}).get("n_models")) or 0)
+    if n_before == 0:
+        return "reads no model released before ChatGPT, so it cannot compare the two periods."
+    if before is None or after is None:
+        return "has too few models in one of the periods for an all-model fit."
+    if before.grows is False and after.grows is True:
+        return (
+            f"density did not grow before ChatGPT (all {n_before} models) and grows after it: the speed-up "
+            "the paper reports, but from no growth at all rather than from a slower doubling."
+        )
+    overlap = _overlap(before, after)
+    if overlap is False and after.value > before.value:
+        return (
+            "growth is faster after ChatGPT than before it, as the paper found; the intervals do not overlap."
+        )
+    if overlap is False:
+        return (
+            "growth is slower after ChatGPT than before it, unlike the paper; the intervals do not overlap."
+        )
+    return "the two periods' slopes cannot be told apart: their intervals overlap."
+
+
+def era_rows(tracks: list[Track], confidence: float | None) -> list[dict[str, Any]]:
+    """One row per track and period: models, frontier fit in words, all-model slope in words."""
+    out = []
+    for track in tracks:
+        cut = track.trend.get("cut") or {}
+        for side in SIDES:
+            fit = cut.get(side) or {}
+            n_models = int(number(fit.get("n_models")) or 0)
+            out.append(
+                {
+                    "track": track,
+                    "side": side,
+                    "first": side == SIDES[0],
+                    "n_models": n_models,
+                    "frontier": doubling_words(fit, confidence) if n_models else "no model",
+                    "all_models": slope_words(fit.get("all_models"), confidence) if n_models else "",
+                }
+            )
+    return out
+
+
+def paper_sentence() -> str:
+    """The paper's before/after finding, for comparison."""
+    before, after = PAPER_SLOPES
+    return (
+        f"The paper fits all models of each period on MMLU and finds the slope rising from about {before} "
+        f"to {after} per day after ChatGPT's release (doubling every "
+        f"{math.log(2) / before / DAYS_PER_MONTH:.1f} and {math.log(2) / after / DAYS_PER_MONTH:.1f} "
+        "months)."
+    )

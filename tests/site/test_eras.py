@@ -1,0 +1,108 @@
+"""Before and after ChatGPT per track: slopes in words, the verdict against the paper, and the
+densing-law page's table (one row per track and period)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from densing_site.fit_tracks import Track
+from densing_site.pages.eras import era_rows, slope_of, slope_words, verdict
+
+
+def _fit(slope: float, low: float, high: float, n: int = 10) -> dict[str, Any]:
+    return {"slope_per_day": slope, "slope_per_day_ci": [low, high], "n_models": n}
+
+
+def _track(before: dict[str, Any] | None, after: dict[str, Any] | None) -> Track:
+    cut = {
+        "date": "2022-11-30",
+        "before": None if before is None else {"n_models": before["n_models"], "all_models": before},
+        "after": None if after is None else {"n_models": after["n_models"], "all_models": after},
+    }
+    return Track("t", "T", "r", "p", "d", (), pd.DataFrame(), {"cut": cut})
+
+
+@pytest.mark.parametrize(
+    ("fit", "expected"),
+    [
+        (
+            _fit(0.0029, 0.0020, 0.0038),
+            "+0.0029 per day (90% CI +0.0020 to +0.0038): density grows, doubling every 7.9 months",
+        ),
+        (
+            _fit(-0.0008, -0.0018, -0.0003),
+            "-0.0008 per day (90% CI -0.0018 to -0.0003): density does not grow",
+        ),
+        (_fit(0.0004, -0.0009, 0.0011), "the interval includes zero, so growth is not established"),
+        (None, "no fit"),
+        ({"error": "too few models"}, "no fit (too few models)"),
+    ],
+)
+def test_slope_words(fit: dict[str, Any] | None, expected: str) -> None:
+    assert expected in slope_words(fit, 0.9)
+
+
+def test_an_unknown_interval_decides_nothing() -> None:
+    slope = slope_of({"slope_per_day": 0.01, "slope_per_day_ci": [None, None]})
+    assert slope is not None and slope.grows is None
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "expected"),
+    [
+        (
+            _fit(-0.0008, -0.0018, -0.0003, 20),
+            _fit(0.003, 0.002, 0.004),
+            "did not grow before ChatGPT (all 20",
+        ),
+        (
+            _fit(0.0010, 0.0005, 0.0015),
+            _fit(0.003, 0.002, 0.004),
+            "faster after ChatGPT than before it, as the paper",
+        ),
+        (
+            _fit(0.0050, 0.0045, 0.0060),
+            _fit(0.003, 0.002, 0.004),
+            "slower after ChatGPT than before it, unlike",
+        ),
+        (_fit(0.0025, 0.0010, 0.0035), _fit(0.003, 0.002, 0.004), "cannot be told apart"),
+        ({"n_models": 0}, _fit(0.003, 0.002, 0.004), "reads no model released before ChatGPT"),
+    ],
+)
+def test_verdict(before: dict[str, Any], after: dict[str, Any], expected: str) -> None:
+    assert expected in verdict(_track(before, after))
+
+
+def test_era_rows_give_two_periods_per_track() -> None:
+    tracks = [
+        _track(_fit(-0.001, -0.002, -0.0005, 5), _fit(0.003, 0.002, 0.004, 7)),
+        _track({"n_models": 0}, None),
+    ]
+    rows = era_rows(tracks, 0.9)
+    assert [(r["side"], r["n_models"], r["first"]) for r in rows] == [
+        ("before", 5, True),
+        ("after", 7, False),
+        ("before", 0, True),
+        ("after", 0, False),
+    ]
+    assert rows[2]["frontier"] == "no model" and rows[2]["all_models"] == ""
+
+
+def test_densing_law_page_compares_the_periods_on_every_track(built_site: Path) -> None:
+    page = (built_site / "densing-law" / "index.html").read_text(encoding="utf-8")
+    table = page[page.index('class="densing-table era-table"') :]
+    table = table[: table.index("</table>")]
+    groups = re.findall(
+        r'<tr class="era-track"><th scope="colgroup" colspan="4"><a href="[^"]*">([^<]+)</a>', table
+    )
+    assert len(groups) >= 2 and len(groups) == len(set(groups))
+    periods = re.findall(r'<th scope="row" data-label="Period">(\w+) ChatGPT</th>', table)
+    assert periods == ["before", "after"] * len(groups)
+    verdicts = page[page.index('class="era-verdicts"') :]
+    assert verdicts[: verdicts.index("</ul>")].count("<li>") == len(groups)
+    assert "0.0048 to 0.0073 per day" in page
