@@ -64,7 +64,30 @@ def repo(tmp_path: Path) -> Path:
         ],
     }
     (repo / "releases" / "index.json").write_text(json.dumps(index))
+    write_manifest(release, {})
     return repo
+
+
+def write_manifest(release: Path, held: dict[str, dict[str, list[int]]]) -> None:
+    """A release manifest of the shape ``densing release`` writes, holding the revisions ``held``
+    (kind -> id -> revisions; the digests are placeholders: only which revisions are held matters)."""
+    manifest = {
+        "version": release.name,
+        "date": "2026-11-30",
+        "previous": None,
+        "records_commit": None,
+        "records_sha256": "0" * 64,
+        "built_with": {},
+        "counts": {},
+        "formats": ["csv"],
+        "sha256sums": "0" * 64,
+        "files": [{"path": "csv/models.csv", "sha256": "0" * 64, "bytes": 5}],
+        "record_sha256": {
+            kind: {rid: {str(rev): "0" * 64 for rev in revs} for rid, revs in ids.items()}
+            for kind, ids in held.items()
+        },
+    }
+    (release / "manifest.json").write_text(json.dumps(manifest))
 
 
 def test_project_documents_releases_and_nav(tmp_path: Path, repo: Path) -> None:
@@ -186,3 +209,35 @@ def test_the_tracks_page_shows_each_bridge_and_its_fit(tmp_path: Path, repo: Pat
     ruler_file.write_text(json.dumps(ruler | {"bridges": "nope"}))
     with pytest.raises(SiteError, match=r"ruler\.json: 'bridges' must be a list"):
         read_fit_outputs(data.fit_dir)
+
+
+def test_records_beyond_the_newest_release_are_labelled_until_released(tmp_path: Path, repo: Path) -> None:
+    docs = tmp_path / "docs"
+    data = _site_data(tmp_path / "a", 12, repo)
+    generate_pages(data, docs)
+    data_page = (docs / "data.md").read_text()
+    n_revisions = sum(len(frame) for frame in data.ds.history.values())
+    assert "## Not yet released" in data_page
+    assert (
+        f"<strong>{n_revisions} record revisions</strong>" in data_page
+        and "release <strong>2026.11.0</strong>" in data_page
+    )
+    assert 'href="data/#not-yet-released"' in (docs / "index.md").read_text()
+
+    held = {
+        kind: {
+            str(rid): [int(r) for r in frame.loc[frame["id"] == rid, "revision"]]
+            for rid in frame["id"].unique()
+        }
+        for kind, frame in data.ds.history.items()
+    }
+    write_manifest(repo / "releases" / "2026.11.0", held)
+    generate_pages(data, docs)
+    assert "Not yet released" not in (docs / "data.md").read_text()
+    assert "not-yet-released" not in (docs / "index.md").read_text()
+
+
+def test_an_unreadable_release_manifest_stops_the_build(tmp_path: Path, repo: Path) -> None:
+    (repo / "releases" / "2026.11.0" / "manifest.json").write_text("[]")
+    with pytest.raises(SiteError, match="cannot tell which records are unreleased"):
+        generate_pages(_site_data(tmp_path / "a", 8, repo), tmp_path / "docs")
