@@ -153,6 +153,13 @@ def _fit_line(label: str, fit: dict[str, Any] | None) -> str:
             f"; all {every['n_models']} models: slope {every['slope_per_day']:.4f}/day "
             f"[{low:.4f}, {high:.4f}], " + _doubling(every["doubling_days"])
         )
+    adjusted = fit.get("size_adjusted")
+    if adjusted and not adjusted.get("error"):
+        low, high = adjusted["slope_per_day_ci"]
+        line += (
+            f"; at equal size: slope {adjusted['slope_per_day']:.4f}/day [{low:.4f}, {high:.4f}], "
+            f"ln N coefficient {adjusted['log_params_coef']:.2f}"
+        )
     return line
 
 

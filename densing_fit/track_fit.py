@@ -82,7 +82,10 @@ def _side(fit: dict[str, Any] | None) -> dict[str, Any] | None:
     if fit is None:
         return None
     every = fit.get("all_models") or {}
-    return {k: fit.get(k) for k in SIDE_KEYS} | {"all_models": {k: every.get(k) for k in SIDE_KEYS}}
+    return {k: fit.get(k) for k in SIDE_KEYS} | {
+        "all_models": {k: every.get(k) for k in SIDE_KEYS},
+        "size_adjusted": fit.get("size_adjusted"),
+    }
 
 
 def _fall_back(

@@ -6,6 +6,8 @@ with its bootstrap interval and frontier, and again on the models released befor
 date (ChatGPT's release by default), each side with its own doubling time and interval.
 Each side is also fitted on all its models, not only its frontier (``all_models``): before ChatGPT
 the frontier may be a single early model, and the paper's before/after slopes regress all models.
+``size_adjusted`` regresses them on release date and ln N together (:mod:`densing_fit.size_adjusted`):
+the change of density over time between models of equal size.
 ``citable_only`` is the same trend on the citable readings alone (it differs when protocol-flagged
 scores were let in: ``--include-mismatched``, or a ruler's own track that accepts unstated shots).
 ``without_added`` is the trend without the models the current records add to the previous data
@@ -24,6 +26,7 @@ import pandas as pd
 
 from densing_fit.errors import FitError
 from densing_fit.options import FitOptions
+from densing_fit.size_adjusted import fit_size_adjusted
 from densing_fit.trend import DAYS_PER_MONTH, DensingTrend
 
 LINE_POINTS = 40
@@ -167,7 +170,10 @@ def _side(frame: pd.DataFrame, opts: FitOptions) -> dict[str, Any] | None:
         return None
     every = fit_trend(frame, opts, frontier_only=False)[0]
     every.pop("frontier")
-    return fit_trend(frame, opts)[0] | {"all_models": every}
+    adjusted = fit_size_adjusted(
+        frame, n_resamples=opts.n_resamples, confidence=opts.confidence, random_state=opts.seed
+    )
+    return fit_trend(frame, opts)[0] | {"all_models": every, "size_adjusted": adjusted}
 
 
 def _line(estimator: DensingTrend, frame: pd.DataFrame) -> list[dict[str, Any]]:
