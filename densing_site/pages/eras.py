@@ -75,8 +75,36 @@ def _overlap(a: Slope, b: Slope) -> bool | None:
     return not (a.high < b.low or b.high < a.low)  # type: ignore[operator]
 
 
+def size_words(fit: dict[str, Any] | None, confidence: float | None = 0.9) -> str:
+    """A size-adjusted fit in words: its slope at equal size, then how density changes with size."""
+    if not fit or fit.get("error") or slope_of(fit) is None:
+        return slope_words(fit, confidence)
+    text = slope_words(fit, confidence)
+    coef = number(fit.get("log_params_coef"))
+    if coef is not None:
+        text += f"; ten times the parameters, {10**coef:.2g} times the density"
+    return text
+
+
+def _size_sentence(fit: dict[str, Any] | None) -> str:
+    """Why the all-model slope fell before ChatGPT, when the size-adjusted fit tells."""
+    slope = slope_of(fit)
+    coef = number((fit or {}).get("log_params_coef"))
+    if slope is None or coef is None:
+        return ""
+    if slope.grows is None and coef < 0:
+        return (
+            f" At equal size it was flat ({slope.value:+.4f} per day, interval across zero): the "
+            "period's later models were larger, and larger models read less dense (ten times the "
+            f"parameters, {10**coef:.2g} times the density)."
+        )
+    if slope.grows is False:
+        return f" It fell even at equal size ({slope.value:+.4f} per day)."
+    return f" At equal size it grew ({slope.value:+.4f} per day)."
+
+
 def verdict(track: Track) -> str:
-    """What the track says about growth before and after ChatGPT, in one sentence."""
+    """What the track says about growth before and after ChatGPT, in a sentence or two."""
     cut = track.trend.get("cut") or {}
     before = slope_of((cut.get("before") or {}).get("all_models"))
     after = slope_of((cut.get("after") or {}).get("all_models"))
@@ -89,6 +117,7 @@ def verdict(track: Track) -> str:
         return (
             f"density did not grow before ChatGPT (all {n_before} models) and grows after it: the speed-up "
             "the paper reports, but from no growth at all rather than from a slower doubling."
+            + _size_sentence((cut.get("before") or {}).get("size_adjusted"))
         )
     overlap = _overlap(before, after)
     if overlap is False and after.value > before.value:
@@ -118,6 +147,7 @@ def era_rows(tracks: list[Track], confidence: float | None) -> list[dict[str, An
                     "n_models": n_models,
                     "frontier": doubling_words(fit, confidence) if n_models else "no model",
                     "all_models": slope_words(fit.get("all_models"), confidence) if n_models else "",
+                    "size_adjusted": size_words(fit.get("size_adjusted"), confidence) if n_models else "",
                 }
             )
     return out

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from densing_site.fit_tracks import Track
-from densing_site.pages.eras import era_rows, slope_of, slope_words, verdict
+from densing_site.pages.eras import era_rows, size_words, slope_of, slope_words, verdict
 
 
 def _fit(slope: float, low: float, high: float, n: int = 10) -> dict[str, Any]:
@@ -98,7 +98,7 @@ def test_densing_law_page_compares_the_periods_on_every_track(built_site: Path) 
     table = page[page.index('class="densing-table era-table"') :]
     table = table[: table.index("</table>")]
     groups = re.findall(
-        r'<tr class="era-track"><th scope="colgroup" colspan="4"><a href="[^"]*">([^<]+)</a>', table
+        r'<tr class="era-track"><th scope="colgroup" colspan="5"><a href="[^"]*">([^<]+)</a>', table
     )
     assert len(groups) >= 2 and len(groups) == len(set(groups))
     periods = re.findall(r'<th scope="row" data-label="Period">(\w+) ChatGPT</th>', table)
@@ -106,3 +106,16 @@ def test_densing_law_page_compares_the_periods_on_every_track(built_site: Path) 
     verdicts = page[page.index('class="era-verdicts"') :]
     assert verdicts[: verdicts.index("</ul>")].count("<li>") == len(groups)
     assert "0.0048 to 0.0073 per day" in page
+
+
+def test_size_adjusted_words_and_the_reason_growth_fell() -> None:
+    flat = {"slope_per_day": 0.0002, "slope_per_day_ci": [-0.0004, 0.0007], "log_params_coef": -0.38}
+    assert size_words(flat, 0.9).endswith("ten times the parameters, 0.42 times the density")
+    before = _fit(-0.0008, -0.0018, -0.0003, 20) | {"size_adjusted": flat}
+    track = _track(before, _fit(0.003, 0.002, 0.004))
+    track.trend["cut"]["before"]["size_adjusted"] = flat
+    words = verdict(track)
+    assert "At equal size it was flat" in words and "0.42 times the density" in words
+    falling = flat | {"slope_per_day": -0.001, "slope_per_day_ci": [-0.002, -0.0005]}
+    track.trend["cut"]["before"]["size_adjusted"] = falling
+    assert "It fell even at equal size" in verdict(track)
