@@ -8,6 +8,7 @@ nothing; a stored record whose content differs is reported as needing a correcti
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from densing_data.importers.rulers import build_rulers
 from densing_data.importers.scores import build_scores
 from densing_data.importers.seed_obsscaling import read_obsscaling
 from densing_data.importers.seed_reported import REPORTED_FILES, ScoreDraft, read_reported
-from densing_data.importers.sync import SyncPlan, plan_sync
+from densing_data.importers.sync import SyncPlan, content, plan_sync
 from densing_data.paths import RECORDS_DIR
 from densing_data.store import StoreError, append_record_groups
 from densing_data.validate import read_records_dir
@@ -49,9 +50,15 @@ class CatalogPaths:
 
 
 def build_seed_records(
-    seed_dir: Path, paths: CatalogPaths = CatalogPaths()
+    seed_dir: Path,
+    paths: CatalogPaths = CatalogPaths(),
+    stored_models: Mapping[str, dict[str, Any]] | None = None,
 ) -> tuple[dict[str, list[dict[str, Any]]], ImportReport]:
-    """Records (kind -> mappings) built from ``seed_dir`` and the report of what was left out."""
+    """Records (kind -> mappings) built from ``seed_dir`` and the report of what was left out.
+
+    ``stored_models`` (model id -> the stored record's content) lets the seed's scores attach to a
+    model the seed cannot date but whose record was added by hand with a sourced date: that record is
+    used as it is (never rebuilt or compared), and only the scores are imported."""
     bench_catalog = benchmarks_catalog.load_catalog(paths.benchmarks)
     sources = catalogs.load_sources(paths.sources)
     resolver = ModelResolver(catalogs.load_models(paths.models))
@@ -72,13 +79,20 @@ def build_seed_records(
         o.repo: resolver.obsscaling_id(o) for o in obs_facts
     }
     models: dict[str, dict[str, Any]] = {}
+    kept: dict[str, dict[str, Any]] = {}
     for model_id in sorted(evidence):
         record, reason = build_model(evidence[model_id], dates, unresolved)
-        if record is None:
+        if record is None and model_id in (stored_models or {}):
+            kept[model_id] = dict((stored_models or {})[model_id])
+            report.notes.append(
+                f"model {model_id}: the seed gives no release date, but its record was added by hand "
+                "with a sourced one, so the seed's scores attach to that record (left as it is)"
+            )
+        elif record is None:
             report.leave_out(f"model {model_id} ({', '.join(evidence[model_id].names()[:3])})", reason)
         else:
             models[model_id] = record
-    scores = build_scores(drafts + obs_drafts, lambda d: id_by_key[d.model_key], models, report)
+    scores = build_scores(drafts + obs_drafts, lambda d: id_by_key[d.model_key], models | kept, report)
     rulers = build_rulers(scores, report)
     used = {s["benchmark"] for s in scores} | {b for r in rulers for b in r["benchmarks"]}
     benchmarks = [b for b in bench_catalog.records if b["id"] in used]
@@ -101,11 +115,16 @@ def run_seed_import(
     ``correction_note`` is given: then a corrected revision carrying it is appended. Raises
     :class:`SeedError` for bad seed input and :class:`StoreError` when the store refuses the records.
     """
-    wanted, report = build_seed_records(seed_dir, paths)
     root = Path(records_dir) if records_dir is not None else RECORDS_DIR
     existing, problems = read_records_dir(root)
     if not problems.ok:
         raise StoreError(problems)
+    stored = {
+        parsed.record.id: content(parsed.record)
+        for parsed in existing.heads("model").values()
+        if not parsed.record.retracted
+    }
+    wanted, report = build_seed_records(seed_dir, paths, stored)
     plan = plan_sync(existing, wanted, correction_note)
     to_append = {kind: plan.to_append.get(kind, []) for kind in KIND_ORDER}
     to_append = {kind: items for kind, items in to_append.items() if items}

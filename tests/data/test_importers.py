@@ -18,7 +18,7 @@ from densing_data.importers.scores import _suffixes
 from densing_data.importers.seed_import import CatalogPaths, render_not_imported, run_seed_import
 from densing_data.loader import load
 from densing_data.store import append_records
-from tests.data.factories import benchmark
+from tests.data.factories import benchmark, model
 
 FIXTURES = Path(__file__).parent / "fixtures" / "seed"
 PATHS = CatalogPaths(release_dates=FIXTURES / "release_dates.csv")
@@ -352,3 +352,17 @@ def test_bad_transcribed_row_names_file_and_line(records: Path, seed: Path, rows
         run_seed_import(seed, records_dir=records, paths=paths)
     assert f"obsscaling_transcribed.csv{expected}" in str(info.value)
     assert not list(records.rglob("scores/*.yaml"))
+
+
+def test_scores_attach_to_a_hand_added_model_the_seed_cannot_date(records: Path, tmp_path: Path) -> None:
+    paths = CatalogPaths(release_dates=tmp_path / "absent.csv")
+    hand = model("pythia-70m-deduped", 70_000_000, name="Pythia 70M (deduped)", family="Pythia")
+    append_records("model", [hand], records_dir=records)
+    before = (records / "models" / "pythia-70m-deduped.yaml").read_bytes()
+    plan, report = run_seed_import(FIXTURES, records_dir=records, paths=paths)
+    ds = load(records)
+    assert "pythia-70m-deduped.gsm8k.5shot.obsscaling" in set(ds.scores["id"])
+    assert (records / "models" / "pythia-70m-deduped.yaml").read_bytes() == before  # left as it is
+    assert not any(what.startswith("model pythia-70m-deduped") for what, _, _ in report.left_out)
+    assert any("pythia-70m-deduped" in note and "added by hand" in note for note in report.notes)
+    assert not plan.changed
