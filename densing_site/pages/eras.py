@@ -5,6 +5,8 @@ The fitter writes, per track, ``trend.json`` ``cut.before`` / ``cut.after``: the
 each period's frontier, and under ``all_models`` an ordinary fit over every model of the period (the
 paper's before/after comparison regresses all models). A period's frontier can be a single point (the
 densest model may be the earliest), so the all-model slope is the one that can always be compared.
+``size_adjusted`` fits the same models on release date and ln N together: the change between models
+of equal size, which tells a real change of density from a change in which sizes were released.
 """
 
 from __future__ import annotations
