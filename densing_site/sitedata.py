@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from densing_data import Dataset
 from densing_site.fit_outputs import FitOutputs
+from densing_site.unreleased import unreleased_summary
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,12 @@ class SiteData:
     """Frozen data releases (one folder per version); may not exist."""
     fit_dir: Path
     """The fitter's output files (published on the data page as they are)."""
+
+    @cached_property
+    def unreleased(self) -> dict[str, Any] | None:
+        """What the records hold beyond the newest release (see :mod:`densing_site.unreleased`),
+        read from the release manifests once per build; None when they are exactly that release."""
+        return unreleased_summary(self.ds, self.releases_dir)
 
     def record_location(self, path: str | None, line: int | None) -> str:
         """``path:line`` of a record as found in the repository."""

@@ -3,45 +3,35 @@ they hold beyond it (shown next to the data version, so nobody cites numbers a r
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+from densing_data import Dataset
+from densing_data.contrib.changelog import noun
 from densing_data.contrib.unreleased import UnreleasedError, unreleased_revisions
 from densing_site.errors import SiteError
-from densing_site.sitedata import SiteData
-
-KIND_NOUNS = {
-    "model": "model",
-    "score": "score",
-    "reference": "reference point",
-    "benchmark": "benchmark",
-    "ruler": "ruler",
-}
 
 
-def unreleased_summary(data: SiteData) -> dict[str, Any] | None:
-    """None when there is no release or the records are exactly the newest one; else the newest
-    release, the number of unreleased record revisions, a phrase counting them per kind, and the
-    models they touch (id and name, sorted by name)."""
+def unreleased_summary(ds: Dataset, releases_dir: Path) -> dict[str, Any] | None:
+    """None when there is no release or the records ``ds`` are exactly the newest one; else the
+    newest release, the number of unreleased record revisions, a phrase counting them per kind, and
+    the models they touch (id and name, sorted by name)."""
     try:
-        found = unreleased_revisions(data.ds.history, data.releases_dir)
+        found = unreleased_revisions(ds.history, releases_dir)
     except UnreleasedError as err:
         raise SiteError(f"cannot tell which records are unreleased: {err}") from None
     if found is None or found.count == 0:
         return None
-    parts = []
-    for kind, items in found.revisions.items():
-        noun = KIND_NOUNS.get(kind, kind)
-        parts.append(f"{len(items)} {noun}{'' if len(items) == 1 else 's'}")
     models = set(found.ids("model"))
-    scores = data.ds.history.get("score")
+    scores = ds.history.get("score")
     if scores is not None and not scores.empty:
         touched = set(found.ids("score"))
         models |= set(scores.loc[scores["id"].isin(touched), "model"].dropna().astype(str))
-    names = dict(zip(data.ds.models["id"], data.ds.models["name"], strict=True))
+    names = dict(zip(ds.models["id"], ds.models["name"], strict=True))
     return {
         "release": found.latest,
         "count": found.count,
-        "phrase": ", ".join(parts),
+        "phrase": ", ".join(noun(kind, len(items)) for kind, items in found.revisions.items()),
         "models": sorted(
             ({"id": m, "name": names.get(m, m)} for m in models if m in names),
             key=lambda m: str(m["name"]).casefold(),

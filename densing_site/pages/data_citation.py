@@ -22,7 +22,6 @@ from densing_site.counts import counts_sentence
 from densing_site.errors import SiteError
 from densing_site.render import PageWriter
 from densing_site.sitedata import SiteData
-from densing_site.unreleased import unreleased_summary
 
 PAGE = "data.md"
 FORMATS = ("csv", "json", "parquet")
@@ -156,7 +155,7 @@ def write_data_page(writer: PageWriter, data: SiteData) -> None:
         title="Data & citation",
         context={
             "version": data.ds.version,
-            "unreleased": unreleased_summary(data),
+            "unreleased": data.unreleased,
             "current": export_current(writer, data),
             "fit_files": copy_fit_outputs(writer, data),
             "releases": copy_releases(writer, data.releases_dir),

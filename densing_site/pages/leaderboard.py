@@ -16,7 +16,6 @@ from densing_site.links import PAPER_URL, REPO_URL
 from densing_site.render import PageWriter, environment, root_prefix
 from densing_site.sitedata import SiteData
 from densing_site.tables import rows, split_flags
-from densing_site.unreleased import unreleased_summary
 
 PAGE = "index.md"
 
@@ -152,7 +151,7 @@ def write_leaderboard(writer: PageWriter, data: SiteData) -> None:
                 "flag_texts": dict(flags),
                 "n_citable": sum(1 for r in table if r["citable"]),
                 "version": data.ds.version,
-                "unreleased": unreleased_summary(data),
+                "unreleased": data.unreleased,
                 "updated": last_updated(data),
                 "paper_url": PAPER_URL,
                 "repo_url": REPO_URL,
