@@ -16,6 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from densing_fit.trend import release_days
+
 MIN_MODELS = 4
 """Fewest models for the two-predictor fit (three coefficients and at least one residual)."""
 
@@ -45,12 +47,11 @@ def fit_size_adjusted(
         "n_bootstrap_failed": None,
         "error": None,
     }
-    t = np.array([(pd.Timestamp(d) - pd.Timestamp("1970-01-01")).days for d in usable["release_date"]], float)
-    log_n = np.log(usable["params"].to_numpy(dtype=float))
-    y = np.log(usable["density"].to_numpy(dtype=float))
     if len(usable) < MIN_MODELS:
         return result | {"error": f"needs {MIN_MODELS} or more models, got {len(usable)}"}
-    t = t - t.min()
+    t = release_days(usable["release_date"].to_numpy())[0]
+    log_n = np.log(usable["params"].to_numpy(dtype=float))
+    y = np.log(usable["density"].to_numpy(dtype=float))
     point = _coefficients(t, log_n, y)
     if not np.isfinite(point).all():
         return result | {

@@ -27,7 +27,8 @@ DAYS_PER_MONTH = 30.44
 """Mean days per month (365.25 / 12), for doubling times in months."""
 
 
-def _days(dates: object) -> tuple[np.ndarray, dt.date]:
+def release_days(dates: object) -> tuple[np.ndarray, dt.date]:
+    """Days since the earliest of ``dates``, and that day; a clear error for none or a missing one."""
     stamps = pd.to_datetime(pd.Series(np.asarray(dates).ravel()), errors="raise")
     if stamps.empty:
         raise FitError("the trend needs at least 3 models with a density and a date, got 0")
@@ -114,7 +115,7 @@ class DensingTrend:
         """Fit on release ``dates`` and ``densities`` (> 0) of the models; return ``self``."""
         if not 0 < self.confidence < 1:
             raise ValueError(f"confidence must lie in (0, 1), got {self.confidence}")
-        days, t0 = _days(dates)
+        days, t0 = release_days(dates)
         rho = np.asarray(densities, dtype=float).ravel()
         if rho.size != days.size:
             raise FitError(f"{days.size} release dates but {rho.size} densities; give one density per model")
