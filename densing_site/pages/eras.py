@@ -44,6 +44,11 @@ class Slope:
         return None
 
 
+def doubling_months(slope_per_day: float) -> float:
+    """Months for density to double at ``slope_per_day`` (ln ρ per day, positive)."""
+    return math.log(2) / slope_per_day / DAYS_PER_MONTH
+
+
 def slope_of(fit: dict[str, Any] | None) -> Slope | None:
     """The slope of a fit (``slope_per_day`` and ``slope_per_day_ci``), or None without one."""
     value = number((fit or {}).get("slope_per_day"))
@@ -64,8 +69,7 @@ def slope_words(fit: dict[str, Any] | None, confidence: float | None = 0.9) -> s
     if slope.low is not None and slope.high is not None:
         text += f" ({level} {slope.low:+.4f} to {slope.high:+.4f})"
     if slope.grows is True:
-        months = math.log(2) / slope.value / DAYS_PER_MONTH
-        return f"{text}: density grows, doubling every {months:.1f} months"
+        return f"{text}: density grows, doubling every {doubling_months(slope.value):.1f} months"
     if slope.grows is False:
         return f"{text}: density does not grow"
     return f"{text}: the interval includes zero, so growth is not established"
@@ -161,6 +165,6 @@ def paper_sentence() -> str:
     return (
         f"The paper fits all models of each period on MMLU and finds the slope rising from about {before} "
         f"to {after} per day after ChatGPT's release (doubling every "
-        f"{math.log(2) / before / DAYS_PER_MONTH:.1f} and {math.log(2) / after / DAYS_PER_MONTH:.1f} "
+        f"{doubling_months(before):.1f} and {doubling_months(after):.1f} "
         "months)."
     )
