@@ -7,10 +7,11 @@ import functools
 import gzip
 import http.server
 import io
-import os
 import threading
 from pathlib import Path
 from typing import Any
+
+from tests.site.chromium import headless_chromium
 
 SLOW_4G = {
     "offline": False,
@@ -71,29 +72,13 @@ class _GzipHandler(http.server.SimpleHTTPRequestHandler):
 
 
 def throttled_loads(site: Path, runs: int) -> list[dict[str, float]]:
-    """Open the leaderboard of ``site`` ``runs`` times under Slow 4G; seconds and bytes of each load."""
-    os.environ["SE_AVOID_STATS"] = "true"  # Selenium sends no usage statistics
-    from selenium import webdriver
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
+    """Open the leaderboard of ``site`` ``runs`` times under Slow 4G; seconds and bytes of each load
+    (the browser set up as the site tests set it up: :func:`tests.site.chromium.headless_chromium`)."""
     server = http.server.ThreadingHTTPServer(
         ("127.0.0.1", 0), functools.partial(_GzipHandler, directory=str(site))
     )
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    options = Options()
-    options.binary_location = "/usr/bin/chromium"
-    for arg in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--window-size=1400,1000",
-        "--disable-extensions",
-        "--no-first-run",
-    ):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver = headless_chromium()
     results = []
     try:
         driver.execute_cdp_cmd("Network.enable", {})

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import http.server
 import importlib.util
-import os
 import shutil
 import threading
 from collections.abc import Iterator
@@ -16,13 +15,12 @@ import pytest
 
 from densing_data import load
 from densing_site.build import build_site, run_fitter
+from tests.site.chromium import CHROMEDRIVER, CHROMIUM, headless_chromium
 from tests.site.fit_fixture import write_fixture_fit_outputs
 from tests.site.synthetic import write_synthetic_records
 from tests.site.tracks_fixture import write_track_outputs
 
 N_MODELS = 24
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 ALERT_TRAP = """
 window.__alerts = [];
 for (const name of ["alert", "confirm", "prompt"]) {
@@ -85,30 +83,11 @@ def site_url(built_site: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
-    """Debian's headless Chromium through the system chromedriver (named explicitly, so Selenium
-    never looks for or downloads a driver, and SE_AVOID_STATS keeps it from sending statistics),
-    with console logs and an alert trap."""
+    """Debian's headless Chromium (:func:`tests.site.chromium.headless_chromium`) with console logs
+    and an alert trap."""
     if not CHROMIUM.exists() or not CHROMEDRIVER.exists() or shutil.which("chromium") is None:
         pytest.fail("browser tests need Debian's chromium and chromium-driver (.ci/run installs them)")
-    os.environ["SE_AVOID_STATS"] = "true"
-    from selenium import webdriver
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
-    options = Options()
-    options.binary_location = str(CHROMIUM)
-    for arg in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--window-size=1400,1000",
-        "--disable-extensions",
-        "--no-first-run",
-    ):
-        options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    driver = headless_chromium(console_logs=True)
     driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": ALERT_TRAP})
     driver.set_page_load_timeout(30)
     yield driver
