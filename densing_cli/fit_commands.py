@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from pathlib import Path
 from typing import Any
 
@@ -151,14 +152,15 @@ def _fit_line(label: str, fit: dict[str, Any] | None) -> str:
         low, high = every["slope_per_day_ci"]
         line += (
             f"; all {every['n_models']} models: slope {every['slope_per_day']:.4f}/day "
-            f"[{low:.4f}, {high:.4f}], " + _doubling(every["doubling_days"])
+            f"[{low:.4f}, {high:.4f}], " + _rate(every["slope_per_day"], low, high)
         )
     adjusted = fit.get("size_adjusted")
     if adjusted and not adjusted.get("error"):
         low, high = adjusted["slope_per_day_ci"]
         line += (
             f"; at equal size: slope {adjusted['slope_per_day']:.4f}/day [{low:.4f}, {high:.4f}], "
-            f"ln N coefficient {adjusted['log_params_coef']:.2f}"
+            + _rate(adjusted["slope_per_day"], low, high)
+            + f", ln N coefficient {adjusted['log_params_coef']:.2f}"
         )
     return line
 
@@ -210,5 +212,16 @@ def summary_lines(trend: dict[str, Any], ruler: dict[str, Any], densities: Any) 
     return lines
 
 
-def _doubling(days: float | None) -> str:
-    return "density does not grow" if days is None else f"doubling {days:.1f} days"
+def _rate(slope: float, low: float | None, high: float | None) -> str:
+    """A slope per day and its interval as a doubling (or halving) time in days with its interval,
+    or, when the interval includes zero, the fastest doubling it allows."""
+    if low is None or high is None:
+        return "no interval"
+    if low > 0:
+        return f"doubling {math.log(2) / slope:.1f} days [{math.log(2) / high:.1f}, {math.log(2) / low:.1f}]"
+    if high < 0:
+        return (
+            f"halving {math.log(2) / -slope:.1f} days [{math.log(2) / -low:.1f}, {math.log(2) / -high:.1f}]"
+        )
+    fastest = f"doubling no faster than {math.log(2) / high:.1f} days" if high > 0 else "no doubling"
+    return f"growth not established (interval includes zero), {fastest}"

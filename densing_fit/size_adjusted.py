@@ -10,13 +10,12 @@ The interval is a seeded percentile bootstrap over models, like the trend's.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from densing_fit.trend import release_days
+from densing_fit.trend import doubling_days, doubling_days_interval, release_days
 
 MIN_MODELS = 4
 """Fewest models for the two-predictor fit (three coefficients and at least one residual)."""
@@ -35,7 +34,9 @@ def fit_size_adjusted(
 ) -> dict[str, Any]:
     """The size-adjusted slope of ``frame`` (columns release_date, density, params): ``slope_per_day``
     (A) and ``log_params_coef`` (C) with their bootstrap intervals, ``doubling_days`` (ln 2 / A, None
-    unless A > 0) and ``n_models``; null numbers and an ``error`` when the fit is impossible."""
+    unless A > 0) with ``doubling_days_ci`` (fastest, slowest; see
+    :func:`~densing_fit.trend.doubling_days_interval`) and ``n_models``; null numbers and an ``error``
+    when the fit is impossible."""
     usable = frame[(frame["density"] > 0) & (frame["params"] > 0)]
     result: dict[str, Any] = {
         "slope_per_day": None,
@@ -43,6 +44,7 @@ def fit_size_adjusted(
         "log_params_coef": None,
         "log_params_coef_ci": [None, None],
         "doubling_days": None,
+        "doubling_days_ci": [None, None],
         "n_models": len(usable),
         "n_bootstrap_failed": None,
         "error": None,
@@ -70,6 +72,7 @@ def fit_size_adjusted(
         "slope_per_day_ci": slope_ci,
         "log_params_coef": float(point[1]),
         "log_params_coef_ci": coef_ci,
-        "doubling_days": math.log(2) / point[0] if point[0] > 0 else None,
+        "doubling_days": doubling_days(float(point[0])),
+        "doubling_days_ci": list(doubling_days_interval(*slope_ci)) if len(ok) else [None, None],
         "n_bootstrap_failed": int(len(draws) - len(ok)),
     }

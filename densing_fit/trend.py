@@ -27,6 +27,19 @@ DAYS_PER_MONTH = 30.44
 """Mean days per month (365.25 / 12), for doubling times in months."""
 
 
+def doubling_days(slope_per_day: float) -> float | None:
+    """Days for density to double at ``slope_per_day`` (ln ρ per day): ln 2 / A, None unless A > 0."""
+    return float(np.log(2) / slope_per_day) if slope_per_day > 0 else None
+
+
+def doubling_days_interval(low: float, high: float) -> tuple[float | None, float | None]:
+    """The doubling-time interval of a slope interval [low, high]: (fastest, slowest) doubling in
+    days. The fastest is None when even ``high`` is not above zero (no growth anywhere in the
+    interval); the slowest is None (unbounded) when ``low`` is not above zero (the interval admits no
+    growth, so no doubling time is too long)."""
+    return doubling_days(high), doubling_days(low)
+
+
 def release_days(dates: object) -> tuple[np.ndarray, dt.date]:
     """Days since the earliest of ``dates``, and that day; a clear error for none or a missing one."""
     stamps = pd.to_datetime(pd.Series(np.asarray(dates).ravel()), errors="raise")
@@ -179,11 +192,8 @@ class DensingTrend:
             raise FitError("no bootstrap resample had two frontier dates; the interval cannot be computed")
         low, high = np.percentile(slopes, [tail, 100 - tail])
         self.slope_ci_ = (float(low), float(high))
-        self.doubling_days_ = float(np.log(2) / self.slope_per_day_) if self.slope_per_day_ > 0 else None
-        self.doubling_days_ci_ = (
-            float(np.log(2) / high) if high > 0 else None,
-            float(np.log(2) / low) if low > 0 else None,
-        )
+        self.doubling_days_ = doubling_days(self.slope_per_day_)
+        self.doubling_days_ci_ = doubling_days_interval(low, high)
 
     @property
     def doubling_months_(self) -> float | None:

@@ -49,6 +49,36 @@ def doubling_months(slope_per_day: float) -> float:
     return math.log(2) / slope_per_day / DAYS_PER_MONTH
 
 
+def _duration(slope_per_day: float) -> tuple[float, str]:
+    """(amount, unit) of the time density takes to change twofold at ``slope_per_day``."""
+    months = doubling_months(abs(slope_per_day))
+    return (months, "months") if months < 24 else (months / 12, "years")
+
+
+def duration_words(slope_per_day: float) -> str:
+    """The time density takes to change by a factor of two at ``slope_per_day`` (either sign), in
+    months up to two years and in years beyond: ``7.6 months``, ``18.0 years``, ``over a century``."""
+    amount, unit = _duration(slope_per_day)
+    return "over a century" if unit == "years" and amount >= 100 else f"{amount:.1f} {unit}"
+
+
+def every_words(slope_per_day: float) -> str:
+    """``every 7.6 months``, or ``more slowly than once a century``."""
+    words = duration_words(slope_per_day)
+    return "more slowly than once a century" if words == "over a century" else f"every {words}"
+
+
+def duration_range(fast: float, slow: float | None) -> str:
+    """A doubling- or halving-time interval from its fastest and slowest slopes (``slow`` None or
+    zero: no bound), naming the unit once when both ends share it: ``5.8 to 11.1 months``."""
+    if not slow:
+        return f"{duration_words(fast)} to never"
+    (a, unit_a), (b, unit_b) = _duration(fast), _duration(slow)
+    if unit_a == unit_b and b < 100:
+        return f"{a:.1f} to {b:.1f} {unit_a}"
+    return f"{duration_words(fast)} to {duration_words(slow)}"
+
+
 def slope_of(fit: dict[str, Any] | None) -> Slope | None:
     """The slope of a fit (``slope_per_day`` and ``slope_per_day_ci``), or None without one."""
     value = number((fit or {}).get("slope_per_day"))
@@ -59,8 +89,33 @@ def slope_of(fit: dict[str, Any] | None) -> Slope | None:
     return Slope(value, low, high)
 
 
+def _rate_words(slope: Slope, level: str) -> str:
+    """What a slope and its interval mean as a doubling (or halving) time of density."""
+    if slope.grows is True:
+        return (
+            f"density grows, doubling {every_words(slope.value)} "
+            f"({level} {duration_range(slope.high, slope.low)})"  # type: ignore[arg-type]
+        )
+    if slope.grows is False:
+        if slope.value >= 0:
+            return "density does not grow"
+        return (
+            f"density falls, halving {every_words(slope.value)} "
+            f"({level} {duration_range(slope.low, slope.high)})"  # type: ignore[arg-type]
+        )
+    central = f"doubling {every_words(slope.value)}" if slope.value > 0 else "no growth"
+    if slope.high is None or slope.low is None:
+        return f"the interval is unknown, so growth is not established (central estimate: {central})"
+    fastest = every_words(slope.high) if slope.high > 0 else "no doubling"
+    return (
+        "the interval includes zero, so growth is not established (central estimate: "
+        f"{central}; fastest within the interval: {fastest})"
+    )
+
+
 def slope_words(fit: dict[str, Any] | None, confidence: float | None = 0.9) -> str:
-    """An all-model fit in words: its slope per day and interval, then what that means for density."""
+    """An all-model fit in words: its slope per day and interval, then what that means for density
+    as a doubling (or halving) time with its interval."""
     slope = slope_of(fit)
     if slope is None:
         return "no fit" if not fit or not fit.get("error") else f"no fit ({fit['error']})"
@@ -68,11 +123,7 @@ def slope_words(fit: dict[str, Any] | None, confidence: float | None = 0.9) -> s
     text = f"{slope.value:+.4f} per day"
     if slope.low is not None and slope.high is not None:
         text += f" ({level} {slope.low:+.4f} to {slope.high:+.4f})"
-    if slope.grows is True:
-        return f"{text}: density grows, doubling every {doubling_months(slope.value):.1f} months"
-    if slope.grows is False:
-        return f"{text}: density does not grow"
-    return f"{text}: the interval includes zero, so growth is not established"
+    return f"{text}: {_rate_words(slope, level)}"
 
 
 def _overlap(a: Slope, b: Slope) -> bool | None:
@@ -99,8 +150,13 @@ def _size_sentence(fit: dict[str, Any] | None) -> str:
     if slope is None or coef is None:
         return ""
     if slope.grows is None and coef < 0:
+        fastest = (
+            f", so within its interval density doubled no faster than {every_words(slope.high)}"
+            if slope.high is not None and slope.high > 0
+            else ""
+        )
         return (
-            f" At equal size it was flat ({slope.value:+.4f} per day, interval across zero): the "
+            f" At equal size it was flat ({slope.value:+.4f} per day, interval across zero{fastest}): the "
             "period's later models were larger, and larger models read less dense (ten times the "
             f"parameters, {10**coef:.2g} times the density)."
         )
@@ -109,8 +165,50 @@ def _size_sentence(fit: dict[str, Any] | None) -> str:
     return f" At equal size it grew ({slope.value:+.4f} per day)."
 
 
+def _place(value: float, slope: Slope | None) -> str | None:
+    """Where ``value`` lies against ``slope``'s interval (above, below, inside), None without one."""
+    if slope is None or slope.low is None or slope.high is None:
+        return None
+    if value > slope.high:
+        return "above"
+    return "below" if value < slope.low else "inside"
+
+
+def _against_paper(side: str, cut: dict[str, Any]) -> str | None:
+    """Where the paper's slope for ``side`` lies against this track's all-model and frontier-line
+    intervals for that period, with the numbers."""
+    fit = cut.get(side) or {}
+    paper = PAPER_SLOPES[SIDES.index(side)]
+    parts = []
+    for name, slope in (("all-model", slope_of(fit.get("all_models"))), ("frontier-line", slope_of(fit))):
+        place = _place(paper, slope)
+        if place is not None:
+            parts.append(f"{place} the {name} interval ({slope.low:+.4f} to {slope.high:+.4f})")  # type: ignore[union-attr]
+    if not parts:
+        return None
+    missing = "" if slope_of(fit) is not None else ", and there is no frontier line"
+    return f"{side} ChatGPT, {paper} lies " + " and ".join(parts) + missing
+
+
+def paper_comparison(track: Track) -> str:
+    """One sentence placing the paper's before and after slopes against this track's intervals (all
+    models and frontier line), with the numbers, whatever the verdict."""
+    cut = track.trend.get("cut") or {}
+    parts = [part for side in SIDES if (part := _against_paper(side, cut))]
+    if not parts:
+        return ""
+    before, after = PAPER_SLOPES
+    return f" The paper's slopes ({before} and {after} per day) against this track: " + "; ".join(parts) + "."
+
+
 def verdict(track: Track) -> str:
-    """What the track says about growth before and after ChatGPT, in a sentence or two."""
+    """What the track says about growth before and after ChatGPT, in a few sentences, ending with
+    where the paper's slopes lie against the track's intervals."""
+    body = _verdict_body(track)
+    return body + paper_comparison(track) if body.endswith(".") else body
+
+
+def _verdict_body(track: Track) -> str:
     cut = track.trend.get("cut") or {}
     before = slope_of((cut.get("before") or {}).get("all_models"))
     after = slope_of((cut.get("after") or {}).get("all_models"))

@@ -105,3 +105,14 @@ def test_a_trend_that_cannot_be_fitted_is_reported_and_files_still_written(tmp_p
     assert "no fit (every model has the same release date" in output
     trend = (tmp_path / "out" / "trend.json").read_text()
     assert '"doubling_days": null' in trend and "NaN" not in trend
+
+
+def test_a_slope_interval_is_printed_as_a_doubling_or_halving_time() -> None:
+    from densing_cli.fit_commands import _rate
+
+    assert _rate(0.003, 0.002, 0.004) == "doubling 231.0 days [173.3, 346.6]"
+    assert _rate(-0.0007, -0.0012, -0.0002) == "halving 990.2 days [577.6, 3465.7]"
+    assert _rate(0.0001, -0.0004, 0.0005) == (
+        "growth not established (interval includes zero), doubling no faster than 1386.3 days"
+    )
+    assert _rate(-0.0002, -0.0004, 0.0) == "growth not established (interval includes zero), no doubling"

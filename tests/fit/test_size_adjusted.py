@@ -39,6 +39,9 @@ def test_recovers_known_coefficients_and_covers_them() -> None:
     low, high = fit["log_params_coef_ci"]
     assert low < C_TRUE < high
     assert fit["doubling_days"] == pytest.approx(math.log(2) / fit["slope_per_day"])
+    fastest, slowest = fit["doubling_days_ci"]
+    assert fastest == pytest.approx(math.log(2) / fit["slope_per_day_ci"][1])
+    assert fastest < fit["doubling_days"] < slowest == pytest.approx(math.log(2) / fit["slope_per_day_ci"][0])
 
 
 def test_size_confounding_is_removed() -> None:
@@ -54,6 +57,9 @@ def test_size_confounding_is_removed() -> None:
     assert raw_slope < -5e-4  # the all-model slope falls
     low, high = fit["slope_per_day_ci"]
     assert abs(fit["slope_per_day"]) < 2e-4 and low < 0 < high
+    # an interval across zero bounds the doubling time from below only: no growth is allowed
+    fastest, slowest = fit["doubling_days_ci"]
+    assert fastest == pytest.approx(math.log(2) / high) and slowest is None
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,16 @@ import pandas as pd
 import pytest
 
 from densing_site.fit_tracks import Track
-from densing_site.pages.eras import era_rows, size_words, slope_of, slope_words, verdict
+from densing_site.pages.eras import (
+    duration_range,
+    duration_words,
+    era_rows,
+    paper_comparison,
+    size_words,
+    slope_of,
+    slope_words,
+    verdict,
+)
 
 
 def _fit(slope: float, low: float, high: float, n: int = 10) -> dict[str, Any]:
@@ -32,13 +41,24 @@ def _track(before: dict[str, Any] | None, after: dict[str, Any] | None) -> Track
     [
         (
             _fit(0.0029, 0.0020, 0.0038),
-            "+0.0029 per day (90% CI +0.0020 to +0.0038): density grows, doubling every 7.9 months",
+            "+0.0029 per day (90% CI +0.0020 to +0.0038): density grows, doubling every 7.9 months "
+            "(90% CI 6.0 to 11.4 months)",
         ),
         (
             _fit(-0.0008, -0.0018, -0.0003),
-            "-0.0008 per day (90% CI -0.0018 to -0.0003): density does not grow",
+            "-0.0008 per day (90% CI -0.0018 to -0.0003): density falls, halving every 2.4 years "
+            "(90% CI 12.7 months to 6.3 years)",
         ),
-        (_fit(0.0004, -0.0009, 0.0011), "the interval includes zero, so growth is not established"),
+        (
+            _fit(0.0004, -0.0009, 0.0011),
+            "the interval includes zero, so growth is not established (central estimate: doubling every "
+            "4.7 years; fastest within the interval: every 20.7 months)",
+        ),
+        (
+            _fit(-0.0001, -0.0009, 0.0011),
+            "(central estimate: no growth; fastest within the interval: every 20.7 months)",
+        ),
+        (_fit(-0.0004, -0.0009, 0.0), "density falls, halving every 4.7 years (90% CI 2.1 years to never)"),
         (None, "no fit"),
         ({"error": "too few models"}, "no fit (too few models)"),
     ],
@@ -119,3 +139,34 @@ def test_size_adjusted_words_and_the_reason_growth_fell() -> None:
     falling = flat | {"slope_per_day": -0.001, "slope_per_day_ci": [-0.002, -0.0005]}
     track.trend["cut"]["before"]["size_adjusted"] = falling
     assert "It fell even at equal size" in verdict(track)
+
+
+@pytest.mark.parametrize(
+    ("slope", "words"),
+    [(0.0073, "3.1 months"), (0.0009, "2.1 years"), (-0.0009, "2.1 years"), (0.00001, "over a century")],
+)
+def test_duration_words_switch_to_years_past_two(slope: float, words: str) -> None:
+    assert duration_words(slope) == words
+
+
+def test_duration_range_names_a_shared_unit_once() -> None:
+    assert duration_range(0.004, 0.002) == "5.7 to 11.4 months"
+    assert duration_range(0.002, 0.0005) == "11.4 months to 3.8 years"
+    assert duration_range(0.002, None) == "11.4 months to never"
+
+
+def test_the_paper_slopes_are_placed_against_both_intervals() -> None:
+    track = _track(_fit(-0.0008, -0.0018, -0.0003, 20), _fit(0.003, 0.002, 0.004))
+    track.trend["cut"]["after"] |= {"slope_per_day": 0.0075, "slope_per_day_ci": [0.006, 0.009]}
+    words = paper_comparison(track)
+    assert (
+        "before ChatGPT, 0.0048 lies above the all-model interval (-0.0018 to -0.0003), and there is no "
+        in words
+    )
+    assert (
+        "after ChatGPT, 0.0073 lies above the all-model interval (+0.0020 to +0.0040) and inside the "
+        in words
+    )
+    assert words in verdict(track)
+    inside = _track(_fit(0.005, 0.004, 0.006), None)
+    assert "0.0048 lies inside the all-model interval" in paper_comparison(inside)
