@@ -94,6 +94,7 @@ def write_compression(writer: PageWriter, data: SiteData) -> None:
         "compression.md.j2",
         title="Compression",
         charts=chart is not None,
+        hide=("navigation", "toc"),  # a nine-column table: the whole width, not a third of it
         context={
             "chart": chart,
             "rows": table,

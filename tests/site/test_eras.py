@@ -115,7 +115,7 @@ def test_era_rows_give_two_periods_per_track() -> None:
 
 def test_densing_law_page_compares_the_periods_on_every_track(built_site: Path) -> None:
     page = (built_site / "densing-law" / "index.html").read_text(encoding="utf-8")
-    table = page[page.index('class="densing-table era-table"') :]
+    table = page[page.index('class="densing-table era-table stack-on-phone"') :]
     table = table[: table.index("</table>")]
     groups = re.findall(
         r'<tr class="era-track"><th scope="colgroup" colspan="5"><a href="[^"]*">([^<]+)</a>', table

@@ -202,8 +202,8 @@ def test_the_tracks_page_shows_each_bridge_and_its_fit(tmp_path: Path, repo: Pat
     page = (out / "agreement.md").read_text()
     assert "Bridges between protocols" in page
     assert "<code>hellaswag</code> under <code>obsscaling</code>" in page
-    assert "track = 1.004 × source − 0.07" in page and "<td>0.90</td>" in page
-    assert "<td>19</td><td>112</td>" in page
+    assert "track = 1.004 × source − 0.07" in page and 'data-label="Scatter (points)">0.90</td>' in page
+    assert 'both ways">19</td><td data-label="Scores converted">112</td>' in page
     assert "the same &lt;b&gt;cloze&lt;/b&gt; task" in page
     assert "not fitted: 4 models" in page
     ruler_file.write_text(json.dumps(ruler | {"bridges": "nope"}))

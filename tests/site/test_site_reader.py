@@ -108,6 +108,27 @@ def test_phone_pages_never_scroll_sideways(
     assert not wide
 
 
+def test_phone_tables_keep_readable_columns(phone: Any, site_url: str, site_inputs: dict[str, Path]) -> None:
+    """On a phone no table squeezes a column until its words break over several lines: a cell holding a
+    word of eight letters or more is at least 70 px wide (wide text tables become labelled blocks,
+    numeric ones scroll inside their frame)."""
+    other_track = track_ids(site_inputs["fit"])[1][0]
+    narrow = {}
+    for page in [*PHONE_PAGES, f"track/{other_track}/", "changelog/"]:
+        _open(phone, site_url + page)
+        cells = phone.execute_script(
+            """
+            return Array.from(document.querySelectorAll('.md-content td, .md-content th')).filter(c => {
+              const width = c.getBoundingClientRect().width;
+              return width > 0 && width < 70 && /[A-Za-z0-9_.-]{8,}/.test(c.innerText);
+            }).map(c => c.innerText.slice(0, 30));
+            """
+        )
+        if cells:
+            narrow[page] = cells[:3]
+    assert not narrow
+
+
 def test_phone_leaderboard_shows_model_density_and_interval_on_the_first_screen(
     phone: Any, site_url: str
 ) -> None:
