@@ -91,6 +91,30 @@ def test_the_table_header_stays_in_view_while_scrolling(browser: Any, site_url: 
     assert abs(gap) <= 2 and header_on_top
 
 
+def test_a_laptop_sees_every_column_without_scrolling_sideways(browser: Any, site_url: str) -> None:
+    """At 1400 px the leaderboard's last column (Flags) is in view: the page widens its grid for the
+    table instead of hiding columns behind a sideways scroll."""
+    browser.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 1400, "height": 1000, "deviceScaleFactor": 1, "mobile": False},
+    )
+    try:
+        _leaderboard(browser, site_url)
+        fits = browser.execute_script(
+            """
+            const wrap = document.querySelector('.lb-wrap');
+            const last = document.querySelector('#leaderboard thead th:last-child').getBoundingClientRect();
+            return [wrap.scrollWidth - wrap.clientWidth, last.right <= window.innerWidth,
+                    document.querySelector('.md-content').getBoundingClientRect().width];
+            """
+        )
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    overflow, last_in_view, content_width = fits
+    assert overflow <= 1 and last_in_view
+    assert content_width >= 1300  # beyond Material's 61rem (1220 px) grid, which clipped real data
+
+
 PHONE_PAGES = ["", "densing-law/", "agreement/", "ruler/", "benchmarks/", "compression/", "data/", "method/"]
 
 
