@@ -127,6 +127,7 @@ def write_leaderboard(writer: PageWriter, data: SiteData) -> None:
         benchmarks = [s["benchmark"] for s in table[0]["scores"]] if table else []
         rest = environment().get_template("leaderboard_rows.html.j2").render(rows=table, root=root)
         writer.write_text(rest_rows_path(track.id, default), rest)
+        chart_wide = svgchart.trend_svg(points, line, cut, size=svgchart.WIDE)
         writer.render_page(
             page,
             "leaderboard.md.j2",
@@ -156,8 +157,10 @@ def write_leaderboard(writer: PageWriter, data: SiteData) -> None:
                 "paper_url": PAPER_URL,
                 "repo_url": REPO_URL,
                 "trend": track.trend,
-                "chart_wide": svgchart.trend_svg(points, line, cut, size=svgchart.WIDE),
+                "chart_wide": chart_wide,
                 "chart_compact": svgchart.trend_svg(points, line, cut, size=svgchart.COMPACT, tips=False),
+                # the legend names the ChatGPT rule only when the chart's dates reach it
+                "cut_shown": 'class="cut"' in chart_wide,
                 "status_colors": svgchart.STATUS_COLORS,
                 "moe": any(r.get("params_active") for r in table),
             },

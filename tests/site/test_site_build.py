@@ -223,3 +223,16 @@ def test_build_never_empties_a_directory_that_is_not_a_site(tmp_path: Path) -> N
     assert (precious / "thesis.tex").read_text() == "years of work"
     mkdocs_build(docs, tmp_path / "site", epoch=0)
     mkdocs_build(docs, tmp_path / "site", epoch=0)  # a previous build may be replaced
+
+
+def test_the_chart_legend_names_the_chatgpt_rule_only_when_it_is_drawn(built_site: Path) -> None:
+    pages = [built_site / "index.html", *sorted((built_site / "track").glob("*/index.html"))]
+    drawn = {}
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        wide = html[html.index('class="lb-chart__wide"') : html.index('class="lb-chart__compact"')]
+        legend = html[html.index('class="chart-legend"') :]
+        legend = legend[: legend.index("</ul>")]
+        drawn[page.parent.name] = 'class="cut"' in wide
+        assert drawn[page.parent.name] == ("ChatGPT" in legend), page
+    assert len(drawn) >= 2, drawn

@@ -241,3 +241,18 @@ def test_an_unreadable_release_manifest_stops_the_build(tmp_path: Path, repo: Pa
     (repo / "releases" / "2026.11.0" / "manifest.json").write_text("[]")
     with pytest.raises(SiteError, match="cannot tell which records are unreleased"):
         generate_pages(_site_data(tmp_path / "a", 8, repo), tmp_path / "docs")
+
+
+def test_the_chatgpt_rule_leaves_the_legend_when_the_chart_starts_after_it(tmp_path: Path, repo: Path) -> None:
+    data = _site_data(tmp_path, 12, repo)
+    out = tmp_path / "src"
+    generate_pages(data, out)
+    assert "ChatGPT's release</li>" in (out / "index.md").read_text()
+    trend_file = data.fit_dir / "trend.json"
+    trend = json.loads(trend_file.read_text())
+    trend["cut"]["date"] = "1990-01-01"  # before every model: no rule is drawn
+    trend_file.write_text(json.dumps(trend))
+    data = dataclasses.replace(data, fit=read_fit_outputs(data.fit_dir))
+    generate_pages(data, out)
+    page = (out / "index.md").read_text()
+    assert 'class="cut"' not in page and "ChatGPT's release</li>" not in page
