@@ -21,6 +21,11 @@ SHORT_LOCATOR = 48
 a second line under a link reading ``source``."""
 
 
+LONG_NOTE = 200
+"""A score's own note longer than this many characters is folded (``<details>``) in the Scores table:
+one click away, and found by the browser's find-in-page."""
+
+
 def model_page_path(model_id: str) -> str:
     """Source path of a model's page (its URL is ``models/<model-id>/``)."""
     return f"models/{model_id}.md"
@@ -45,6 +50,15 @@ def setting_words(score: dict[str, Any]) -> str:
 
 def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
+
+
+def short_location(location: str, model_id: str, line: Any) -> str:
+    """A score record's place, short: ``line 18`` in the model's own scores file, else
+    ``file.yaml:18`` (the full path stays in the link and its hover text)."""
+    name = posixpath.basename(location)
+    if line and name == f"{model_id}.yaml:{line}":
+        return f"line {line}"
+    return name
 
 
 def protocol_legend(scores: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -100,7 +114,7 @@ def score_rows(
             | {
                 "used_by": used_by.get(s["id"], []),
                 "location": location,
-                "short_location": posixpath.basename(location),
+                "short_location": short_location(location, s["model"], s["line"]),
                 "record_url": record_url(location),
                 "setting": setting_words(s),
                 "protocol_key": protocol.get("key", ""),
@@ -164,6 +178,7 @@ def model_contexts(data: SiteData) -> list[dict[str, Any]]:
                 "children": children.get(model["id"], []),
                 "compression": compression.get(model["id"]),
                 "bench_names": bench_names,
+                "long_note": LONG_NOTE,
             }
         )
     return contexts

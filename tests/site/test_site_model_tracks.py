@@ -28,7 +28,8 @@ from markupsafe import escape
 from densing_data.store import append_records
 from densing_site.build import build_site
 from densing_site.formatting import fmt_number, fmt_params
-from densing_site.pages.models import SHORT_LOCATOR, protocol_legend, shared_notes
+from densing_site.pages.models import LONG_NOTE as LONG_NOTE_CHARS
+from densing_site.pages.models import SHORT_LOCATOR, protocol_legend, shared_notes, short_location
 from tests.site.conftest import PHONE, write_fit_outputs
 from tests.site.synthetic import HOSTILE_ID, _score_record, write_synthetic_records
 from tests.site.tracks_fixture import track_ids
@@ -40,6 +41,7 @@ EFFECTIVE = {"mmlu": 1.23e9, "arc-c": 2.34e9, "hellaswag": 3.45e9}
 DESCRIPTION_A = "Protocol A: <b>5-shot</b> & one <script>alert('a')</script> harness"
 DESCRIPTION_A2 = "Protocol A as another source describes it"
 SHARED_NOTE = "Shared note <img src=x onerror=alert(7)>"
+LONG_NOTE = "Other values for this model and benchmark disagree: " + "52.1 (5-shot, a report) | " * 12
 LONG_LOCATOR = "Table 7 'Results', row 'target-model', column 'MMLU 5-shot' (value 0.4321); " * 2
 
 
@@ -136,7 +138,9 @@ def _extra_scores(target: str) -> list[dict[str, Any]]:
             protocol="proto-a",
             protocol_notes=DESCRIPTION_A2,
         ),
-        _score_record(target, "hellaswag", 44.0, id=f"{target}.hellaswag.alt-c", protocol="proto-c"),
+        _score_record(
+            target, "hellaswag", 44.0, id=f"{target}.hellaswag.alt-c", protocol="proto-c", notes=LONG_NOTE
+        ),
     ]
 
 
@@ -248,6 +252,9 @@ def test_each_protocol_is_described_once_under_the_scores_table(track_site: dict
     assert table.count('href="#score-note-1">note 1</a>') == 2 and 'id="score-note-1"' in page
     assert LONG_LOCATOR.strip() in html.unescape(table)  # a long locator stays on the page, as a line
     assert len(LONG_LOCATOR) > SHORT_LOCATOR
+    folded = _between(table, '<details class="score-note-long">', "</details>")
+    assert LONG_NOTE.strip() in html.unescape(folded) and len(LONG_NOTE) > LONG_NOTE_CHARS
+    assert re.search(rf'title="[^"]*scores/{track_site["target"]}\.yaml:\d+"><code>line \d+</code>', table)
 
 
 def test_record_text_in_the_legend_stays_escaped(track_site: dict[str, Any]) -> None:
@@ -277,6 +284,8 @@ def test_protocol_legend_and_shared_notes() -> None:
         {"protocol": "c", "key": "", "description": ""},
     ]
     assert shared_notes(scores) == ["n1", "n2"]
+    assert short_location("densing_data/records/scores/m-1b.yaml:18", "m-1b", 18) == "line 18"
+    assert short_location("records/scores/other.yaml:3", "m-1b", 3) == "other.yaml:3"
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -295,6 +304,20 @@ def track_site_url(track_site: dict[str, Any]) -> Iterator[str]:
     server.server_close()
 
 
+NO_SIDEWAYS = """
+const d = document.documentElement;
+const t = document.querySelector('table.model-scores').getBoundingClientRect();
+const narrow = Array.from(document.querySelectorAll('.md-content td, .md-content th')).filter(c => {
+  const width = c.getBoundingClientRect().width;
+  return width > 0 && width < 70 && /[A-Za-z0-9_.-]{8,}/.test(c.innerText);
+}).map(c => c.innerText.slice(0, 30));
+return {page: d.scrollWidth, view: d.clientWidth, table: t.right, narrow: narrow,
+        sections: document.querySelectorAll('section.model-track').length};
+"""
+"""The page's and the Scores table's right edges, table cells squeezed under 70 px around a long word,
+and the number of track sections."""
+
+
 @pytest.mark.browser
 def test_model_pages_never_scroll_sideways(
     browser: Any, track_site: dict[str, Any], track_site_url: str
@@ -309,14 +332,9 @@ def test_model_pages_never_scroll_sideways(
             browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
             for model in (track_site["target"], HOSTILE_ID):
                 browser.get(f"{track_site_url}models/{model}/")
-                found = browser.execute_script(
-                    "const d = document.documentElement;"
-                    "const t = document.querySelector('table.model-scores').getBoundingClientRect();"
-                    "return {page: d.scrollWidth, view: d.clientWidth, table: t.right,"
-                    " sections: document.querySelectorAll('section.model-track').length}"
-                )
+                found = browser.execute_script(NO_SIDEWAYS)
                 assert model == HOSTILE_ID or found["sections"] == 2
-                if found["page"] > found["view"] or found["table"] > found["view"] + 0.5:
+                if found["page"] > found["view"] or found["table"] > found["view"] + 0.5 or found["narrow"]:
                     wide[f"{name} {model}"] = found
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
