@@ -51,11 +51,9 @@ def _has_reading(bench: dict[str, Any]) -> bool:
     return bench["score"] is not None or bool(bench["effective_params"]) or bool(bench["flags"])
 
 
-def track_reading(data: SiteData, track: Track, model_id: str) -> dict[str, Any]:
-    """What ``track`` makes of the model: its densities.csv row (``row``, None when the track has no
-    row for it), density with interval, rank, flags and the per-benchmark readings."""
-    match = track.densities[track.densities["model"] == model_id]
-    row = rows(match)[0] if not match.empty else None
+def track_reading(data: SiteData, track: Track, row: dict[str, Any] | None) -> dict[str, Any]:
+    """What ``track`` makes of a model from its densities.csv ``row`` (None when the track has no row
+    for it): density with interval, rank, flags and the per-benchmark readings."""
     benches = per_benchmark(data, row, track_benchmarks(track))
     density = None if row is None else number(row.get("density"))
     rank = None if row is None else number(row.get("rank"))
@@ -158,18 +156,25 @@ def reading_charts(
     return out
 
 
+def rows_by_track(data: SiteData) -> dict[str, dict[str, dict[str, Any]]]:
+    """Each track's densities.csv rows by model id (read once per build, not once per page)."""
+    return {t.id: {r["model"]: r for r in rows(t.densities)} for t in data.fit.tracks}
+
+
 def model_readings(
     data: SiteData,
     model: dict[str, Any],
+    track_rows: dict[str, dict[str, dict[str, Any]]],
     points: dict[str, list[dict[str, Any]]],
     bench_names: dict[str, str],
 ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
     """Every track's reading of ``model`` (default first) with its charts, and the lead reading.
 
-    ``points``: each track's chart points, by track id (computed once per build)."""
+    ``track_rows``: :func:`rows_by_track`; ``points``: each track's chart points, by track id (both
+    computed once per build)."""
     readings = []
     for track in ordered_tracks(data):
-        reading = track_reading(data, track, model["id"])
+        reading = track_reading(data, track, track_rows[track.id].get(model["id"]))
         reading["readers"] = readers(reading, bench_names)
         reading["charts"] = reading_charts(data, model, reading, points.get(track.id, []))
         readings.append(reading)

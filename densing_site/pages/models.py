@@ -11,7 +11,7 @@ from densing_site.escape import safe_title
 from densing_site.formatting import fmt_date, number
 from densing_site.links import record_url
 from densing_site.pages.leaderboard import chart_points
-from densing_site.pages.model_tracks import model_readings
+from densing_site.pages.model_tracks import model_readings, rows_by_track
 from densing_site.render import PageWriter, root_prefix
 from densing_site.sitedata import SiteData
 from densing_site.tables import group_by, rows
@@ -138,9 +138,10 @@ def model_contexts(data: SiteData) -> list[dict[str, Any]]:
     bench_names = dict(zip(data.ds.benchmarks["id"], data.ds.benchmarks["name"], strict=True))
     root = root_prefix(model_page_path("x"))
     points = {t.id: chart_points(t, root) for t in data.fit.tracks}
+    track_rows = rows_by_track(data)
     contexts = []
     for model in models:
-        readings, lead = model_readings(data, model, points, bench_names)
+        readings, lead = model_readings(data, model, track_rows, points, bench_names)
         used_by: dict[str, list[str]] = {}
         for reading in readings:
             for b in reading["used"]:
