@@ -61,6 +61,16 @@ def short_location(location: str, model_id: str, line: Any) -> str:
     return name
 
 
+def _placed(data: SiteData, record: dict[str, Any], model_id: str) -> dict[str, Any]:
+    """``record`` with its location (``path:line``), the short form of it and its repository URL."""
+    location = data.record_location(record["path"], record["line"])
+    return record | {
+        "location": location,
+        "short_location": short_location(location, model_id, record["line"]),
+        "record_url": record_url(location),
+    }
+
+
 def protocol_legend(scores: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each protocol on a page once, with its description (a score's ``protocol_notes``), in order of
     first appearance; ``key`` tells a protocol's variants apart when its scores describe it
@@ -105,17 +115,13 @@ def score_rows(
     note_number = {text: i + 1 for i, text in enumerate(notes)}
     out = []
     for s in scores:
-        location = data.record_location(s["path"], s["line"])
         locator = _text(s.get("source_locator"))
         protocol = keys.get((_text(s.get("protocol")), _text(s.get("protocol_notes"))), {})
         note = _text(s.get("notes"))
         out.append(
-            s
+            _placed(data, s, s["model"])
             | {
                 "used_by": used_by.get(s["id"], []),
-                "location": location,
-                "short_location": short_location(location, s["model"], s["line"]),
-                "record_url": record_url(location),
                 "setting": setting_words(s),
                 "protocol_key": protocol.get("key", ""),
                 "protocol_description": protocol.get("description", ""),
@@ -166,14 +172,8 @@ def model_contexts(data: SiteData) -> list[dict[str, Any]]:
                 "scores": table,
                 "protocols": legend,
                 "shared_notes": notes,
-                "old_model": [
-                    m | {"location": data.record_location(m["path"], m["line"])}
-                    for m in old_models.get(model["id"], [])
-                ],
-                "old_scores": [
-                    s | {"location": data.record_location(s["path"], s["line"])}
-                    for s in old_scores.get(model["id"], [])
-                ],
+                "old_model": [_placed(data, m, model["id"]) for m in old_models.get(model["id"], [])],
+                "old_scores": [_placed(data, s, model["id"]) for s in old_scores.get(model["id"], [])],
                 "parent": model["derived_from_model"],
                 "parent_name": names.get(model["derived_from_model"]),
                 "children": children.get(model["id"], []),
