@@ -127,8 +127,36 @@ def _x_years(out: list[str], x: LinearScale, size: Size) -> None:
         out.append(f'<text class="tick" x="{px:.1f}" y="{base + 16}" text-anchor="middle">{year}</text>')
 
 
+def simplify(points: list[tuple[float, float]], tolerance: float = 0.25) -> list[tuple[float, float]]:
+    """``points`` without those that move the polyline by less than ``tolerance`` pixels
+    (Ramer-Douglas-Peucker): a fitted curve of 60 points, or a straight trend line of hundreds,
+    draws the same with a handful, which keeps pages with many small charts light."""
+    if len(points) < 3:
+        return list(points)
+    keep = [False] * len(points)
+    keep[0] = keep[-1] = True
+    stack = [(0, len(points) - 1)]
+    while stack:
+        first, last = stack.pop()
+        (x0, y0), (x1, y1) = points[first], points[last]
+        length = math.hypot(x1 - x0, y1 - y0)
+        far, index = 0.0, 0
+        for i in range(first + 1, last):
+            px, py = points[i]
+            if length:
+                dist = abs((x1 - x0) * (y0 - py) - (x0 - px) * (y1 - y0)) / length
+            else:
+                dist = math.hypot(px - x0, py - y0)
+            if dist > far:
+                far, index = dist, i
+        if far > tolerance:
+            keep[index] = True
+            stack += [(first, index), (index, last)]
+    return [p for p, k in zip(points, keep, strict=True) if k]
+
+
 def _path(points: list[tuple[float, float]]) -> str:
-    return "M" + "L".join(f"{px:.1f},{py:.1f}" for px, py in points)
+    return "M" + "L".join(f"{px:.1f},{py:.1f}" for px, py in simplify(points))
 
 
 def trend_svg(

@@ -1,43 +1,34 @@
-"""One page per model (``models/<model-id>/``): its records with sources and protocols, density per
-benchmark, superseded records, and compression parent and children."""
+"""One page per model (``models/<model-id>/``): its reading on every track (density, interval, rank,
+density per benchmark, small charts), its records with sources and protocols, superseded records,
+and compression parent and children."""
 
 from __future__ import annotations
 
+import posixpath
 from typing import Any
 
-from densing_site import svgchart
 from densing_site.escape import safe_title
-from densing_site.formatting import fmt_date, fmt_score, number
+from densing_site.formatting import fmt_date, number
 from densing_site.links import record_url
-from densing_site.pages.leaderboard import chart_points, track_url
+from densing_site.pages.leaderboard import chart_points
+from densing_site.pages.model_tracks import model_readings, rows_by_track
 from densing_site.render import PageWriter, root_prefix
 from densing_site.sitedata import SiteData
-from densing_site.tables import group_by, rows, split_flags
+from densing_site.tables import group_by, rows
+
+SHORT_LOCATOR = 48
+"""A source locator up to this many characters is the source link's text; a longer one is shown as
+a second line under a link reading ``source``."""
+
+
+LONG_NOTE = 200
+"""A score's own note longer than this many characters is folded (``<details>``) in the Scores table:
+one click away, and found by the browser's find-in-page."""
 
 
 def model_page_path(model_id: str) -> str:
     """Source path of a model's page (its URL is ``models/<model-id>/``)."""
     return f"models/{model_id}.md"
-
-
-def _per_benchmark(density: dict[str, Any] | None, benchmarks: list[str]) -> list[dict[str, Any]]:
-    if density is None:
-        return []
-    params = number(density["params"])
-    out = []
-    for bench in benchmarks:
-        n_hat = number(density.get(f"{bench}_effective_params"))
-        out.append(
-            {
-                "benchmark": bench,
-                "score": density.get(f"{bench}_score"),
-                "score_id": density.get(f"{bench}_score_id"),
-                "effective_params": n_hat,
-                "density": None if n_hat is None or not params else n_hat / params,
-                "flag": density.get(f"{bench}_flag") or "",
-            }
-        )
-    return out
 
 
 def _history(data: SiteData) -> tuple[dict[str, list[dict]], dict[str, list[dict]]]:
@@ -57,79 +48,93 @@ def setting_words(score: dict[str, Any]) -> str:
     return ", ".join(p for p in parts if p)
 
 
-def track_summaries(data: SiteData, model_id: str) -> list[dict[str, Any]]:
-    """The model's reading on every track that has a density for it: density, interval, rank."""
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def short_location(location: str, model_id: str, line: Any) -> str:
+    """A score record's place, short: ``line 18`` in the model's own scores file, else
+    ``file.yaml:18`` (the full path stays in the link and its hover text)."""
+    name = posixpath.basename(location)
+    if line and name == f"{model_id}.yaml:{line}":
+        return f"line {line}"
+    return name
+
+
+def _placed(data: SiteData, record: dict[str, Any], model_id: str) -> dict[str, Any]:
+    """``record`` with its location (``path:line``), the short form of it and its repository URL."""
+    location = data.record_location(record["path"], record["line"])
+    return record | {
+        "location": location,
+        "short_location": short_location(location, model_id, record["line"]),
+        "record_url": record_url(location),
+    }
+
+
+def protocol_legend(scores: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each protocol on a page once, with its description (a score's ``protocol_notes``), in order of
+    first appearance; ``key`` tells a protocol's variants apart when its scores describe it
+    differently (``a``, ``b``, ...; empty when it has one description). A protocol none of whose
+    scores describe it is listed with ``description`` empty."""
+    described: dict[str, list[str]] = {}
+    for s in scores:
+        notes = described.setdefault(_text(s.get("protocol")), [])
+        text = _text(s.get("protocol_notes"))
+        if text and text not in notes:
+            notes.append(text)
+    legend = []
+    for protocol, notes in described.items():
+        if not notes:
+            legend.append({"protocol": protocol, "key": "", "description": ""})
+        for i, text in enumerate(notes):
+            key = "" if len(notes) == 1 else chr(ord("a") + i) if i < 26 else str(i + 1)
+            legend.append({"protocol": protocol, "key": key, "description": text})
+    return legend
+
+
+def shared_notes(scores: list[dict[str, Any]]) -> list[str]:
+    """Score notes that more than one score on the page carries (shown once, under the table, and
+    referred to by number from each row), in order of first appearance."""
+    counts: dict[str, int] = {}
+    for s in scores:
+        text = _text(s.get("notes"))
+        if text:
+            counts[text] = counts.get(text, 0) + 1
+    return [text for text, n in counts.items() if n > 1]
+
+
+def score_rows(
+    data: SiteData, scores: list[dict[str, Any]], used_by: dict[str, list[str]]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[str]]:
+    """The rows of a model's Scores table, the protocol legend and the shared notes.
+
+    ``used_by``: score id -> labels of the tracks that read an effective size from it."""
+    legend = protocol_legend(scores)
+    keys = {(e["protocol"], e["description"]): e for e in legend}
+    notes = shared_notes(scores)
+    note_number = {text: i + 1 for i, text in enumerate(notes)}
     out = []
-    for track in data.fit.tracks:
-        match = track.densities[track.densities["model"] == model_id]
-        if match.empty:
-            continue
-        row = rows(match)[0]
-        if number(row.get("density")) is None:
-            continue
-        rank = number(row.get("rank"))
+    for s in scores:
+        locator = _text(s.get("source_locator"))
+        protocol = keys.get((_text(s.get("protocol")), _text(s.get("protocol_notes"))), {})
+        note = _text(s.get("notes"))
         out.append(
-            {
-                "id": track.id,
-                "label": track.label,
-                "url": track_url(track.id, data.fit.default_track),
-                "default": track.id == data.fit.default_track,
-                "density": row["density"],
-                "low": row.get("density_low"),
-                "high": row.get("density_high"),
-                "rank": None if rank is None else int(rank),
-                "n_citable": track.n_citable,
-                "citable": bool(row.get("citable")),
+            _placed(data, s, s["model"])
+            | {
+                "used_by": used_by.get(s["id"], []),
+                "setting": setting_words(s),
+                "protocol_key": protocol.get("key", ""),
+                "protocol_description": protocol.get("description", ""),
+                "link_text": locator if locator and len(locator) <= SHORT_LOCATOR else "source",
+                "long_locator": locator if len(locator) > SHORT_LOCATOR else "",
+                "note_number": note_number.get(note),
             }
         )
-    return out
-
-
-def model_charts(
-    data: SiteData, model: dict[str, Any], per_benchmark: list[dict[str, Any]], points: list[dict[str, Any]]
-) -> dict[str, str]:
-    """The small charts of a model page: the model on the densing-law trend (``points``: the default
-    track's :func:`chart_points`) and on the ruler."""
-    track = data.fit.track()
-    out = {"trend": "", "ruler": ""}
-    if any(p["model"] == model["id"] for p in points):
-        # the model, its family and the frontier: enough context, and a page that stays small when
-        # the data hold thousands of models
-        shown = [
-            p
-            for p in points
-            if p["model"] == model["id"] or p["status"] == "frontier" or p["family"] == model["family"]
-        ]
-        out["trend"] = svgchart.trend_svg(
-            shown,
-            track.trend.get("line") or [],
-            (track.trend.get("cut") or {}).get("date"),
-            size=svgchart.SMALL,
-            highlight=model["id"],
-            label=f"{model['id']} on the densing-law trend of the {track.label} track",
-        )
-    curves_of = data.fit.ruler.get("benchmarks") or {}
-    readings = [
-        {
-            "benchmark": b["benchmark"],
-            "name": b["benchmark"],
-            "score": number(b["score"]),
-            "effective_params": b["effective_params"],
-        }
-        for b in per_benchmark
-        if b["effective_params"] and number(b["score"]) is not None
-    ]
-    curves = {r["benchmark"]: (curves_of.get(r["benchmark"]) or {}).get("curve") or [] for r in readings}
-    if readings:
-        out["ruler"] = svgchart.ruler_svg(curves, readings, number(model["params_total"]))
-        out["ruler_colors"] = svgchart.bench_colors(list(curves))
-    return out
+    return out, legend, notes
 
 
 def model_contexts(data: SiteData) -> list[dict[str, Any]]:
     """The context of every model page, sorted by model id."""
-    benchmarks = data.fit.benchmarks
-    densities = {r["model"]: r for r in rows(data.fit.densities)}
     scores = group_by(rows(data.ds.scores.sort_values(["benchmark", "id"], kind="stable")), "model")
     old_models, old_scores = _history(data)
     models = rows(data.ds.models.sort_values("id", kind="stable"))
@@ -137,58 +142,44 @@ def model_contexts(data: SiteData) -> list[dict[str, Any]]:
     children = group_by([m for m in models if m["derived_from_model"]], "derived_from_model")
     compression = {r["model"]: r for r in rows(data.fit.compression)}
     bench_names = dict(zip(data.ds.benchmarks["id"], data.ds.benchmarks["name"], strict=True))
-    points = chart_points(data.fit.track(), root_prefix(model_page_path("x")))
+    root = root_prefix(model_page_path("x"))
+    points = {t.id: chart_points(t, root) for t in data.fit.tracks}
+    track_rows = rows_by_track(data)
     contexts = []
     for model in models:
-        density = densities.get(model["id"])
-        used = {d["score_id"] for d in _per_benchmark(density, benchmarks) if d["score_id"]}
-        model_scores = [
-            s
-            | {
-                "used": s["id"] in used,
-                "location": data.record_location(s["path"], s["line"]),
-                "record_url": record_url(data.record_location(s["path"], s["line"])),
-                "setting": setting_words(s),
-            }
-            for s in scores.get(model["id"], [])
-        ]
-        per_benchmark = _per_benchmark(density, benchmarks)
-        for b in per_benchmark:
-            b["flags"] = [(f, data.fit.flag_text(f)) for f in split_flags(b["flag"])]
+        readings, lead = model_readings(data, model, track_rows, points, bench_names)
+        used_by: dict[str, list[str]] = {}
+        for reading in readings:
+            for b in reading["used"]:
+                if b["score_id"]:
+                    used_by.setdefault(b["score_id"], []).append(reading["label"])
+        table, legend, notes = score_rows(data, scores.get(model["id"], []), used_by)
+        chart_reading = lead or next((r for r in readings if r["charts"]["ruler"]), None)
         location = data.record_location(model["path"], model["line"])
         contexts.append(
             {
                 "model": model,
                 "location": location,
                 "record_url": record_url(location),
-                "density": density,
-                "flags": [(f, data.fit.flag_text(f)) for f in split_flags(density["flags"])]
-                if density
-                else [],
-                "per_benchmark": per_benchmark,
-                "tracks": track_summaries(data, model["id"]),
-                "charts": model_charts(data, model, per_benchmark, points),
-                "ruler_id": data.fit.trend.get("ruler", ""),
+                "readings": readings,
+                "lead": lead,
+                "default_reading": readings[0],
+                "chart_reading": chart_reading,
+                "tracks": [r for r in readings if r["density"] is not None],
+                "sections": [r for r in readings if r["density"] is not None or r["used"]],
+                "silent": [r for r in readings if r["density"] is None and not r["used"]],
                 "released": fmt_date(model["release_date"]),
-                "readers": [
-                    bench_names.get(b["benchmark"], b["benchmark"]) + f" {fmt_score(b['score'])}"
-                    for b in per_benchmark
-                    if b["effective_params"]
-                ],
-                "scores": model_scores,
-                "old_model": [
-                    m | {"location": data.record_location(m["path"], m["line"])}
-                    for m in old_models.get(model["id"], [])
-                ],
-                "old_scores": [
-                    s | {"location": data.record_location(s["path"], s["line"])}
-                    for s in old_scores.get(model["id"], [])
-                ],
+                "scores": table,
+                "protocols": legend,
+                "shared_notes": notes,
+                "old_model": [_placed(data, m, model["id"]) for m in old_models.get(model["id"], [])],
+                "old_scores": [_placed(data, s, model["id"]) for s in old_scores.get(model["id"], [])],
                 "parent": model["derived_from_model"],
                 "parent_name": names.get(model["derived_from_model"]),
                 "children": children.get(model["id"], []),
                 "compression": compression.get(model["id"]),
                 "bench_names": bench_names,
+                "long_note": LONG_NOTE,
             }
         )
     return contexts
