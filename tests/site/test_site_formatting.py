@@ -55,3 +55,15 @@ def test_doubling_words_without_a_fit_or_interval() -> None:
         "doubles every 5.0 months, 90% CI unbounded"
     )
     assert doubling_words({"doubling_months": -6.0}).startswith("halves every 6.0 months")
+
+
+def test_chart_paths_drop_only_points_that_do_not_move_the_line() -> None:
+    from densing_site.svgchart import simplify
+
+    straight = [(float(x), 2.0 * x + 1.0) for x in range(50)]
+    assert simplify(straight) == [straight[0], straight[-1]]
+    corner = [(0.0, 0.0), (1.0, 0.0), (2.0, 0.0), (2.0, 1.0), (2.0, 2.0)]
+    assert simplify(corner) == [(0.0, 0.0), (2.0, 0.0), (2.0, 2.0)]
+    wiggle = [(0.0, 0.0), (1.0, 0.2), (2.0, 0.0)]  # 0.2 px off the chord: under the quarter pixel
+    assert simplify(wiggle) == [(0.0, 0.0), (2.0, 0.0)]
+    assert simplify(wiggle, tolerance=0.1) == wiggle
