@@ -104,3 +104,17 @@ def doubling_words(fit: dict[str, Any] | None, confidence: float | None = 0.9) -
     else:
         text += f", {level} unbounded"
     return text
+
+
+def bound_mark(flags: Any) -> str:
+    """``≥ `` before a density that is only a lower bound (its flags hold ``above_ruler``), ``≤ ``
+    before an upper bound (``below_ruler``), nothing otherwise (or when it holds both). ``flags`` is
+    an iterable of flag ids or of (flag, explanation) pairs, or a ``;``-separated string."""
+    if flags is None or isinstance(flags, float):
+        return ""
+    items = flags.split(";") if isinstance(flags, str) else flags
+    names = {item[0] if isinstance(item, tuple | list) else str(item) for item in items}
+    above, below = "above_ruler" in names, "below_ruler" in names
+    if above == below:
+        return ""
+    return "≥ " if above else "≤ "

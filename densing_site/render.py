@@ -46,6 +46,7 @@ def environment() -> jinja2.Environment:
         missing=formatting.is_missing,
         sortkey=_sort_key,
         anchor=heading_anchor,
+        bound=formatting.bound_mark,
     )
     return env
 

@@ -67,3 +67,12 @@ def test_chart_paths_drop_only_points_that_do_not_move_the_line() -> None:
     wiggle = [(0.0, 0.0), (1.0, 0.2), (2.0, 0.0)]  # 0.2 px off the chord: under the quarter pixel
     assert simplify(wiggle) == [(0.0, 0.0), (2.0, 0.0)]
     assert simplify(wiggle, tolerance=0.1) == wiggle
+
+
+def test_a_bounded_density_is_marked_as_a_bound() -> None:
+    from densing_site.formatting import bound_mark
+
+    assert bound_mark(["above_ruler", "missing_benchmarks"]) == "≥ "
+    assert bound_mark([("below_ruler", "the score is at or below ...")]) == "≤ "
+    assert bound_mark("above_ruler;below_ruler") == ""  # both ends censored: neither bound holds
+    assert bound_mark("protocol_unstated") == "" and bound_mark(None) == "" and bound_mark(float("nan")) == ""

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from densing_data import load
@@ -243,7 +245,7 @@ def test_an_unreadable_release_manifest_stops_the_build(tmp_path: Path, repo: Pa
         generate_pages(_site_data(tmp_path / "a", 8, repo), tmp_path / "docs")
 
 
-def test_the_chatgpt_rule_leaves_the_legend_when_the_chart_starts_after_it(tmp_path: Path, repo: Path) -> None:
+def test_the_chatgpt_rule_leaves_the_legend_when_the_chart_starts_late(tmp_path: Path, repo: Path) -> None:
     data = _site_data(tmp_path, 12, repo)
     out = tmp_path / "src"
     generate_pages(data, out)
@@ -256,3 +258,25 @@ def test_the_chatgpt_rule_leaves_the_legend_when_the_chart_starts_after_it(tmp_p
     generate_pages(data, out)
     page = (out / "index.md").read_text()
     assert 'class="cut"' not in page and "ChatGPT's release</li>" not in page
+
+
+def test_a_density_that_is_only_a_bound_is_marked_so(tmp_path: Path, repo: Path) -> None:
+    data = _site_data(tmp_path, 12, repo)
+    frame = pd.read_csv(data.fit_dir / "densities.csv")
+    low, high = frame.index[0], frame.index[1]
+    frame = frame.astype({"flags": object, "citable": object, "rank": object})
+    frame.loc[low, ["flags", "citable", "rank"]] = ["above_ruler", False, None]
+    frame.loc[high, ["flags", "citable", "rank"]] = ["below_ruler", False, None]
+    frame.to_csv(data.fit_dir / "densities.csv", index=False)
+    data = dataclasses.replace(data, fit=read_fit_outputs(data.fit_dir))
+    out = tmp_path / "src"
+    generate_pages(data, out)
+    rows = (out / "rows.html").read_text() + (out / "index.md").read_text()
+    expected = ((frame.loc[low, "model"], "≥ ", "at least "), (frame.loc[high, "model"], "≤ ", "at most "))
+    for model, mark, words in expected:
+        row = re.search(rf'<tr data-id="{model}".*?</tr>', rows, re.S)
+        assert row is not None
+        assert re.search(rf'<td data-s="[^"]*">{mark}', row.group(0)), row.group(0)
+        page = (out / "models" / f"{model}.md").read_text()
+        assert f"Density <strong>{words}" in page
+    assert "A ≥ before it: only a lower bound" in (out / "index.md").read_text()
