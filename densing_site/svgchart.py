@@ -159,6 +159,15 @@ def _path(points: list[tuple[float, float]]) -> str:
     return "M" + "L".join(f"{px:.1f},{py:.1f}" for px, py in simplify(points))
 
 
+def _label_place(size: Size, px: float, py: float, radius: float, text: str) -> tuple[float, float]:
+    """Where a point's label goes: centred above the point (below it near the top), moved sideways
+    so that the whole text (estimated at 0.6 em a character) stays inside the plot area."""
+    half = min(len(text) * size.font * 0.3, (size.width - size.left - size.right) / 2)
+    lx = min(max(px, size.left + half), size.width - size.right - half)
+    above = py - radius - 5
+    return lx, above if above - size.font > size.top else py + radius + size.font + 2
+
+
 def trend_svg(
     points: list[dict[str, Any]],
     line: list[dict[str, Any]],
@@ -216,10 +225,9 @@ def trend_svg(
             + "</circle></a>"
         )
         if big:
-            anchor = "end" if px > size.width * 0.6 else "start"
-            dx = -9 if anchor == "end" else 9
+            lx, ly = _label_place(size, px, py, radius, p["name"])
             out.append(
-                f'<text class="me-label" x="{px + dx:.1f}" y="{py - 8:.1f}" text-anchor="{anchor}">'
+                f'<text class="me-label" x="{lx:.1f}" y="{ly:.1f}" text-anchor="middle">'
                 f"{escape(p['name'])}</text>"
             )
     out.append("</svg>")

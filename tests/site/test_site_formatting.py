@@ -76,3 +76,16 @@ def test_a_bounded_density_is_marked_as_a_bound() -> None:
     assert bound_mark([("below_ruler", "the score is at or below ...")]) == "≤ "
     assert bound_mark("above_ruler;below_ruler") == ""  # both ends censored: neither bound holds
     assert bound_mark("protocol_unstated") == "" and bound_mark(None) == "" and bound_mark(float("nan")) == ""
+
+
+def test_a_chart_label_stays_inside_the_plot() -> None:
+    from densing_site.svgchart import SMALL, _label_place
+
+    name = "NVIDIA-Nemotron-3.5-Lightning-30B-A3B-Base"
+    half = min(len(name) * SMALL.font * 0.3, (SMALL.width - SMALL.left - SMALL.right) / 2)
+    for px in (SMALL.left + 1, SMALL.width / 2, SMALL.width - SMALL.right - 1):
+        lx, ly = _label_place(SMALL, px, 120.0, 6.0, name)
+        assert lx - half >= SMALL.left - 0.5 and lx + half <= SMALL.width - SMALL.right + 0.5
+        assert ly < 120.0  # above the point when there is room
+    _, ly = _label_place(SMALL, 200.0, SMALL.top + 3, 6.0, "Qwen2.5-7B")
+    assert ly > SMALL.top + 3  # below it at the top edge
