@@ -115,6 +115,24 @@ def test_a_laptop_sees_every_column_without_scrolling_sideways(browser: Any, sit
     assert content_width >= 1300  # beyond Material's 61rem (1220 px) grid, which clipped real data
 
 
+def test_the_model_name_stays_in_view_when_the_table_scrolls_sideways(phone: Any, site_url: str) -> None:
+    _leaderboard(phone, site_url)
+    offsets = phone.execute_script(
+        """
+        const wrap = document.querySelector('.lb-wrap');
+        wrap.scrollLeft = 400;
+        const box = wrap.getBoundingClientRect();
+        const cell = document.querySelector('#leaderboard tbody tr:not([hidden]) td:nth-child(2)');
+        const rank = document.querySelector('#leaderboard tbody tr:not([hidden]) td:nth-child(1)');
+        return [wrap.scrollLeft, cell.getBoundingClientRect().left - box.left,
+                rank.getBoundingClientRect().right - box.left];
+        """
+    )
+    scrolled, name_left, rank_right = offsets
+    assert scrolled > 100  # the table is wider than a phone and did scroll
+    assert abs(name_left) <= 2 and rank_right < 0  # the rank scrolled away, the name did not
+
+
 PHONE_PAGES = ["", "densing-law/", "agreement/", "ruler/", "benchmarks/", "compression/", "data/", "method/"]
 
 
