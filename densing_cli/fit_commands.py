@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from pathlib import Path
 from typing import Any
 
@@ -215,13 +214,13 @@ def summary_lines(trend: dict[str, Any], ruler: dict[str, Any], densities: Any) 
 def _rate(slope: float, low: float | None, high: float | None) -> str:
     """A slope per day and its interval as a doubling (or halving) time in days with its interval,
     or, when the interval includes zero, the fastest doubling it allows."""
+    from densing_fit.trend import doubling_days as days
+
     if low is None or high is None:
         return "no interval"
     if low > 0:
-        return f"doubling {math.log(2) / slope:.1f} days [{math.log(2) / high:.1f}, {math.log(2) / low:.1f}]"
+        return f"doubling {days(slope):.1f} days [{days(high):.1f}, {days(low):.1f}]"
     if high < 0:
-        return (
-            f"halving {math.log(2) / -slope:.1f} days [{math.log(2) / -low:.1f}, {math.log(2) / -high:.1f}]"
-        )
-    fastest = f"doubling no faster than {math.log(2) / high:.1f} days" if high > 0 else "no doubling"
+        return f"halving {days(-slope):.1f} days [{days(-low):.1f}, {days(-high):.1f}]"
+    fastest = f"doubling no faster than {days(high):.1f} days" if high > 0 else "no doubling"
     return f"growth not established (interval includes zero), {fastest}"
