@@ -74,12 +74,8 @@ def track_reading(data: SiteData, track: Track, row: dict[str, Any] | None) -> d
         "flags": [(f, data.fit.flag_text(f)) for f in split_flags((row or {}).get("flags"))],
         "per_benchmark": benches,
         "used": [b for b in benches if b["score"] is not None],
-        "shown": [b for b in benches if b["score"] is not None or b["effective_params"] or b["flags"]],
-        "unread": [
-            b["benchmark"]
-            for b in benches
-            if not (b["score"] is not None or b["effective_params"] or b["flags"])
-        ],
+        "shown": [b for b in benches if _has_reading(b)],
+        "unread": [b["benchmark"] for b in benches if not _has_reading(b)],
         "charts": {},
     }
 
