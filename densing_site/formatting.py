@@ -106,15 +106,26 @@ def doubling_words(fit: dict[str, Any] | None, confidence: float | None = 0.9) -
     return text
 
 
-def bound_mark(flags: Any) -> str:
-    """``≥ `` before a density that is only a lower bound (its flags hold ``above_ruler``), ``≤ ``
-    before an upper bound (``below_ruler``), nothing otherwise (or when it holds both). ``flags`` is
-    an iterable of flag ids or of (flag, explanation) pairs, or a ``;``-separated string."""
+def bound_side(flags: Any) -> str | None:
+    """``"lower"`` when a density is only a lower bound (its flags hold ``above_ruler``), ``"upper"``
+    for an upper bound (``below_ruler``), None otherwise (or when it holds both). ``flags`` is an
+    iterable of flag ids or of (flag, explanation) pairs, or a ``;``-separated string."""
     if flags is None or isinstance(flags, float):
-        return ""
+        return None
     items = flags.split(";") if isinstance(flags, str) else flags
     names = {item[0] if isinstance(item, tuple | list) else str(item) for item in items}
     above, below = "above_ruler" in names, "below_ruler" in names
     if above == below:
-        return ""
-    return "≥ " if above else "≤ "
+        return None
+    return "lower" if above else "upper"
+
+
+def bound_mark(flags: Any) -> str:
+    """``≥ `` before a density that is only a lower bound, ``≤ `` before an upper bound, else nothing
+    (see :func:`bound_side`)."""
+    return {"lower": "≥ ", "upper": "≤ "}.get(bound_side(flags) or "", "")
+
+
+def bound_words(flags: Any) -> str:
+    """``at least `` / ``at most `` for a bounded density in a sentence, else nothing."""
+    return {"lower": "at least ", "upper": "at most "}.get(bound_side(flags) or "", "")

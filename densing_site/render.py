@@ -47,6 +47,7 @@ def environment() -> jinja2.Environment:
         sortkey=_sort_key,
         anchor=heading_anchor,
         bound=formatting.bound_mark,
+        bound_words=formatting.bound_words,
     )
     return env
 
