@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import posixpath
 from typing import Any
 
 from densing_site.counts import counts_sentence
+from densing_site.links import record_url
 from densing_site.render import PageWriter
 from densing_site.repo_docs import read_repo_doc
 from densing_site.sitedata import SiteData
@@ -22,6 +24,7 @@ def corrections(data: SiteData) -> list[dict[str, Any]]:
         for row in rows(later):
             model = row.get("model") if kind == "score" else row["id"] if kind == "model" else None
             model = model if model in current else None
+            location = data.record_location(row["path"], row["line"])
             out.append(
                 {
                     "kind": kind,
@@ -30,7 +33,9 @@ def corrections(data: SiteData) -> list[dict[str, Any]]:
                     "retracted": row["retracted"],
                     "note": row["correction_note"],
                     "model": model,
-                    "location": data.record_location(row["path"], row["line"]),
+                    "location": location,
+                    "short_location": posixpath.basename(location),
+                    "record_url": record_url(location),
                 }
             )
     return out
