@@ -184,6 +184,9 @@ def _check_references(records: RecordSet, report: Report) -> None:
         if parsed.record.fitted_from_scores is not None:
             for model in parsed.record.fitted_from_scores.models:
                 need(parsed, "model", model, models)
+        for rung in parsed.record.chain or []:
+            for model in rung.models:
+                need(parsed, "model", model, models)
 
 
 def _check_default_ruler(records: RecordSet, report: Report) -> None:

@@ -48,6 +48,11 @@ FIXED_COLUMNS = [
     "citable",
     "rank",
     "track",
+    "density_active",
+    "density_active_low",
+    "density_active_high",
+    "rank_active",
+    "frontier_active",
 ]
 """densities.csv columns before the per-benchmark ones."""
 BENCHMARK_SUFFIXES = ("score", "score_id", "effective_params", "flag")
@@ -63,6 +68,11 @@ BY_TRACK_COLUMNS = [
     "citable",
     "in_trend",
     "frontier",
+    "density_active",
+    "density_active_low",
+    "density_active_high",
+    "rank_active",
+    "frontier_active",
 ]
 """densities_by_track.csv columns: one row per (model, track) with a density."""
 

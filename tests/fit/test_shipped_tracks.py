@@ -25,7 +25,12 @@ def _track(result: FitResult, track_id: str):
 def test_the_default_track_is_the_papers_settings_and_says_why(shipped: FitResult) -> None:
     assert shipped.default_track == shipped.track_id == "paper-settings"
     assert "paper" in shipped.default_reason
-    assert [t.track.id for t in shipped.tracks] == ["paper-settings", "uniform-harness", "loss-based"]
+    assert [t.track.id for t in shipped.tracks] == [
+        "paper-settings",
+        "frontier",
+        "uniform-harness",
+        "loss-based",
+    ]
 
 
 def test_the_uniform_harness_reaches_before_chatgpt_with_one_protocol(shipped: FitResult) -> None:
