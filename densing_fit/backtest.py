@@ -103,6 +103,7 @@ class ExtrapolationError:
             "n_unreadable": self.n_unreadable,
             "max_factor": self.max_factor,
             "points": [p.as_dict() for p in self.points],
+            "by_factor": backtest_table([p.as_dict() for p in self.points]),
         }
 
 
@@ -188,3 +189,32 @@ def extrapolation_error(points: Sequence[BacktestPoint]) -> ExtrapolationError:
         max_factor=float(max(p.factor for p in points)),
         points=tuple(points),
     )
+
+
+FACTOR_BINS = ((1.0, 2.0), (2.0, 4.0), (4.0, 10.0), (10.0, np.inf))
+"""Extrapolation-factor bins of the back-test table."""
+
+
+def backtest_table(points: Sequence[dict[str, object]]) -> list[dict[str, object]]:
+    """The back-test by extrapolation factor (ruler.json ``backtest.points``): per bin of
+    :data:`FACTOR_BINS`, the points read, those the truncated ruler could not read, the root mean
+    square and the mean of the error in ln N̂, and the typical error as a factor (``exp`` of the
+    median absolute error)."""
+    rows = []
+    for low, high in FACTOR_BINS:
+        inside = [p for p in points if low < float(p["factor"]) <= high]  # type: ignore[arg-type]
+        errors = np.array([float(p["error"]) for p in inside if p["error"] is not None])  # type: ignore[arg-type]
+        if not inside:
+            continue
+        rows.append(
+            {
+                "factor_low": low,
+                "factor_high": None if np.isinf(high) else high,
+                "n_points": int(errors.size),
+                "n_unreadable": len(inside) - int(errors.size),
+                "rms_error": float(np.sqrt(np.mean(errors**2))) if errors.size else None,
+                "mean_error": float(np.mean(errors)) if errors.size else None,
+                "typical_factor": float(np.exp(np.median(np.abs(errors)))) if errors.size else None,
+            }
+        )
+    return rows
