@@ -130,7 +130,7 @@ def judge(
     if recent.empty:
         return out | _undecided(
             f"no exact reading in the last {WINDOW_DAYS} days"
-            + (f" ({len(placed_bounds)} models there read only as bounds)" if placed_bounds else "")
+            + (f" ({_models(len(placed_bounds))} there read only as bounds)" if placed_bounds else "")
         )
     best = recent.sort_values(["density", "model"], ascending=[False, True]).iloc[0]
     candidate = _place(line, sd, best.to_frame().T, confidence)[0]
@@ -152,15 +152,15 @@ def _decide(candidate: Candidate, bounds_above: list[dict[str, Any]], n_bounds: 
         return {
             "verdict": "undecided",
             "reason": (
-                f"{where} below {interval}, but {len(bounds_above)} models of the window read only as lower "
-                "bounds above the line: the ruler cannot yet tell whether the law slowed"
+                f"{where} below {interval}, but {_models(len(bounds_above))} of the window read only as "
+                "lower bounds above the line: the ruler cannot yet tell whether the law slowed"
             ),
         }
     if n_bounds:
         return {
             "verdict": "undecided",
             "reason": (
-                f"{where} below {interval}, but {n_bounds} models of the window read only as lower bounds "
+                f"{where} below {interval}, but {_models(n_bounds)} of the window read only as lower bounds "
                 "(beyond the ruler's reach), and the frontier may be among them"
             ),
         }
@@ -168,6 +168,10 @@ def _decide(candidate: Candidate, bounds_above: list[dict[str, Any]], n_bounds: 
         "verdict": "slowed",
         "reason": f"{where} below {interval}, and every other model of the window reads lower",
     }
+
+
+def _models(count: int) -> str:
+    return f"{count} model" if count == 1 else f"{count} models"
 
 
 def _undecided(reason: str) -> dict[str, Any]:
