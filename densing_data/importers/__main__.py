@@ -15,6 +15,7 @@ import click
 
 from densing_data.importers.catalogs import RELEASE_DATES_CSV
 from densing_data.importers.common import SeedError
+from densing_data.importers.public_sources import RulesError
 from densing_data.importers.seed_import import (
     KIND_ORDER,
     NOT_IMPORTED_MD,
@@ -93,6 +94,8 @@ def main(
         )
     except SeedError as err:
         raise click.ClickException(f"bad seed input: {err}") from None
+    except RulesError as err:
+        raise click.ClickException(f"bad public-sources rules: {err}") from None
     except (StoreError, SyncError) as err:
         raise click.ClickException(str(err)) from None
     for line in report.lines():

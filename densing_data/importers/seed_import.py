@@ -16,6 +16,7 @@ from typing import Any
 from densing_data.importers import benchmarks_catalog, catalogs
 from densing_data.importers.common import ImportReport, SeedError
 from densing_data.importers.models import ModelResolver, build_model, gather_evidence
+from densing_data.importers.public_sources import RULES_YAML, load_rules, rewrite_record
 from densing_data.importers.rulers import build_rulers
 from densing_data.importers.scores import build_scores
 from densing_data.importers.seed_obsscaling import read_obsscaling
@@ -37,6 +38,8 @@ class CatalogPaths:
     sources: Path = catalogs.SOURCES_CSV
     models: Path = catalogs.MODELS_CSV
     release_dates: Path = catalogs.RELEASE_DATES_CSV
+    public_sources: Path = RULES_YAML
+    """Rules that rewrite internal wording about how a source was read (the seed's own text has some)."""
 
     @property
     def release_dates_unresolved(self) -> Path:
@@ -97,6 +100,8 @@ def build_seed_records(
     used = {s["benchmark"] for s in scores} | {b for r in rulers for b in r["benchmarks"]}
     benchmarks = [b for b in bench_catalog.records if b["id"] in used]
     wanted = {"benchmark": benchmarks, "model": list(models.values()), "score": scores, "ruler": rulers}
+    rules = load_rules(paths.public_sources)
+    wanted = {kind: [rewrite_record(item, rules)[0] for item in items] for kind, items in wanted.items()}
     report.produced = {kind: len(wanted[kind]) for kind in KIND_ORDER}
     return wanted, report
 
