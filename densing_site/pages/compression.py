@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 
 from densing_site import charts
+from densing_site.cite_boxes import cite_context, compression_citation
 from densing_site.formatting import number
 from densing_site.render import PageWriter, root_prefix
 from densing_site.sitedata import SiteData
@@ -81,13 +82,19 @@ def write_compression(writer: PageWriter, data: SiteData) -> None:
     pairs = compression_pairs(data, root_prefix(PAGE))
     table = rows(data.fit.compression)
     flags = used_flags(table, data)
+    cite, track = cite_context(data), data.fit.track()  # compression.csv: the main (default) track
     chart = None
     if len(pairs):
+        title = (
+            f"Compressed models and their parents, {track.label} track ({track.id}), "
+            f"data version {cite.version}"
+        )
         chart = charts.save_chart(
             writer,
             "compression",
-            charts.compression_chart(pairs),
+            charts.compression_chart(pairs).properties(title=charts.chart_title(title)),
             "Density against parameters of compressed models and their parents, each pair joined by a line.",
+            download=f"compression-{track.id}-{cite.version}.svg",
         )
     writer.render_page(
         PAGE,
@@ -97,6 +104,7 @@ def write_compression(writer: PageWriter, data: SiteData) -> None:
         hide=("navigation", "toc"),  # a nine-column table: the whole width, not a third of it
         context={
             "chart": chart,
+            "cite": compression_citation(cite, table, track),
             "rows": table,
             "summary": compression_summary(table),
             "verdicts": VERDICT_WORDS,
