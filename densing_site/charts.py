@@ -271,7 +271,8 @@ def ruler_chart(
 
 def compression_chart(pairs: pd.DataFrame) -> alt.LayerChart:
     """Compressed models against their parents: density against parameters, a line from each parent
-    to its compressed child. ``pairs`` columns: ``pair, role, name, params, density, url``."""
+    to its compressed child. ``pairs`` columns: ``pair, role, name, params, density, interval, url``
+    (``interval``: the density's 90% interval as text)."""
     x = _params_axis()
     y = alt.Y("density:Q", title="Density (log)", scale=alt.Scale(type="log"))
     base = alt.Chart(pairs)
@@ -290,6 +291,7 @@ def compression_chart(pairs: pd.DataFrame) -> alt.LayerChart:
             alt.Tooltip("role:N", title="Role"),
             alt.Tooltip("params:Q", title="Params", format=".3s"),
             alt.Tooltip("density:Q", title="Density", format=".3g"),
+            alt.Tooltip("interval:N", title="Density 90% interval"),
         ],
     )
     return alt.layer(lines, dots).properties(width="container", height=HEIGHT, autosize=_FIT)

@@ -8,7 +8,7 @@ import pandas as pd
 
 from densing_site import charts
 from densing_site.cite_boxes import cite_context, compression_citation
-from densing_site.formatting import number
+from densing_site.formatting import fmt_interval, number
 from densing_site.render import PageWriter, root_prefix
 from densing_site.sitedata import SiteData
 from densing_site.tables import rows
@@ -23,9 +23,11 @@ def compression_pairs(data: SiteData, root: str) -> pd.DataFrame:
         child, parent = number(row["density"]), number(row["parent_density"])
         if not child or not parent or child <= 0 or parent <= 0:
             continue
-        for role, model, name, params, density in (
-            ("parent", row["parent"], row["parent_name"], row["parent_params"], parent),
-            ("compressed", row["model"], row["name"], row["params"], child),
+        parent_interval = fmt_interval(row.get("parent_density_low"), row.get("parent_density_high"))
+        child_interval = fmt_interval(row.get("density_low"), row.get("density_high"))
+        for role, model, name, params, density, interval in (
+            ("parent", row["parent"], row["parent_name"], row["parent_params"], parent, parent_interval),
+            ("compressed", row["model"], row["name"], row["params"], child, child_interval),
         ):
             points.append(
                 {
@@ -34,10 +36,11 @@ def compression_pairs(data: SiteData, root: str) -> pd.DataFrame:
                     "name": name,
                     "params": number(params),
                     "density": density,
+                    "interval": interval or "none",
                     "url": f"{root}models/{model}/",
                 }
             )
-    return pd.DataFrame(points, columns=["pair", "role", "name", "params", "density", "url"])
+    return pd.DataFrame(points, columns=["pair", "role", "name", "params", "density", "interval", "url"])
 
 
 VERDICT_WORDS = {
