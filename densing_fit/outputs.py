@@ -47,6 +47,8 @@ FIXED_COLUMNS = [
     "in_trend",
     "citable",
     "rank",
+    "rank_low",
+    "rank_high",
     "track",
 ]
 """densities.csv columns before the per-benchmark ones."""
@@ -60,6 +62,8 @@ BY_TRACK_COLUMNS = [
     "effective_params",
     "flags",
     "rank",
+    "rank_low",
+    "rank_high",
     "citable",
     "in_trend",
     "frontier",
