@@ -4,9 +4,10 @@ Besides the record fields and the aggregate, a row says whether the model enters
 (``in_trend``: a base model with a density that is neither a bound nor ``imprecise``), whether a
 careful reader would cite it (``citable``: also inside the ruler's reach, no protocol flag, with an
 interval no wider than a factor of 100) and
-its ``rank`` among the citable rows (1 = densest). ``density_active`` (and its interval, and
-``rank_active``) divide N̂ by the active parameter count instead of the total, for mixtures of experts
-(the same as ``density`` for dense models).
+its ``rank`` among the citable rows (1 = densest), with the ``rank_low``–``rank_high`` range it
+could take given the readings' intervals (:mod:`densing_fit.rank_range`). ``density_active`` (and its
+interval, and ``rank_active``) divide N̂ by the active parameter count instead of the total, for
+mixtures of experts (the same as ``density`` for dense models).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pandas as pd
 from densing_data.loader import Dataset
 from densing_fit.density import IMPRECISE, aggregate_all
 from densing_fit.flags import CITE_BLOCKERS
+from densing_fit.rank_range import add_rank_ranges
 
 MODEL_COLUMNS = ("name", "family", "organization", "kind", "hf_repo")
 
@@ -63,6 +65,7 @@ def densities_table(
     table["in_trend"] = ~not_base & np.array([a.in_trend for a in agg], dtype=bool)
     table["citable"] = table["density_low"].notna() & np.array([not (f & CITE_BLOCKERS) for f in flag_sets])
     table["rank"] = citable_rank(table)
+    add_rank_ranges(table)
     table["rank_active"] = citable_rank(table, "density_active")
     table["frontier"] = False
     _add_benchmark_columns(table, per_bench, ruler_benchmarks)

@@ -8,6 +8,7 @@ chart reads the same in every time zone.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,10 +38,32 @@ class Chart:
     """Path of the SVG fallback, relative to the site root."""
     description: str
     """Alternative text: what the chart shows (static text, no record text)."""
+    download: str = ""
+    """File name a download is saved under, naming track and data version; ``{track}`` in it stands
+    for the track shown (charts with a track switch)."""
+    default_track: str = ""
+    """The track the chart shows first (and its SVG fallback shows), for ``{track}`` in ``download``."""
+    csv_columns: tuple[tuple[str, str], ...] = ()
+    """(CSV header, point column) of the chart's CSV download; none: no CSV download."""
+
+    @property
+    def fallback_download(self) -> str:
+        """The SVG fallback's file name (the default track's)."""
+        return self.download.replace("{track}", self.default_track) or f"{self.name}.svg"
 
 
-def save_chart(writer: PageWriter, name: str, chart: alt.TopLevelMixin, description: str) -> Chart:
-    """Turn ``chart`` into a spec, write its SVG fallback to ``charts/<name>.svg`` and return both."""
+def save_chart(
+    writer: PageWriter,
+    name: str,
+    chart: alt.TopLevelMixin,
+    description: str,
+    *,
+    download: str = "",
+    default_track: str = "",
+    csv_columns: tuple[tuple[str, str], ...] = (),
+) -> Chart:
+    """Turn ``chart`` into a spec, write its SVG fallback to ``charts/<name>.svg`` and return both
+    (``download``, ``default_track``, ``csv_columns``: see :class:`Chart`)."""
     spec = chart.to_dict()
     fixed = dict(spec)  # the static fallback has no container to fit: draw it at a fixed width
     if fixed.get("width") == "container":
@@ -48,7 +71,29 @@ def save_chart(writer: PageWriter, name: str, chart: alt.TopLevelMixin, descript
     svg = vl_convert.vegalite_to_svg(fixed)
     path = f"charts/{name}.svg"
     writer.write_text(path, svg)
-    return Chart(name=name, spec=spec, svg_path=path, description=description)
+    return Chart(
+        name=name,
+        spec=spec,
+        svg_path=path,
+        description=description,
+        download=download,
+        default_track=default_track,
+        csv_columns=csv_columns,
+    )
+
+
+def chart_title(text: str) -> alt.TitleParams:
+    """A chart's title (it names the track and data version, so a saved image says what it is)."""
+    return alt.TitleParams(text=text, anchor="start", fontSize=12, fontWeight="normal")
+
+
+def track_title(labels: dict[str, str], version: str) -> alt.TitleParams:
+    """A title that follows the ``track`` param, on three short lines (phones too): ``Density over
+    release date, data version <version>``, the track's label, ``track <id>`` (every literal
+    JSON-quoted into the Vega expression)."""
+    head = json.dumps(f"Density over release date, data version {version}")
+    expr = f"[{head}, {json.dumps(labels)}[track], {json.dumps('track ')} + track]"
+    return alt.TitleParams(text=alt.ExprRef(expr=expr), anchor="start", fontSize=12, fontWeight="normal")
 
 
 PARAMS_LABELS = (
@@ -79,16 +124,19 @@ def density_chart(
     *,
     tracks: list[tuple[str, str]] | None = None,
     families: list[str] | None = None,
+    version: str = "",
 ) -> alt.LayerChart:
     """Density against release date on a log axis: models coloured by frontier/trend status, the
     fitted densing line with its confidence band, and a rule at the cut date (ChatGPT's release).
 
-    ``points`` columns: ``name, model, date, released, params, effective_params, density, status,
-    url, track, family`` (``released`` repeats the date as text for the tooltip: Vega parses
-    ``date`` to a time); ``line`` rows carry ``track`` too. With ``tracks`` ((id, label), the first
-    shown first) the chart gets a track switch, with ``families`` a highlight control; both are
-    HTML selects under the chart. The legend sits below the plot, so it never meets the ChatGPT label
-    at the top of the rule; the axes span the data (padded), not empty decades.
+    ``points`` columns: ``name, model, date, released, params, effective_params, density, interval,
+    status, url, track, family`` (``released`` repeats the date as text for the tooltip: Vega parses
+    ``date`` to a time; ``interval``: the density's 90% interval as text, or which bound it is);
+    ``line`` rows carry ``track`` too. With ``tracks`` ((id, label), the first shown first) the chart
+    gets a track switch and a title naming the track shown and the data ``version``, with
+    ``families`` a highlight control; both controls are HTML selects under the chart. The legend sits
+    below the plot, so it never meets the ChatGPT label at the top of the rule; the axes span the data
+    (padded), not empty decades.
     """
     tracks = tracks or []
     track_bind = (
@@ -147,6 +195,8 @@ def density_chart(
                 alt.Tooltip("params:N", title="Params"),
                 alt.Tooltip("effective_params:N", title="Effective params"),
                 alt.Tooltip("density:Q", title="Density", format=".3g"),
+                alt.Tooltip("interval:N", title="Density 90% interval"),
+                alt.Tooltip("track:N", title="Track"),
             ],
         )
         .transform_filter(in_track)
@@ -170,7 +220,10 @@ def density_chart(
                 x=x, text="label:N"
             )
         )
-    return alt.layer(*layers).properties(width="container", height=HEIGHT, autosize=_FIT)
+    chart = alt.layer(*layers).properties(width="container", height=HEIGHT, autosize=_FIT)
+    if tracks:
+        chart = chart.properties(title=track_title(dict(tracks), version))
+    return chart
 
 
 def ruler_chart(
@@ -218,7 +271,8 @@ def ruler_chart(
 
 def compression_chart(pairs: pd.DataFrame) -> alt.LayerChart:
     """Compressed models against their parents: density against parameters, a line from each parent
-    to its compressed child. ``pairs`` columns: ``pair, role, name, params, density, url``."""
+    to its compressed child. ``pairs`` columns: ``pair, role, name, params, density, interval, url``
+    (``interval``: the density's 90% interval as text)."""
     x = _params_axis()
     y = alt.Y("density:Q", title="Density (log)", scale=alt.Scale(type="log"))
     base = alt.Chart(pairs)
@@ -237,6 +291,7 @@ def compression_chart(pairs: pd.DataFrame) -> alt.LayerChart:
             alt.Tooltip("role:N", title="Role"),
             alt.Tooltip("params:Q", title="Params", format=".3s"),
             alt.Tooltip("density:Q", title="Density", format=".3g"),
+            alt.Tooltip("interval:N", title="Density 90% interval"),
         ],
     )
     return alt.layer(lines, dots).properties(width="container", height=HEIGHT, autosize=_FIT)

@@ -19,8 +19,11 @@ from densing_fit.summaries import SENSITIVITY_COLUMNS as _SENSITIVITY
 from densing_site.errors import SiteError
 from densing_site.fit_tracks import Track, read_agreement, read_flag_texts, read_tracks
 
-DENSITY_COLUMNS = tuple(FIXED_COLUMNS)
-"""densities.csv columns before the per-benchmark ones (the fitter's contract)."""
+OPTIONAL_DENSITY_COLUMNS = ("rank_low", "rank_high")
+"""densities.csv columns the site reads when present (fit outputs written before they were added lack
+them; the site then shows ranks without their ranges)."""
+DENSITY_COLUMNS = tuple(c for c in FIXED_COLUMNS if c not in OPTIONAL_DENSITY_COLUMNS)
+"""densities.csv columns before the per-benchmark ones that must be there (the fitter's contract)."""
 SENSITIVITY_COLUMNS = tuple(_SENSITIVITY)
 COMPRESSION_COLUMNS = tuple(_COMPRESSION)
 _TEXT_COLUMNS = (

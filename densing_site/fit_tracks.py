@@ -60,9 +60,10 @@ class Track:
 
 
 def add_citable_and_rank(densities: pd.DataFrame) -> pd.DataFrame:
-    """``densities`` with boolean ``citable`` and numeric ``rank``: taken from the file when the fitter
-    wrote them, else derived (base model, inside the ruler's range, matched and stated protocol,
-    with an interval; rank 1 = densest citable row)."""
+    """``densities`` with boolean ``citable``, numeric ``rank`` and its 90% range ``rank_low`` and
+    ``rank_high``: taken from the file when the fitter wrote them, else derived (base model, inside
+    the ruler's range, matched and stated protocol, with an interval; rank 1 = densest citable row;
+    no range)."""
     frame = densities.copy()
     for column in ("citable", "rank"):  # a column of empty cells was not written: derive it
         if column in frame.columns and frame[column].map(is_missing).all():
@@ -86,6 +87,10 @@ def add_citable_and_rank(densities: pd.DataFrame) -> pd.DataFrame:
     else:
         dens = pd.to_numeric(frame["density"], errors="coerce").where(frame["citable"])
         frame["rank"] = dens.rank(ascending=False, method="min")
+        frame = frame.drop(columns=["rank_low", "rank_high"], errors="ignore")  # ranges of another rank
+    for column in ("rank_low", "rank_high"):  # the 90% rank range, when the fitter wrote one
+        values = frame[column] if column in frame.columns else pd.Series(float("nan"), index=frame.index)
+        frame[column] = pd.to_numeric(values, errors="coerce")
     return frame
 
 

@@ -80,7 +80,7 @@ def _sig(value: float, digits: int) -> str:
 
 def doubling_words(fit: dict[str, Any] | None, confidence: float | None = 0.9) -> str:
     """The doubling time of a densing-law fit in words:
-    ``doubles every 3.2 months, 90% CI 2.7 to 3.9``; says so when the fit is missing."""
+    ``doubles every 3.2 months, 90% interval 2.7 to 3.9``; says so when the fit is missing."""
     if not fit:
         return "not enough data for a fit"
     if fit.get("error"):
@@ -97,7 +97,7 @@ def doubling_words(fit: dict[str, Any] | None, confidence: float | None = 0.9) -
     if ci is None and fit.get("doubling_days_ci") is not None:
         ci = [None if number(d) is None else number(d) / DAYS_PER_MONTH for d in fit["doubling_days_ci"]]
     low, high = (number(ci[0]), number(ci[1])) if ci and len(ci) == 2 else (None, None)
-    level = f"{round(100 * confidence)}% CI" if confidence else "CI"
+    level = f"{round(100 * confidence)}% interval" if confidence else "interval"
     if low is not None and high is not None:
         low, high = sorted((abs(low), abs(high)))
         text += f", {level} {low:.1f} to {high:.1f}"

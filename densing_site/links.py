@@ -5,7 +5,9 @@ from __future__ import annotations
 PAPER_URL = "https://arxiv.org/abs/2412.04315"
 """Xiao et al., "Densing Law of LLMs" (arXiv 2412.04315; Nature Machine Intelligence 2025)."""
 REPO_URL = "https://github.com/densing-law/leaderboard"
-"""The source repository (the site itself is published at https://densing-law.github.io/leaderboard/)."""
+"""The source repository."""
+SITE_URL = "https://densing-law.github.io/leaderboard/"
+"""Where the site is published (mkdocs.yml ``site_url``; CITATION.cff ``url``)."""
 
 
 def record_url(location: str) -> str:

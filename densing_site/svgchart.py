@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
@@ -294,6 +295,36 @@ def ruler_svg(
         )
     out.append("</svg>")
     return "".join(out)
+
+
+STANDALONE_STYLE = (
+    "text{font-family:sans-serif;fill:#555}.grid{stroke:#e5e5e5}.tick-mark{stroke:#bbb}"
+    ".band{fill:#1f77b4;opacity:.16}.fit{fill:none;stroke:#1f77b4;stroke-width:2}"
+    ".cut{stroke:#777;stroke-dasharray:4 4}.pt{fill-opacity:.85;stroke:#fff;stroke-width:.8}"
+    ".pt-me{stroke:#000;stroke-width:2.5;fill-opacity:1}.me-label,.chart-title{font-weight:700;fill:#222}"
+    ".curve{fill:none;stroke-width:2}"
+)
+"""The site stylesheet's chart rules in fixed colours, for a chart saved on its own."""
+
+
+def standalone_svg(svg: str, title: str) -> str:
+    """``svg`` (from :func:`trend_svg` or :func:`ruler_svg`) as a file that reads the same outside the
+    site: its styles inline, a white background, and ``title`` (escaped) as its ``<title>`` and as a
+    line of text above the plot (the top margin grows to make room)."""
+    if not svg:
+        return ""
+    head, sep, body = svg.partition(">")
+    match = re.search(r'viewBox="0 0 (\d+) (\d+)"', head)
+    if not sep or match is None:
+        raise ValueError("standalone_svg: expected an <svg> with a viewBox, as trend_svg draws")
+    width, height = int(match.group(1)), int(match.group(2))
+    head = head.replace(match.group(0), f'viewBox="0 -22 {width} {height + 22}"')
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n{head}{sep}<title>{escape(title)}</title>'
+        f"<style>{STANDALONE_STYLE}</style>"
+        f'<rect x="0" y="-22" width="{width}" height="{height + 22}" fill="#fff"/>'
+        f'<text class="chart-title" x="8" y="-6">{escape(title)}</text>{body}\n'
+    )
 
 
 def bench_colors(benchmarks: Sequence[str]) -> dict[str, str]:

@@ -7,7 +7,8 @@ from typing import Any
 import pandas as pd
 
 from densing_site import charts
-from densing_site.formatting import number
+from densing_site.cite_boxes import cite_context, compression_citation
+from densing_site.formatting import fmt_interval, number
 from densing_site.render import PageWriter, root_prefix
 from densing_site.sitedata import SiteData
 from densing_site.tables import rows
@@ -22,9 +23,11 @@ def compression_pairs(data: SiteData, root: str) -> pd.DataFrame:
         child, parent = number(row["density"]), number(row["parent_density"])
         if not child or not parent or child <= 0 or parent <= 0:
             continue
-        for role, model, name, params, density in (
-            ("parent", row["parent"], row["parent_name"], row["parent_params"], parent),
-            ("compressed", row["model"], row["name"], row["params"], child),
+        parent_interval = fmt_interval(row.get("parent_density_low"), row.get("parent_density_high"))
+        child_interval = fmt_interval(row.get("density_low"), row.get("density_high"))
+        for role, model, name, params, density, interval in (
+            ("parent", row["parent"], row["parent_name"], row["parent_params"], parent, parent_interval),
+            ("compressed", row["model"], row["name"], row["params"], child, child_interval),
         ):
             points.append(
                 {
@@ -33,10 +36,11 @@ def compression_pairs(data: SiteData, root: str) -> pd.DataFrame:
                     "name": name,
                     "params": number(params),
                     "density": density,
+                    "interval": interval or "none",
                     "url": f"{root}models/{model}/",
                 }
             )
-    return pd.DataFrame(points, columns=["pair", "role", "name", "params", "density", "url"])
+    return pd.DataFrame(points, columns=["pair", "role", "name", "params", "density", "interval", "url"])
 
 
 VERDICT_WORDS = {
@@ -81,13 +85,19 @@ def write_compression(writer: PageWriter, data: SiteData) -> None:
     pairs = compression_pairs(data, root_prefix(PAGE))
     table = rows(data.fit.compression)
     flags = used_flags(table, data)
+    cite, track = cite_context(data), data.fit.track()  # compression.csv: the main (default) track
     chart = None
     if len(pairs):
+        title = (
+            f"Compressed models and their parents, {track.label} track ({track.id}), "
+            f"data version {cite.version}"
+        )
         chart = charts.save_chart(
             writer,
             "compression",
-            charts.compression_chart(pairs),
+            charts.compression_chart(pairs).properties(title=charts.chart_title(title)),
             "Density against parameters of compressed models and their parents, each pair joined by a line.",
+            download=f"compression-{track.id}-{cite.version}.svg",
         )
     writer.render_page(
         PAGE,
@@ -97,6 +107,7 @@ def write_compression(writer: PageWriter, data: SiteData) -> None:
         hide=("navigation", "toc"),  # a nine-column table: the whole width, not a third of it
         context={
             "chart": chart,
+            "cite": compression_citation(cite, table, track),
             "rows": table,
             "summary": compression_summary(table),
             "verdicts": VERDICT_WORDS,

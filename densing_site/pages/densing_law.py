@@ -1,4 +1,10 @@
-"""The densing-law page: density against release date, the fitted trend, its sensitivity, the cut."""
+"""The densing-law page: density against release date, the fitted trend, its sensitivity, the cut.
+
+The chart shows one track at a time (a select under it switches). Everything on the page about one
+track's fit (the headline, the fit table, the frontier models and the "Cite this" box) is rendered
+for every track; the page shows the default track's, and charts.js shows the selected track's when
+the select changes (all variants share one grid cell, so the page does not jump).
+"""
 
 from __future__ import annotations
 
@@ -7,9 +13,19 @@ from typing import Any
 import pandas as pd
 
 from densing_site import charts
-from densing_site.formatting import DAYS_PER_MONTH, doubling_words, fmt_date, fmt_params, number
+from densing_site.cite_boxes import CiteContext, cite_context, trend_citation
+from densing_site.fit_tracks import Track
+from densing_site.formatting import (
+    DAYS_PER_MONTH,
+    bound_side,
+    doubling_words,
+    fmt_date,
+    fmt_interval,
+    fmt_params,
+    number,
+)
 from densing_site.pages import eras
-from densing_site.pages.leaderboard import track_url
+from densing_site.pages.leaderboard import chart_file_name, track_url
 from densing_site.pages.release_check import release_check
 from densing_site.render import PageWriter, root_prefix
 from densing_site.sitedata import SiteData
@@ -28,6 +44,7 @@ def chart_points(data: SiteData, root: str) -> pd.DataFrame:
             if density is None or density <= 0 or not row.get("release_date"):
                 continue
             status = "frontier" if row["frontier"] else "in trend" if row["in_trend"] else "not in trend"
+            side = bound_side(row.get("flags"))
             points.append(
                 {
                     "model": row["model"],
@@ -39,12 +56,35 @@ def chart_points(data: SiteData, root: str) -> pd.DataFrame:
                     "params": fmt_params(row["params"]),
                     "effective_params": fmt_params(row["effective_params"]),
                     "density": density,
+                    "density_low": number(row.get("density_low")),
+                    "density_high": number(row.get("density_high")),
+                    "interval": (f"{side} bound" if side else "")
+                    or fmt_interval(row.get("density_low"), row.get("density_high"))
+                    or "none",
                     "status": status,
                     "url": f"{root}models/{row['model']}/",
                 }
             )
-    columns = ["model", "name", "family", "track", "date", "released", "params", "effective_params"]
-    return pd.DataFrame(points, columns=[*columns, "density", "status", "url"])
+    return pd.DataFrame(points, columns=list(POINT_COLUMNS))
+
+
+POINT_COLUMNS = (
+    "model",
+    "name",
+    "family",
+    "track",
+    "date",
+    "released",
+    "params",
+    "effective_params",
+    "density",
+    "density_low",
+    "density_high",
+    "interval",
+    "status",
+    "url",
+)
+"""The density chart's point columns (``interval``: the 90% interval as text, or which bound)."""
 
 
 def trend_lines(data: SiteData) -> list[dict[str, Any]]:
@@ -72,6 +112,20 @@ def _months(days: Any) -> float | None:
     return None if value is None else value / DAYS_PER_MONTH
 
 
+def track_variant(track: Track, cite: CiteContext, shown: bool) -> dict[str, Any]:
+    """What the page says about one track's fit: headline, fit table, frontier models, citation."""
+    names = {r["model"]: r for r in rows(track.densities)}
+    return {
+        "id": track.id,
+        "label": track.label,
+        "shown": shown,
+        "trend": track.trend,
+        "doubling": doubling_words(track.trend, cite.confidence),
+        "frontier": [names[m] for m in track.trend.get("frontier") or [] if m in names],
+        "cite": trend_citation(cite, track, "densing-law/"),
+    }
+
+
 def write_densing_law(writer: PageWriter, data: SiteData) -> None:
     """Write the densing-law page and its chart."""
     trend = data.fit.trend
@@ -80,6 +134,7 @@ def write_densing_law(writer: PageWriter, data: SiteData) -> None:
     points = chart_points(data, root_prefix(PAGE))
     default = data.fit.track()
     ordered = [default, *(t for t in data.fit.tracks if t.id != default.id)]
+    version = data.ds.version
     chart = charts.save_chart(
         writer,
         "densing-law",
@@ -89,12 +144,16 @@ def write_densing_law(writer: PageWriter, data: SiteData) -> None:
             cut.get("date"),
             tracks=[(t.id, t.label) for t in ordered],
             families=sorted({f for f in points["family"] if f}),
+            version=version,
         ),
         "Density of each model against its release date on a log axis, with the fitted densing line "
         "and its confidence band; the frontier models are highlighted. A control under the chart "
         "switches the track; another highlights one family.",
+        download=chart_file_name("densing-law", "{track}", version, "svg"),
+        default_track=default.id,
+        csv_columns=CSV_COLUMNS,
     )
-    names = dict(zip(data.fit.densities["model"], rows(data.fit.densities), strict=True))
+    cite = cite_context(data)
     writer.render_page(
         PAGE,
         "densing_law.md.j2",
@@ -103,7 +162,8 @@ def write_densing_law(writer: PageWriter, data: SiteData) -> None:
         context={
             "chart": chart,
             "trend": trend,
-            "doubling": doubling_words(trend, confidence),
+            "variants": [track_variant(t, cite, t.id == default.id) for t in ordered],
+            "version": version,
             "confidence": confidence,
             "cut": cut,
             "eras": eras.era_rows(ordered, confidence),
@@ -113,6 +173,21 @@ def write_densing_law(writer: PageWriter, data: SiteData) -> None:
             "paper_sentence": eras.paper_sentence(),
             "sensitivity": sensitivity_rows(data),
             "release": release_check(trend, data.fit.densities, confidence),
-            "frontier": [names[m] for m in trend.get("frontier") or [] if m in names],
         },
     )
+
+
+CSV_COLUMNS = (
+    ("model", "model"),
+    ("name", "name"),
+    ("track", "track"),
+    ("released", "released"),
+    ("params", "params"),
+    ("effective_params", "effective_params"),
+    ("density", "density"),
+    ("density 90% interval low", "density_low"),
+    ("density 90% interval high", "density_high"),
+    ("interval", "interval"),
+    ("status", "status"),
+)
+"""The chart's CSV download: (header, point column), the rows of the track shown."""

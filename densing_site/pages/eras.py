@@ -119,7 +119,7 @@ def slope_words(fit: dict[str, Any] | None, confidence: float | None = 0.9) -> s
     slope = slope_of(fit)
     if slope is None:
         return "no fit" if not fit or not fit.get("error") else f"no fit ({fit['error']})"
-    level = f"{round(100 * confidence)}% CI" if confidence else "CI"
+    level = f"{round(100 * confidence)}% interval" if confidence else "interval"
     text = f"{slope.value:+.4f} per day"
     if slope.low is not None and slope.high is not None:
         text += f" ({level} {slope.low:+.4f} to {slope.high:+.4f})"

@@ -10,9 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from densing_site import svgchart
+from densing_site.cite_boxes import cite_context, trend_citation
 from densing_site.fit_tracks import Track
-from densing_site.formatting import fmt_date, fmt_params, number
-from densing_site.links import PAPER_URL, REPO_URL
+from densing_site.formatting import bound_side, doubling_words, fmt_date, fmt_interval, fmt_params, number
+from densing_site.links import PAPER_URL, REPO_URL, SITE_URL
 from densing_site.render import PageWriter, environment, root_prefix
 from densing_site.sitedata import SiteData
 from densing_site.tables import rows, split_flags
@@ -51,7 +52,9 @@ def leaderboard_rows(data: SiteData, track: Track | None = None) -> list[dict[st
             }
             for b in benchmarks
         ]
-        row["rank"] = None if number(row.get("rank")) is None else int(number(row["rank"]))
+        for key in ("rank", "rank_low", "rank_high"):  # a range only with a rank
+            row[key] = None if number(row.get(key)) is None or row["rank"] is None else int(number(row[key]))
+        row["bound"] = bound_side(row["flags"])
         out.append(row)
     out.sort(
         key=lambda r: (
@@ -93,12 +96,24 @@ def chart_points(track: Track, root: str) -> list[dict[str, Any]]:
                 "family": row.get("family") or "",
                 "organization": row.get("organization") or "",
                 "url": f"{root}models/{row['model']}/",
-                "tip": f"{row['name']} · released {date} · density {density:.3g} · "
+                "tip": f"{row['name']} · released {date} · {density_tip(row)} · "
                 f"{fmt_params(row['params'])} params, reads as {fmt_params(row['effective_params'])}"
                 f" · {status}",
             }
         )
     return points
+
+
+def density_tip(row: dict[str, Any]) -> str:
+    """``density 0.52 (90% interval 0.41–0.66)``, ``density ≤ 0.02 (upper bound)``: a point's density
+    as a chart's hover text gives it."""
+    density = number(row.get("density"))
+    side = bound_side(row.get("flags"))
+    if side:
+        mark = "≥" if side == "lower" else "≤"
+        return f"density {mark} {density:.3g} ({side} bound)"
+    interval = fmt_interval(row.get("density_low"), row.get("density_high"))
+    return f"density {density:.3g}" + (f" (90% interval {interval})" if interval else "")
 
 
 def last_updated(data: SiteData) -> str:
@@ -110,6 +125,7 @@ def last_updated(data: SiteData) -> str:
 def write_leaderboard(writer: PageWriter, data: SiteData) -> None:
     """Write the leaderboard of every track (the default track's is the home page)."""
     default = data.fit.default_track
+    cite = cite_context(data)
     switch = [
         {"id": t.id, "label": t.label, "url": track_url(t.id, default), "n": t.n_citable}
         for t in data.fit.tracks
@@ -128,6 +144,7 @@ def write_leaderboard(writer: PageWriter, data: SiteData) -> None:
         rest = environment().get_template("leaderboard_rows.html.j2").render(rows=table, root=root)
         writer.write_text(rest_rows_path(track.id, default), rest)
         chart_wide = svgchart.trend_svg(points, line, cut, size=svgchart.WIDE)
+        download = write_chart_file(writer, data, track, line, cut)
         writer.render_page(
             page,
             "leaderboard.md.j2",
@@ -158,6 +175,9 @@ def write_leaderboard(writer: PageWriter, data: SiteData) -> None:
                 "repo_url": REPO_URL,
                 "trend": track.trend,
                 "chart_wide": chart_wide,
+                "chart_download": download,
+                "cite": trend_citation(cite, track, track_url(track.id, default)),
+                "doubling": doubling_words(track.trend, cite.confidence),
                 "chart_compact": svgchart.trend_svg(points, line, cut, size=svgchart.COMPACT, tips=False),
                 # the legend names the ChatGPT rule only when the chart's dates reach it
                 "cut_shown": 'class="cut"' in chart_wide,
@@ -165,6 +185,29 @@ def write_leaderboard(writer: PageWriter, data: SiteData) -> None:
                 "moe": any(r.get("params_active") for r in table),
             },
         )
+
+
+def chart_file_name(kind: str, track_id: str, version: str, ext: str) -> str:
+    """The name a downloaded chart is saved under: ``densing-law-paper-settings-2026.12.3.svg``."""
+    return f"{kind}-{track_id}-{version}.{ext}"
+
+
+def write_chart_file(
+    writer: PageWriter, data: SiteData, track: Track, line: list[dict[str, Any]], cut: str | None
+) -> dict[str, str]:
+    """Write the track's headline chart as a file of its own (``charts/trend-<track>.svg``: titled with
+    the track and data version, styled inline, points linking to the published model pages) and
+    return its path and the name a download saves it under."""
+    version = data.ds.version
+    points = [p | {"url": f"{SITE_URL}models/{p['model']}/"} for p in chart_points(track, "")]
+    title = f"Density over release date, {track.label} track ({track.id}), data version {version}"
+    svg = svgchart.standalone_svg(
+        svgchart.trend_svg(points, line, cut, size=svgchart.WIDE, label=title), title
+    )
+    path = f"charts/trend-{track.id}.svg"
+    if svg:
+        writer.write_text(path, svg)
+    return {"path": path if svg else "", "name": chart_file_name("densing-law", track.id, version, "svg")}
 
 
 def _benchmark_names(data: SiteData) -> dict[str, str]:

@@ -69,6 +69,8 @@ def track_reading(data: SiteData, track: Track, row: dict[str, Any] | None) -> d
         "low": None if row is None else number(row.get("density_low")),
         "high": None if row is None else number(row.get("density_high")),
         "rank": None if rank is None else int(rank),
+        "rank_low": None if rank is None else _int((row or {}).get("rank_low")),
+        "rank_high": None if rank is None else _int((row or {}).get("rank_high")),
         "n_citable": track.n_citable,
         "citable": bool(row and row.get("citable")),
         "flags": [(f, data.fit.flag_text(f)) for f in split_flags((row or {}).get("flags"))],
@@ -78,6 +80,11 @@ def track_reading(data: SiteData, track: Track, row: dict[str, Any] | None) -> d
         "unread": [b["benchmark"] for b in benches if not _has_reading(b)],
         "charts": {},
     }
+
+
+def _int(value: Any) -> int | None:
+    n = number(value)
+    return None if n is None else int(n)
 
 
 def lead_reading(readings: list[dict[str, Any]]) -> dict[str, Any] | None:

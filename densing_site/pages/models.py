@@ -1,12 +1,18 @@
-"""One page per model (``models/<model-id>/``): its reading on every track (density, interval, rank,
-density per benchmark, small charts), its records with sources and protocols, superseded records,
-and compression parent and children."""
+"""One page per model (``models/<model-id>/``): its reading on every track (density, interval, rank and
+rank range, density per benchmark, small charts, a "Cite this" box per reading), its records with
+sources and protocols, superseded records, and compression parent and children.
+
+The page leads with a summary that fits the first screen (the lead track's reading, every track's
+density side by side, flags in words, the citation); the per-track details of the other tracks, the
+Scores table and the superseded records are folded (``<details>``), one click away and found by the
+browser's find-in-page."""
 
 from __future__ import annotations
 
 import posixpath
 from typing import Any
 
+from densing_site.cite_boxes import CiteContext, cite_context, density_citation
 from densing_site.escape import safe_title
 from densing_site.formatting import fmt_date, number
 from densing_site.links import record_url
@@ -145,9 +151,11 @@ def model_contexts(data: SiteData) -> list[dict[str, Any]]:
     root = root_prefix(model_page_path("x"))
     points = {t.id: chart_points(t, root) for t in data.fit.tracks}
     track_rows = rows_by_track(data)
+    cite = cite_context(data)
     contexts = []
     for model in models:
         readings, lead = model_readings(data, model, track_rows, points, bench_names)
+        add_citations(cite, model, readings, lead)
         used_by: dict[str, list[str]] = {}
         for reading in readings:
             for b in reading["used"]:
@@ -155,6 +163,7 @@ def model_contexts(data: SiteData) -> list[dict[str, Any]]:
                     used_by.setdefault(b["score_id"], []).append(reading["label"])
         table, legend, notes = score_rows(data, scores.get(model["id"], []), used_by)
         chart_reading = lead or next((r for r in readings if r["charts"]["ruler"]), None)
+        sections = [r for r in readings if r["density"] is not None or r["used"]]
         location = data.record_location(model["path"], model["line"])
         contexts.append(
             {
@@ -166,7 +175,8 @@ def model_contexts(data: SiteData) -> list[dict[str, Any]]:
                 "default_reading": readings[0],
                 "chart_reading": chart_reading,
                 "tracks": [r for r in readings if r["density"] is not None],
-                "sections": [r for r in readings if r["density"] is not None or r["used"]],
+                "sections": sections,
+                "open_section": (lead or (sections[0] if sections else {})).get("id"),
                 "silent": [r for r in readings if r["density"] is None and not r["used"]],
                 "released": fmt_date(model["release_date"]),
                 "scores": table,
@@ -183,6 +193,18 @@ def model_contexts(data: SiteData) -> list[dict[str, Any]]:
             }
         )
     return contexts
+
+
+def add_citations(
+    cite: CiteContext, model: dict[str, Any], readings: list[dict[str, Any]], lead: dict[str, Any] | None
+) -> None:
+    """Give every reading with a density its "Cite this" box (``cite``; None without a density): the
+    lead reading cites the page, the others their track's section of it."""
+    for reading in readings:
+        reading["cite"] = None
+        if reading["density"] is not None:
+            anchor = "" if reading is lead else reading["anchor"]
+            reading["cite"] = density_citation(cite, model, reading, anchor)
 
 
 def write_model_pages(writer: PageWriter, data: SiteData) -> list[str]:

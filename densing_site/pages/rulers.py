@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from densing_site import charts
+from densing_site.cite_boxes import CiteContext, cite_context, ruler_citation
 from densing_site.render import PageWriter
 from densing_site.sitedata import SiteData
 from densing_site.tables import rows
@@ -19,15 +20,24 @@ def ordered_rulers(data: SiteData) -> list[tuple[str, dict[str, Any]]]:
     return sorted(rulers.items(), key=lambda item: (item[0] != default, item[0]))
 
 
-def _benchmark_section(writer: PageWriter, ruler_id: str, bench: str, fit: dict[str, Any]) -> dict[str, Any]:
+def _benchmark_section(
+    writer: PageWriter, cite: CiteContext, ruler_id: str, bench: str, fit: dict[str, Any], tracks: list[str]
+) -> dict[str, Any]:
+    """One benchmark of a ruler: its chart (titled and named with the ruler, the tracks that read it
+    and the data version), fitted parameters, points and citation."""
     if fit.get("error"):
         return {"id": bench, "error": str(fit["error"]), "fit": fit}
+    readers = f", read by the {', '.join(tracks)} track{'s' if len(tracks) > 1 else ''}" if tracks else ""
+    title = f"Ruler {ruler_id} on {bench}{readers}, data version {cite.version}"
     chart = charts.save_chart(
         writer,
         f"ruler-{ruler_id}--{bench}",
-        charts.ruler_chart(fit.get("curve") or [], fit.get("points") or [], fit.get("held_out") or []),
+        charts.ruler_chart(
+            fit.get("curve") or [], fit.get("points") or [], fit.get("held_out") or []
+        ).properties(title=charts.chart_title(title)),
         f"Fitted score curve of ruler {ruler_id} on benchmark {bench} against parameters, "
         "with the reference points it was fitted on.",
+        download=f"ruler-{ruler_id}--{bench}-{cite.version}.svg",
     )
     params = fit.get("params") or {}
     stderr = fit.get("stderr") or {}
@@ -38,6 +48,7 @@ def _benchmark_section(writer: PageWriter, ruler_id: str, bench: str, fit: dict[
         "params": [{"name": k, "value": params[k], "stderr": stderr.get(k)} for k in sorted(params)],
         "points": fit.get("points") or [],
         "held_out": fit.get("held_out") or [],
+        "cite": ruler_citation(cite, ruler_id, bench, fit, tracks),
     }
 
 
@@ -46,8 +57,10 @@ def write_rulers(writer: PageWriter, data: SiteData) -> None:
     records = {r["id"]: r for r in rows(data.ds.rulers)}
     bench_names = dict(zip(data.ds.benchmarks["id"], data.ds.benchmarks["name"], strict=True))
     sections = []
+    cite = cite_context(data)
     for ruler_id, ruler in ordered_rulers(data):
         benchmarks = ruler.get("benchmarks") or {}
+        tracks = [t.id for t in data.fit.tracks if t.ruler == ruler_id]
         sections.append(
             {
                 "id": ruler_id,
@@ -55,7 +68,8 @@ def write_rulers(writer: PageWriter, data: SiteData) -> None:
                 "record": records.get(ruler_id),
                 "default": ruler_id == data.fit.ruler.get("ruler"),
                 "benchmarks": [
-                    _benchmark_section(writer, ruler_id, b, benchmarks[b]) for b in sorted(benchmarks)
+                    _benchmark_section(writer, cite, ruler_id, b, benchmarks[b], tracks)
+                    for b in sorted(benchmarks)
                 ],
             }
         )

@@ -41,13 +41,13 @@ def _track(before: dict[str, Any] | None, after: dict[str, Any] | None) -> Track
     [
         (
             _fit(0.0029, 0.0020, 0.0038),
-            "+0.0029 per day (90% CI +0.0020 to +0.0038): density grows, doubling every 7.9 months "
-            "(90% CI 6.0 to 11.4 months)",
+            "+0.0029 per day (90% interval +0.0020 to +0.0038): density grows, doubling every 7.9 months "
+            "(90% interval 6.0 to 11.4 months)",
         ),
         (
             _fit(-0.0008, -0.0018, -0.0003),
-            "-0.0008 per day (90% CI -0.0018 to -0.0003): density falls, halving every 2.4 years "
-            "(90% CI 12.7 months to 6.3 years)",
+            "-0.0008 per day (90% interval -0.0018 to -0.0003): density falls, halving every 2.4 years "
+            "(90% interval 12.7 months to 6.3 years)",
         ),
         (
             _fit(0.0004, -0.0009, 0.0011),
@@ -58,7 +58,10 @@ def _track(before: dict[str, Any] | None, after: dict[str, Any] | None) -> Track
             _fit(-0.0001, -0.0009, 0.0011),
             "(central estimate: no growth; fastest within the interval: every 20.7 months)",
         ),
-        (_fit(-0.0004, -0.0009, 0.0), "density falls, halving every 4.7 years (90% CI 2.1 years to never)"),
+        (
+            _fit(-0.0004, -0.0009, 0.0),
+            "density falls, halving every 4.7 years (90% interval 2.1 years to never)",
+        ),
         (None, "no fit"),
         ({"error": "too few models"}, "no fit (too few models)"),
     ],

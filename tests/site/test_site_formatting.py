@@ -39,20 +39,20 @@ def test_small_numbers_and_intervals() -> None:
 
 def test_doubling_words_from_months_and_ci() -> None:
     fit = {"doubling_months": 3.2345, "doubling_months_ci": [2.71, 3.94]}
-    assert doubling_words(fit) == "doubles every 3.2 months, 90% CI 2.7 to 3.9"
-    assert doubling_words(fit, 0.95).endswith("95% CI 2.7 to 3.9")
+    assert doubling_words(fit) == "doubles every 3.2 months, 90% interval 2.7 to 3.9"
+    assert doubling_words(fit, 0.95).endswith("95% interval 2.7 to 3.9")
 
 
 def test_doubling_words_from_days_when_months_missing() -> None:
     fit = {"doubling_days": 30.44 * 4, "doubling_days_ci": [30.44 * 5, 30.44 * 3]}
-    assert doubling_words(fit) == "doubles every 4.0 months, 90% CI 3.0 to 5.0"
+    assert doubling_words(fit) == "doubles every 4.0 months, 90% interval 3.0 to 5.0"
 
 
 def test_doubling_words_without_a_fit_or_interval() -> None:
     assert doubling_words(None) == "not enough data for a fit"
     assert doubling_words({"doubling_months": None}) == "not enough data for a fit"
     assert doubling_words({"doubling_months": 5.0, "doubling_months_ci": [4.0, None]}) == (
-        "doubles every 5.0 months, 90% CI unbounded"
+        "doubles every 5.0 months, 90% interval unbounded"
     )
     assert doubling_words({"doubling_months": -6.0}).startswith("halves every 6.0 months")
 

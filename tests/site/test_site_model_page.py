@@ -42,6 +42,7 @@ def test_summary_comes_first_with_rank_interval_and_charts(
         r"Density <strong>[\d.]+</strong> \(90% interval [\d.]+–[\d.]+\), rank <strong>1</strong>", lead
     )
     assert "Effective size <strong>" in lead and "Read with the" in lead
+    assert re.search(r"Effective size <strong>[^<]+</strong> \(90% interval [^)]+\)", lead)  # says what it is
     assert "model-tracks" in lead  # every track's reading side by side
     start = page.index('class="model-charts"')
     charts = page[start : page.index("</div>", start)]

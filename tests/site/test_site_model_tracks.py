@@ -73,8 +73,10 @@ def _edit_fit(fit: Path) -> dict[str, Any]:
     blank = [c for c in first.columns if c.startswith(("density", "effective_params"))]
     blank += [c for c in first.columns if c.startswith(("arc-c_", "hellaswag_"))]
     first.loc[row, blank] = ""
-    first.loc[row, ["flags", "rank", "citable", "in_trend", "frontier"]] = [
+    first.loc[row, ["flags", "rank", "rank_low", "rank_high", "citable", "in_trend", "frontier"]] = [
         "too_few_benchmarks",
+        "",
+        "",
         "",
         "false",
         "false",
@@ -92,7 +94,14 @@ def _edit_fit(fit: Path) -> dict[str, Any]:
         "0.85",
         "2e9",
     ]
-    second.loc[row, ["flags", "rank", "citable", "in_trend"]] = ["", "3", "true", "true"]
+    second.loc[row, ["flags", "rank", "rank_low", "rank_high", "citable", "in_trend"]] = [
+        "",
+        "3",
+        "2",
+        "5",
+        "true",
+        "true",
+    ]
     _write(second, second_csv)
     third = fit / "tracks" / THIRD_TRACK
     shutil.copytree(fit / "tracks" / second_id, third)
@@ -174,7 +183,7 @@ def test_page_leads_with_the_first_track_that_gives_a_density(track_site: dict[s
     assert f'<a href="#track-{track_site["default"]}">what it read</a>' in lead
     assert re.search(
         rf"Density <strong>0\.777</strong> \(90% interval 0\.7–0\.85\), rank <strong>3</strong> of \d+ "
-        rf'citable readings on the <a href="[^"]*">{re.escape(label)}</a> track',
+        rf'citable readings \(90% rank range 2–5\) on the <a href="[^"]*">{re.escape(label)}</a> track',
         lead,
     )
     charts = _between(page, '<div class="model-charts"', "</div>")

@@ -165,7 +165,8 @@ for (const cell of document.querySelectorAll('.md-content td, .md-content th')) 
       const range = document.createRange();
       range.setStart(node, match.index);
       range.setEnd(node, match.index + match[0].length);
-      const lines = new Set(Array.from(range.getClientRects()).filter(r => r.width > 0).map(r => Math.round(r.top)));
+      const rects = Array.from(range.getClientRects()).filter(r => r.width > 0);
+      const lines = new Set(rects.map(r => Math.round(r.top)));
       if (lines.size > 1) found.push(['broken over lines', match[0]]);
     }
   }
@@ -285,8 +286,10 @@ def test_download_this_view_and_highlight(browser: Any, site_url: str) -> None:
     _leaderboard(browser, site_url + "?all=1&sort=params&dir=asc")
     rows = _visible_rows(browser)
     csv = browser.execute_script("return document.getElementById('leaderboard').densingCsv()").splitlines()
-    assert csv[0].startswith("rank,model,name,track,density")
-    assert [line.split(",")[1] for line in csv[1:]] == [r["id"] for r in rows]  # this view, in its order
+    assert csv[0].startswith(
+        "rank,rank 90% range low,rank 90% range high,model,name,track,data_version,density,"
+    )
+    assert [line.split(",")[3] for line in csv[1:]] == [r["id"] for r in rows]  # this view, in its order
     family = rows[0]["f"]
     Select(browser.find_element(By.ID, "lb-highlight")).select_by_value(f"f:{family}")
     lit = browser.execute_script(

@@ -19,6 +19,8 @@ from typing import Any
 
 import pandas as pd
 
+from densing_fit.rank_range import rank_ranges
+
 DEFAULT_TRACK = "paper-settings"
 SECOND_TRACK = "uniform-harness"
 NOT_CITABLE = {"below_ruler", "above_ruler", "protocol_mismatch", "protocol_unstated", "not_base"}
@@ -57,6 +59,13 @@ def _finish(frame: pd.DataFrame, track: str) -> pd.DataFrame:
     frame["citable"] = citable.map(lambda c: "true" if c else "false")
     rank = density.where(citable).rank(ascending=False, method="min")
     frame["rank"] = rank.map(lambda r: "" if math.isnan(r) else str(int(r)))
+    frame["rank_low"], frame["rank_high"] = "", ""
+    ranked = rank.dropna().sort_values(kind="mergesort").index
+    if len(ranked):
+        high = pd.to_numeric(frame["density_high"], errors="coerce")
+        ranges = rank_ranges(density[ranked].to_numpy(), low[ranked].to_numpy(), high[ranked].to_numpy())
+        frame.loc[ranked, "rank_low"] = [str(v) for v in ranges.low]
+        frame.loc[ranked, "rank_high"] = [str(v) for v in ranges.high]
     return frame
 
 
@@ -147,7 +156,7 @@ def write_track_outputs(fit_dir: Path) -> Path:
     index["tracks"] = [{k: v for k, v in t.items() if k != "frame"} for t in entries]
     index_path.write_text(json.dumps(index, indent=2) + "\n", encoding="utf-8")
     columns = ["model", "track", "density", "density_low", "density_high", "effective_params"]
-    columns += ["flags", "rank", "citable", "in_trend", "frontier"]
+    columns += ["flags", "rank", "rank_low", "rank_high", "citable", "in_trend", "frontier"]
     long = pd.concat([first, second])[columns]
     long = long[long["density"] != ""].sort_values(["model", "track"])
     long.to_csv(fit_dir / "densities_by_track.csv", index=False, lineterminator="\n")

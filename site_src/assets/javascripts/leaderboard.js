@@ -84,13 +84,19 @@
     return /[",\n]/.test(value) ? '"' + value.replace(/"/g, '""') + '"' : value;
   }
 
+  /* The CSV of a view: every number with what it is (intervals named by their level, a density that
+   * is only a bound says so), the track and the data version on every row. */
+  var CSV_HEADER = ["rank", "rank 90% range low", "rank 90% range high", "model", "name", "track", "data_version",
+    "density", "density 90% interval low", "density 90% interval high", "density_bound", "effective_params",
+    "effective_params 90% interval low", "effective_params 90% interval high", "params", "released", "kind", "flags"];
+
   function toCsv(table, rows) {
-    var header = ["rank", "model", "name", "track", "density", "density_low", "density_high", "effective_params", "params", "released", "kind", "flags"];
-    var lines = [header.join(",")];
+    var lines = [CSV_HEADER.join(",")];
     rows.forEach(function (row) {
       var c = row.cells, d = row.dataset;
-      lines.push([c[0].dataset.s, d.id, c[1].querySelector("a").textContent, table.dataset.track, c[2].dataset.s, d.lo, d.hi,
-        c[3].dataset.s, row._params, row._date, row._kind, d.g.split(" ").join(";")].map(csvField).join(","));
+      lines.push([c[0].dataset.s, d.rl, d.rh, d.id, c[1].querySelector("a").textContent, table.dataset.track,
+        table.dataset.version, c[2].dataset.s, d.lo, d.hi, d.b ? d.b + " bound" : "", c[3].dataset.s, d.elo, d.ehi,
+        row._params, row._date, row._kind, d.g.split(" ").join(";")].map(csvField).join(","));
     });
     return lines.join("\n") + "\n";
   }
@@ -239,7 +245,7 @@
       var blob = new Blob([toCsv(table, shownRows())], { type: "text/csv" });
       var link = document.createElement("a");
       link.href = URL.createObjectURL(blob);
-      link.download = "densing-leaderboard-" + table.dataset.track + ".csv";
+      link.download = "densing-leaderboard-" + table.dataset.track + "-" + table.dataset.version + ".csv";
       document.body.appendChild(link);
       link.click();
       link.remove();
