@@ -60,6 +60,8 @@ def char_name(char: str) -> str:
 
 def check_text(value: str, *, multiline: bool = False) -> str:
     """``value`` unchanged, or a ValueError naming the first refused character and where it is."""
+    if value.isascii() and value.isprintable():
+        return value  # the common case: nothing to refuse, no per-character lookup
     allowed = MULTILINE_ALLOWED if multiline else set()
     for index in range(len(value)):
         if _refused(value, index, allowed):
