@@ -132,12 +132,13 @@ def check_frozen(
     read_old: OldRecordReader | None = None,
     locate: Locator | None = None,
     exists: Callable[[str], bool] | None = None,
+    records_path: str = "densing_data/records",
 ) -> FrozenCheck:
     """Report every released revision missing from ``records`` or changed.
 
     Missing revisions are reported at the file and line ``locate`` finds them at in the tree they
     were released from, one problem per file (``exists`` tells a deleted file from one that still
-    exists but no longer holds them); without a location, at the records folder.
+    exists but no longer holds them); without a location, at the records folder ``records_path``.
     """
     current: dict[tuple[str, str, int], ParsedRecord] = {}
     for kind in KINDS:
@@ -163,7 +164,7 @@ def check_frozen(
             f"{_next_revision(records, item)}, a correction_note)",
             kind="release",
         )
-    deleted = _report_missing(missing, report, locate, exists)
+    deleted = _report_missing(missing, report, locate, exists, records_path)
     reported = frozenset(changed | {(i.kind, i.record_id, i.revision) for i in missing})
     return FrozenCheck(checked=len(released), reported=reported, deleted_files=frozenset(deleted))
 
@@ -177,6 +178,7 @@ def _report_missing(
     report: Report,
     locate: Locator | None,
     exists: Callable[[str], bool] | None,
+    records_path: str,
 ) -> set[str]:
     """One problem per file that held missing released revisions; return the files deleted."""
     by_file: dict[str, list[tuple[int, Released]]] = {}
@@ -184,7 +186,7 @@ def _report_missing(
         where = locate(item) if locate is not None else None
         if where is None:
             report.add(
-                "densing_data/records",
+                records_path,
                 0,
                 f"{_what(item)} is missing from the records (and from the tree it was released from, so "
                 "its file cannot be named): released records are never deleted (retract it with a "

@@ -244,6 +244,7 @@ def verify_frozen(
         read_old,
         locate or _release_locator(layout),
         lambda path: (layout.root / path).is_file(),
+        layout.records,
     )
 
 
