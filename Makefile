@@ -57,6 +57,7 @@ bench: check-lock $(VENV)/.bench-installed
 	$(BIN)/python benchmarks/bench_fit.py
 	$(BIN)/python benchmarks/bench_site.py
 	$(BIN)/python benchmarks/bench_eval.py
+	$(BIN)/python benchmarks/bench_hostile.py
 
 clean:
 	rm -rf site out .pytest_cache

@@ -10,9 +10,10 @@ from typing import Any
 
 import click
 
-from densing_cli.options import records_option, repo_option
+from densing_cli.options import Count, records_option, repo_option
 from densing_data.contrib.layout import RepoLayout
 from densing_data.paths import RECORDS_DIR
+from densing_data.schema.records import MAX_PARAMS, MAX_TOKENS
 
 FORMAT_OPTION = click.option(
     "--format",
@@ -87,23 +88,9 @@ def check_pr(base_ref: str, head_ref: str | None, repo: Path | None, fmt: str) -
     if not result.report.ok:
         click.echo(f"{summary_line('check-pr', result.report)} ({where})", err=True)
         raise SystemExit(1)
-    warned = len(result.report.problems)
+    warned = result.report.counts()[1]
     note = f", {warned} warning{'s' if warned != 1 else ''}" if warned else ""
     click.echo(f"check-pr: data rules kept ({where}){note}", err=True)
-
-
-class Count(click.ParamType):
-    """A count such as parameters or tokens: an integer, or a number with K, M, B or T (``7.24B``)."""
-
-    name = "count"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
-        from densing_data.contrib.add import parse_count
-
-        try:
-            return parse_count(value)
-        except ValueError as err:
-            self.fail(str(err), param, ctx)
 
 
 def _compose(*decorators: Callable) -> Callable:
@@ -148,8 +135,12 @@ def add() -> None:
 )
 @click.option("--release-date-source-url", default=None, help="Page showing the release date.")
 @click.option("--release-date-source-locator", default=None)
-@click.option("--params-total", type=Count(), default=None, help="All parameters (7241732096 or 7.24B).")
-@click.option("--params-active", type=Count(), default=None, help="Active per token (mixture of experts).")
+@click.option(
+    "--params-total", type=Count(MAX_PARAMS), default=None, help="All parameters (7241732096 or 7.24B)."
+)
+@click.option(
+    "--params-active", type=Count(MAX_PARAMS), default=None, help="Active per token (mixture of experts)."
+)
 @click.option(
     "--params-nominal/--params-exact",
     default=None,
@@ -157,7 +148,9 @@ def add() -> None:
 )
 @click.option("--params-source-url", default=None)
 @click.option("--params-source-locator", default=None)
-@click.option("--training-tokens", type=Count(), default=None, help="Pre-training tokens (e.g. 18T).")
+@click.option(
+    "--training-tokens", type=Count(MAX_TOKENS), default=None, help="Pre-training tokens (e.g. 18T)."
+)
 @click.option("--training-tokens-source-url", default=None)
 @click.option("--training-tokens-source-locator", default=None)
 @click.option(
@@ -289,8 +282,7 @@ def _add(kind: str, options: dict[str, Any], links: list[tuple[str, str]]) -> No
 
 def summary_line(command: str, report: Any) -> str:
     """``"3 problems, 1 warning"``: errors and warnings counted apart."""
-    errors = sum(1 for p in report.problems if p.severity == "error")
-    warnings = len(report.problems) - errors
+    errors, warnings = report.counts()
     parts = [f"{errors} problem{'s' if errors != 1 else ''}"]
     if warnings:
         parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")

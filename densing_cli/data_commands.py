@@ -21,15 +21,21 @@ from densing_data.paths import RECORDS_DIR
     help="text: path:line: message; json: a list of problems; github: workflow annotations.",
 )
 def validate(paths: tuple[Path, ...], fmt: str) -> None:
-    """Validate record files (default: the shipped records); exit 1 listing every problem."""
+    """Validate record files (default: the shipped records); exit 1 listing every problem.
+
+    A named file is checked against the whole records folder it lies in: its references must
+    resolve and its ids must be new (a duplicate is blamed on the record that is not released).
+    """
+    from densing_data.contrib.integrity.standing import folder_standing
     from densing_data.validate_paths import validate_paths
 
-    report = validate_paths(list(paths) or [RECORDS_DIR])
+    report = validate_paths(list(paths) or [RECORDS_DIR], folder_standing)
     if report.problems:
         click.echo(report.render(fmt))  # type: ignore[arg-type]
     if not report.ok:
-        n = len(report.problems)
-        click.echo(f"{n} problem{'s' if n != 1 else ''} found", err=True)
+        errors, warnings = report.counts()
+        also = f", {warnings} warning{'s' if warnings != 1 else ''}" if warnings else ""
+        click.echo(f"{errors} problem{'s' if errors != 1 else ''}{also} found", err=True)
         raise SystemExit(1)
     if fmt == "text":
         click.echo("records valid", err=True)

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import click
 
-from densing_cli.options import records_option
+from densing_cli.options import Count, records_option
 from densing_data.record_files import slugify
+from densing_data.schema.records import MAX_TOKENS
 from evaluators.tasks import TASKS
 
 
@@ -138,7 +139,10 @@ def _preflight(plan, task: str, shots: int | None, records_dir: Path | None) -> 
     "--reference-name", default=None, help="Reference model (checkpoint) name, e.g. 'DensingLaw s3'."
 )
 @click.option(
-    "--training-tokens", type=click.IntRange(min=1), default=None, help="Tokens seen by this checkpoint."
+    "--training-tokens",
+    type=Count(MAX_TOKENS),
+    default=None,
+    help="Tokens seen by this checkpoint (e.g. 20000000000 or 20B).",
 )
 @click.option("--checkpoint", default=None, help="Checkpoint label (step or revision).")
 @click.option(
@@ -219,8 +223,9 @@ def _run_and_record(opts: dict, plan, target: tuple[str, str] | None) -> None:
     from evaluators.cache import CacheError, ResultCache, cache_dir_for
     from evaluators.distributed import rank_info, setup, teardown
     from evaluators.items import TaskDataError
+    from evaluators.modeling import ModelLoadError
     from evaluators.requests import RequestError
-    from evaluators.runner import run_evaluation, summary_line
+    from evaluators.runner import OutputError, run_evaluation, summary_line
     from evaluators.sources import MissingExtraError
 
     settings = _settings(opts, require_accuracy=bool(opts["as_score"]))
@@ -232,10 +237,11 @@ def _run_and_record(opts: dict, plan, target: tuple[str, str] | None) -> None:
     device = setup(info)
     try:
         outcome = run_evaluation(settings, info, device)
-    except (TaskDataError, RequestError, CacheError, MissingExtraError) as err:
+    except (TaskDataError, RequestError, CacheError, MissingExtraError, ModelLoadError, OutputError) as err:
         raise _fail(str(err)) from None
     except OSError as err:
-        raise _fail(f"cannot load model {settings.model!r}: {err}") from None
+        where = f"{err.filename}: " if err.filename else ""
+        raise _fail(f"evaluation of {settings.model!r} stopped: {where}{err.strerror or err}") from None
     if outcome is not None:
         click.echo(summary_line(outcome.measurement.summary))
         click.echo(f"per-item results: {outcome.out}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -22,3 +23,21 @@ repo_option = click.option(
     help="Repository root (default: the git repository holding the current directory).",
 )
 """``--repo DIR``: the git repository to compare or release in."""
+
+
+class Count(click.ParamType):
+    """A count such as parameters or tokens: an integer, or a number with K, M, B or T (``7.24B``),
+    from 1 to ``maximum``."""
+
+    name = "count"
+
+    def __init__(self, maximum: int) -> None:
+        self.maximum = maximum
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        from densing_data.contrib.add import parse_count
+
+        try:
+            return parse_count(value, self.maximum)
+        except ValueError as err:
+            self.fail(str(err), param, ctx)

@@ -14,6 +14,7 @@ the store can append by adding text at the end without touching earlier bytes.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,9 @@ from densing_data.schema.records import (
 from densing_data.strict_yaml import Document, YamlProblem, parse_yaml, read_bounded
 
 FOLDER_KINDS = {folder: kind for kind, folder in KIND_FOLDERS.items()}
+MAX_PROBLEMS_PER_FILE = 1_000
+"""Records of a file are checked until this many problems are found in it (a hostile file of
+thousands of broken records costs no more than this); the report says where checking stopped."""
 _SLUG = re.compile(SLUG_PATTERN)
 
 
@@ -118,7 +122,17 @@ def read_record_file(
         return []
     items = _check_envelope(doc, shown, report)
     parsed = []
+    first = len(report.problems)
     for index, item in enumerate(items):
+        if len(report.problems) - first >= MAX_PROBLEMS_PER_FILE:
+            report.add(
+                shown,
+                0,
+                f"checking stopped after {MAX_PROBLEMS_PER_FILE:,} problems, at record {index + 1} of "
+                f"{len(items):,}: fix those first",
+                kind="limit",
+            )
+            break
         rec = _validate_item(kind, doc, index, item, shown, report)
         if rec is not None:
             parsed.append(rec)
@@ -212,5 +226,5 @@ def _type(value: Any) -> str:
 
 
 def _short(value: Any) -> str:
-    text = repr(value)
+    text = value.isoformat() if isinstance(value, dt.date) else repr(value)
     return text if len(text) <= 80 else text[:77] + "..."

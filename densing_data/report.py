@@ -1,12 +1,21 @@
-"""Validation reports: problems found in records, and their renderings for people and machines."""
+"""Validation reports: problems found in records, and their renderings for people and machines.
+
+A rendering shows each problem once (the same problem found twice, say by naming a file and its
+folder, is one line) and at most :data:`MAX_SHOWN_PER_FILE` problems per file, followed by one
+``… and N more problems in FILE`` line, so a broken or hostile file cannot bury everything else.
+"""
 
 from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+from itertools import groupby
 from typing import Literal
 
 Severity = Literal["error", "warning"]
+
+MAX_SHOWN_PER_FILE = 50
+"""Problems rendered per file; the rest are counted in one closing line."""
 
 
 @dataclass(frozen=True, order=True)
@@ -20,7 +29,7 @@ class Problem:
     message: str
     """What is wrong, with the value received and what was expected."""
     kind: str = "schema"
-    """Class of problem: yaml, path, schema, duplicate, reference, history."""
+    """Class of problem: yaml, path, schema, duplicate, reference, history, release, limit."""
     severity: Severity = "error"
 
     def as_text(self) -> str:
@@ -48,18 +57,50 @@ class Report:
         """Record a warning: shown, but the records stay valid."""
         self.problems.append(Problem(path=path, line=line, message=message, kind=kind, severity="warning"))
 
+    def extend(self, other: Report) -> None:
+        """Add every problem of ``other``."""
+        self.problems.extend(other.problems)
+
     @property
     def ok(self) -> bool:
         """True when no error was found."""
         return not any(p.severity == "error" for p in self.problems)
 
     def sorted(self) -> list[Problem]:
-        """Problems in file and line order."""
-        return sorted(self.problems)
+        """Each distinct problem once, in file and line order."""
+        return sorted(set(self.problems))
+
+    def counts(self) -> tuple[int, int]:
+        """Distinct errors and warnings."""
+        unique = set(self.problems)
+        errors = sum(1 for p in unique if p.severity == "error")
+        return errors, len(unique) - errors
+
+    def shown(self, per_file: int = MAX_SHOWN_PER_FILE) -> list[Problem]:
+        """:meth:`sorted`, keeping the first ``per_file`` problems of each file, then one
+        ``kind="limit"`` problem per file that had more, saying how many were left out."""
+        out: list[Problem] = []
+        for path, group in groupby(self.sorted(), key=lambda p: p.path):
+            problems = list(group)
+            out += problems[:per_file]
+            rest = problems[per_file:]
+            if rest:
+                n = len(rest)
+                out.append(
+                    Problem(
+                        path=path,
+                        line=0,
+                        message=f"… and {n:,} more problem{'s' if n != 1 else ''} in {path} (only the "
+                        f"first {per_file} of each file are shown)",
+                        kind="limit",
+                        severity="error" if any(p.severity == "error" for p in rest) else "warning",
+                    )
+                )
+        return out
 
     def render(self, fmt: Literal["text", "json", "github"] = "text") -> str:
-        """Render the report as text lines, a JSON array, or GitHub annotations."""
-        problems = self.sorted()
+        """Render the report as text lines, a JSON array, or GitHub annotations (see :meth:`shown`)."""
+        problems = self.shown()
         if fmt == "json":
             return json.dumps([asdict(p) for p in problems], indent=2, ensure_ascii=False)
         if fmt == "github":

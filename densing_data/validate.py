@@ -8,6 +8,7 @@ ruler; no two current scores that repeat the same measurement.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,14 @@ from densing_data.report import Report
 from densing_data.schema.records import KIND_FOLDERS, RulerKind
 
 KINDS = tuple(KIND_FOLDERS)
+
+NEW, RECORDED, RELEASED = 0, 1, 2
+"""Standing of a record when two share an id and revision: new (in this change), already recorded
+(on the base branch, or elsewhere in the folder a named file is checked against), released."""
+_SENIORITY_WORDS = {RECORDED: ", recorded before", RELEASED: ", a released record"}
+Seniority = Callable[[ParsedRecord], int]
+"""A record's standing (:data:`NEW`, :data:`RECORDED` or :data:`RELEASED`); asked only about
+records that share an id and revision, so it may read files lazily."""
 
 
 @dataclass
@@ -65,12 +74,17 @@ def record_files(records_dir: Path) -> list[Path]:
 
 
 def read_records_dir(
-    records_dir: Path, shown_base: Path | None = None, *, use_cache: bool = False
+    records_dir: Path,
+    shown_base: Path | None = None,
+    *,
+    use_cache: bool = False,
+    seniority: Seniority | None = None,
 ) -> tuple[RecordSet, Report]:
     """Read and validate every record file of ``records_dir``.
 
     With ``use_cache``, files whose bytes are unchanged since they last parsed cleanly come from
-    :class:`~densing_data.parse_cache.ParseCache`; the rules across files are checked either way.
+    :class:`~densing_data.parse_cache.ParseCache`; the rules across files are checked either way
+    (``seniority``: see :func:`check_across_files`).
     """
     from densing_data.parse_cache import ParseCache
 
@@ -97,7 +111,7 @@ def read_records_dir(
     if cache is not None:
         cache.forget_missing(seen)
         cache.save()
-    check_across_files(records, report)
+    check_across_files(records, report, seniority)
     return records, report
 
 
@@ -109,27 +123,35 @@ def shown_path(path: Path, base: Path) -> str:
         return str(path.resolve())
 
 
-def check_across_files(records: RecordSet, report: Report) -> None:
-    """Apply the rules that span records: history, ids, references, defaults, duplicates."""
+def check_across_files(records: RecordSet, report: Report, seniority: Seniority | None = None) -> None:
+    """Apply the rules that span records: history, ids, references, defaults, duplicates. Of two
+    records with the same id and revision, the one with less ``seniority`` is blamed (the later one
+    when both stand equal)."""
     for kind in KINDS:
-        _check_history(kind, records.history(kind), report)
+        _check_history(kind, records.history(kind), report, seniority)
     _check_references(records, report)
     _check_default_ruler(records, report)
     _check_duplicate_scores(records, report)
 
 
-def _check_history(kind: str, history: list[ParsedRecord], report: Report) -> None:
+def _check_history(
+    kind: str, history: list[ParsedRecord], report: Report, seniority: Seniority | None = None
+) -> None:
     seen: dict[tuple[str, int], ParsedRecord] = {}
     by_id: dict[str, list[ParsedRecord]] = defaultdict(list)
     for parsed in history:
         key = (parsed.record.id, parsed.record.revision)
         if key in seen:
-            first = seen[key]
+            kept, blamed = _settle_duplicate(seen[key], parsed, seniority)
+            if kept is parsed:
+                seen[key] = parsed
+                by_id[key[0]] = [parsed if p is blamed else p for p in by_id[key[0]]]
+            why = _SENIORITY_WORDS.get(seniority(kept) if seniority is not None else NEW, "")
             report.add(
-                parsed.path,
-                parsed.line,
-                f"duplicate {kind} id {key[0]!r} revision {key[1]} (first at {first.path}:{first.line}); "
-                "a correction needs the next revision number",
+                blamed.path,
+                blamed.line,
+                f"duplicate {kind} id {key[0]!r} revision {key[1]} (also at {kept.path}:{kept.line}{why}); "
+                "a new record needs a new id, a correction the next revision number",
                 kind="duplicate",
             )
             continue
@@ -155,19 +177,32 @@ def _check_history(kind: str, history: list[ParsedRecord], report: Report) -> No
             )
 
 
-def _check_references(records: RecordSet, report: Report) -> None:
+def _settle_duplicate(
+    first: ParsedRecord, later: ParsedRecord, seniority: Seniority | None
+) -> tuple[ParsedRecord, ParsedRecord]:
+    """(kept, blamed) of two records with the same id and revision: the one with less standing
+    (:data:`Seniority`) is blamed; with equal standing, the one read later."""
+    if seniority is not None and seniority(later) > seniority(first):
+        return later, first
+    return first, later
+
+
+def dangling_words(what: str, value: str) -> str:
+    """How a reference problem ends: ``model 'x' does not name a current model record``."""
+    return f"{what} {value!r} does not name a current {what} record"
+
+
+def dangling_references(records: RecordSet) -> dict[tuple[str, str, str], list[ParsedRecord]]:
+    """(file, kind named, id named) -> the current records of that file naming an id that no current
+    record of that kind has."""
     models = {p.record.id for p in records.current("model")}
     benchmarks = {p.record.id for p in records.current("benchmark")}
     rulers = {p.record.id for p in records.current("ruler")}
+    dangling: dict[tuple[str, str, str], list[ParsedRecord]] = defaultdict(list)
 
     def need(parsed: ParsedRecord, what: str, value: str, known: set[str]) -> None:
         if value not in known:
-            report.add(
-                parsed.path,
-                parsed.line,
-                f"{parsed.kind} {parsed.record.id!r}: {what} {value!r} does not name a current {what} record",
-                kind="reference",
-            )
+            dangling[(parsed.path, what, value)].append(parsed)
 
     for parsed in records.current("score"):
         need(parsed, "model", parsed.record.model, models)
@@ -187,6 +222,22 @@ def _check_references(records: RecordSet, report: Report) -> None:
         for rung in parsed.record.chain or []:
             for model in rung.models:
                 need(parsed, "model", model, models)
+    return dangling
+
+
+def _check_references(records: RecordSet, report: Report) -> None:
+    """Every name of another record resolves to a current record. The records of one file that name
+    the same missing record are one problem (deleting a model leaves its scores' file one line)."""
+    for (path, what, value), naming in dangling_references(records).items():
+        first = min(naming, key=lambda p: p.line)
+        others = len(naming) - 1
+        more = f" and {others} more record{'s' if others != 1 else ''} of this file" if others else ""
+        report.add(
+            path,
+            first.line,
+            f"{first.kind} {first.record.id!r}{more}: {dangling_words(what, value)}",
+            kind="reference",
+        )
 
 
 def _check_default_ruler(records: RecordSet, report: Report) -> None:

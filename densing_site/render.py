@@ -101,6 +101,7 @@ class PageWriter:
         *,
         title: str,
         context: Mapping[str, Any],
+        title_fallback: str = "Page",
         charts: bool = False,
         hide: tuple[str, ...] = (),
         raw_html: bool = False,
@@ -110,8 +111,9 @@ class PageWriter:
         Markdown page with front matter: title, whether it needs the chart scripts, hidden parts, and
         whether the body is HTML only (``raw_html``: mkdocs then skips Markdown for it, see
         ``site_src/hooks/raw_html_pages.py``) and whether its stylesheets are inlined
-        (``inline_styles``, see ``site_src/hooks/inline_styles.py``)."""
-        meta: dict[str, Any] = {"title": escape.safe_title(title, "Page")}
+        (``inline_styles``, see ``site_src/hooks/inline_styles.py``). ``title`` is plain text (record
+        text included): it is escaped here, once; ``title_fallback`` stands in when it is empty."""
+        meta: dict[str, Any] = {"title": escape.safe_title(title, title_fallback)}
         if charts:
             meta["charts"] = True
         if hide:

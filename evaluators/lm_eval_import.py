@@ -117,6 +117,11 @@ def read_results(path: Path) -> dict[str, Any]:
         data = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as err:
         raise LmEvalImportError(f"{path}:{err.lineno}: not valid JSON: {err.msg}") from None
+    except UnicodeDecodeError as err:
+        raise LmEvalImportError(
+            f"{path}: not UTF-8 text (byte {err.start + 1} is 0x{err.object[err.start]:02x}): an lm-eval "
+            "results file is JSON written in UTF-8"
+        ) from None
     except OSError as err:
         raise LmEvalImportError(f"{path}: cannot read: {err.strerror}") from None
     if not isinstance(data, dict) or not isinstance(data.get("results"), dict):

@@ -4,6 +4,11 @@ Models load with ``AutoModelForCausalLM.from_pretrained`` (SDPA attention, bf16 
 mode), the weights read straight onto the target device in the target dtype; with
 ``device_map='auto'`` accelerate spreads a model too large for one GPU over all visible GPUs. The
 parameter count and the tokenizer's name are read from what was loaded, never typed in.
+
+A local folder is checked before loading (:func:`check_model_folder`): one that is not a saved model,
+whose ``.safetensors`` weights are cut short, or that lacks tokenizer files is refused with one
+:class:`ModelLoadError` naming the path and the problem; what the loaders themselves raise becomes a
+:class:`ModelLoadError` too, never a traceback from deep inside transformers.
 """
 
 from __future__ import annotations
@@ -12,15 +17,110 @@ import hashlib
 import json
 import os
 import platform
+import struct
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import torch
+from safetensors import SafetensorError
+
+WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt", ".gguf")
+TOKENIZER_FILES = (
+    "tokenizer.json",
+    "tokenizer.model",
+    "spiece.model",
+    "sentencepiece.bpe.model",
+    "vocab.json",
+    "vocab.txt",
+    "tiktoken.model",
+)
+"""Files any of which holds a tokenizer transformers can load."""
+MAX_HEADER = 100 * 1024 * 1024
+"""Largest safetensors header read (the format's own limit)."""
+SAVE_HINT = "a model folder holds config.json, the weights and the tokenizer, as save_pretrained writes them"
+
+
+class ModelLoadError(Exception):
+    """A model or its tokenizer cannot be loaded; the message names the path and the problem."""
+
+
+def check_model_folder(name: str) -> None:
+    """Refuse a local ``name`` that is not a loadable model folder (a Hub id passes: the loader
+    checks it)."""
+    path = Path(name)
+    if not path.exists():
+        return
+    if not path.is_dir():
+        raise ModelLoadError(f"{name} is a file, not a model folder ({SAVE_HINT})")
+    if not (path / "config.json").is_file():
+        raise ModelLoadError(f"{name} is not a model folder: it has no config.json ({SAVE_HINT})")
+    try:
+        config = json.loads((path / "config.json").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as err:
+        raise ModelLoadError(f"{path / 'config.json'} cannot be read as JSON: {err}") from None
+    if not isinstance(config, dict) or "model_type" not in config:
+        raise ModelLoadError(
+            f"{path / 'config.json'} names no model_type: {name} is not a transformers model folder"
+        )
+    weights = sorted(p for p in path.iterdir() if p.suffix in WEIGHT_SUFFIXES and p.is_file())
+    if not weights:
+        raise ModelLoadError(f"{name} has no weights (model.safetensors or pytorch_model.bin): {SAVE_HINT}")
+    for weight in weights:
+        if weight.suffix == ".safetensors":
+            check_safetensors(weight)
+    if not any((path / f).is_file() for f in TOKENIZER_FILES):
+        raise ModelLoadError(
+            f"{name} has no tokenizer files (one of {', '.join(TOKENIZER_FILES[:3])}, ...): save the "
+            "tokenizer with the model (tokenizer.save_pretrained(folder))"
+        )
+
+
+def check_safetensors(path: Path) -> None:
+    """Refuse a ``.safetensors`` file whose header is unreadable or whose tensors run past its end
+    (a truncated download or copy)."""
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        head = handle.read(8)
+        if len(head) < 8:
+            raise ModelLoadError(f"{path} is truncated: {size} bytes, shorter than a safetensors header")
+        (length,) = struct.unpack("<Q", head)
+        if length > min(MAX_HEADER, size - 8):
+            raise ModelLoadError(
+                f"{path} is truncated or not a safetensors file: its header claims {length:,} bytes, "
+                f"the file holds {size:,}"
+            )
+        try:
+            header = json.loads(handle.read(length))
+        except ValueError:
+            raise ModelLoadError(f"{path} is damaged: its header is not JSON") from None
+    ends = [
+        offsets[1]
+        for key, entry in (header.items() if isinstance(header, dict) else [])
+        if key != "__metadata__" and isinstance(entry, dict)
+        for offsets in [entry.get("data_offsets")]
+        if isinstance(offsets, list) and len(offsets) == 2 and isinstance(offsets[1], int)
+    ]
+    needed = 8 + length + max(ends, default=0)
+    if needed > size:
+        raise ModelLoadError(
+            f"{path} is truncated: its tensors need {needed:,} bytes, the file holds {size:,} (download "
+            "or copy it again)"
+        )
+
 
 DTYPES = {"bf16": torch.bfloat16, "fp32": torch.float32}
 PARAMS_DEFINITION = "total parameters of the loaded model, embeddings included, tied weights once"
-WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt", ".gguf")
+LOAD_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,
+    ValueError,
+    RuntimeError,
+    KeyError,
+    TypeError,
+    ImportError,
+    SafetensorError,
+)
+"""What transformers, tokenizers and safetensors raise for a model they cannot load."""
 
 
 @dataclass(frozen=True)
@@ -94,7 +194,10 @@ def load_weights(
         kwargs["device_map"] = device_map
     elif device.type != "cpu":
         kwargs["device_map"] = {"": device}
-    model = AutoModelForCausalLM.from_pretrained(name, **kwargs)
+    try:
+        model = AutoModelForCausalLM.from_pretrained(name, **kwargs)
+    except LOAD_ERRORS as err:
+        raise ModelLoadError(f"cannot load model {name!r}: {_reason(err)}") from None
     if device_map is None and model_on(model) != device:
         model.to(device)
     return model.eval()
@@ -109,7 +212,16 @@ def load_tokenizer(name: str, *, revision: str | None = None, trust_remote_code:
     """The tokenizer saved with model ``name``."""
     from transformers import AutoTokenizer
 
-    return AutoTokenizer.from_pretrained(name, revision=revision, trust_remote_code=trust_remote_code)
+    try:
+        return AutoTokenizer.from_pretrained(name, revision=revision, trust_remote_code=trust_remote_code)
+    except LOAD_ERRORS as err:
+        raise ModelLoadError(f"cannot load the tokenizer of {name!r}: {_reason(err)}") from None
+
+
+def _reason(err: BaseException) -> str:
+    """An exception as one short line: its type and the first line of its message."""
+    lines = str(err).strip().splitlines()
+    return f"{type(err).__name__}: {lines[0] if lines else 'no message'}"[:300]
 
 
 def describe_loaded(

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -27,6 +29,7 @@ from evaluators.engine import EngineOptions, EngineStats, compile_backend, score
 from evaluators.modeling import (
     PARAMS_DEFINITION,
     LoadedModel,
+    check_model_folder,
     describe_loaded,
     hardware_description,
     load_tokenizer,
@@ -38,6 +41,30 @@ from evaluators.sources import load_items
 from evaluators.tasks import PromptedItem, TaskSpec, build_prompts, get_task
 
 OUTPUT_FORMAT = "densing-eval-results/1"
+
+
+class OutputError(Exception):
+    """The results file cannot be written where asked; the message names the path and why."""
+
+
+def check_output(out: Path) -> None:
+    """Make sure results can be written to ``out`` (its folder is created if missing)."""
+    if out.is_dir():
+        raise OutputError(
+            f"cannot write results to {out}: it is a folder (give a file name, e.g. {out}/run.json)"
+        )
+    blocking = next((p for p in out.parents if p.exists() and not p.is_dir()), None)
+    if blocking is not None:
+        raise OutputError(f"cannot write results to {out}: {blocking} is a file, not a folder")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".probe", dir=out.parent)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as err:
+        reason = err.strerror or str(err)
+        where = f" ({err.filename})" if err.filename and str(err.filename) != str(out) else ""
+        raise OutputError(f"cannot write results to {out}: {reason}{where}") from None
 
 
 @dataclass(frozen=True)
@@ -182,8 +209,14 @@ def _pending(requests: list[LoglikRequest], done: dict[str, CachedResult]) -> li
 
 
 def run_evaluation(settings: RunSettings, info: RankInfo, device: torch.device) -> RunOutcome | None:
-    """Run (or resume) the evaluation; rank 0 gets the outcome, other ranks None."""
+    """Run (or resume) the evaluation; rank 0 gets the outcome, other ranks None.
+
+    Raises :class:`~evaluators.modeling.ModelLoadError` or :class:`OutputError` before any loading
+    when the model folder or the output location is unusable."""
     clock = _Phases()
+    check_model_folder(settings.model)
+    if info.is_main:
+        check_output(settings.out)
     spec, prompts = prepare_prompts(settings)
     if settings.require_accuracy and not all(p.choices for p in prompts):
         lacking = next(p for p in prompts if not p.choices)
@@ -293,7 +326,13 @@ def write_output(
         "run": {"requests_from_cache": from_cache, **asdict(stats), "phase_seconds": dict(phases or {})},
         "items": [_item_json(r) for r in results],
     }
-    write_text_atomically(settings.out, json.dumps(payload, indent=1, allow_nan=False) + "\n")
+    try:
+        write_text_atomically(settings.out, json.dumps(payload, indent=1, allow_nan=False) + "\n")
+    except OSError as err:
+        raise OutputError(
+            f"cannot write results to {settings.out}: {err.strerror or err} (the scores are kept in "
+            f"{cache_dir_for(settings.out)}: rerun with a writable --out to finish without rescoring)"
+        ) from None
 
 
 def summary_line(summary: TaskSummary) -> str:

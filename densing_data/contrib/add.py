@@ -9,6 +9,8 @@ current revision of ID, changes only the options given, and is appended as revis
 from __future__ import annotations
 
 import datetime as dt
+import decimal
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -101,17 +103,28 @@ class AddResult:
 _SCALE = {"K": 10**3, "M": 10**6, "B": 10**9, "T": 10**12}
 
 
-def parse_count(value: Any) -> int:
-    """A count such as parameters or tokens: an integer, or a number with K, M, B or T (``7.24B``)."""
+def parse_count(value: Any, maximum: int | None = None) -> int:
+    """A count such as parameters or tokens: an integer, or a number with K, M, B or T (``7.24B``),
+    from 1 to ``maximum``; raise ValueError saying what is wrong with anything else (``infT``,
+    ``nanB``, ``-3``, ``1e30``...). Decimal arithmetic keeps ``7.24B`` exactly 7,240,000,000."""
+    expected = "expected e.g. 7241732096, 7.24B, 300M or 2T"
     if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    text = str(value).strip().replace("_", "").replace(",", "")
-    scale = _SCALE.get(text[-1:].upper(), 1)
-    number = text[:-1] if scale > 1 else text
-    try:
-        return round(float(number) * scale) if scale > 1 else int(number)
-    except ValueError:
-        raise ValueError(f"{value!r} is not a count (expected e.g. 7241732096, 7.24B, 300M or 2T)") from None
+        count = value
+    else:
+        text = str(value).strip().replace("_", "").replace(",", "")
+        scale = _SCALE.get(text[-1:].upper(), 1)
+        digits = text[:-1] if scale > 1 else text
+        if not re.fullmatch(r"\d{1,30}(\.\d{1,30})?" if scale > 1 else r"\d{1,30}", digits):
+            raise ValueError(f"{value!r} is not a count ({expected})")
+        exact = decimal.Decimal(digits) * scale
+        count = int(exact.to_integral_value(rounding=decimal.ROUND_HALF_EVEN))
+    if count < 1:
+        raise ValueError(f"{value!r} is not a positive count ({expected})")
+    if maximum is not None and count > maximum:
+        raise ValueError(
+            f"{value!r} is above {maximum:,} ({maximum // 10**12:,}T), the largest count a record may hold"
+        )
+    return count
 
 
 def option_flag(name: str) -> str:

@@ -25,19 +25,29 @@ import json
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
 from densing_data.contrib.gittree import materialise, merge_base, resolve_commit
+from densing_data.contrib.integrity.locate import disk_locator
+from densing_data.contrib.integrity.standing import base_standing
 from densing_data.contrib.layout import RepoLayout
+from densing_data.contrib.record_hashes import FrozenCheck
+from densing_data.contrib.release_files import released_hashes
 from densing_data.contrib.release_rules import check_release_rules
 from densing_data.contrib.verify import verify_frozen
 from densing_data.record_files import kind_of
 from densing_data.report import Report
 from densing_data.strict_yaml import Document, YamlProblem, parse_yaml
-from densing_data.validate import read_records_dir, record_files
+from densing_data.validate import (
+    RecordSet,
+    dangling_references,
+    dangling_words,
+    read_records_dir,
+    record_files,
+)
 
 
 @dataclass(frozen=True)
@@ -92,50 +102,105 @@ def check_pr(layout: RepoLayout, base_ref: str, head_ref: str | None = None) -> 
 
 
 def check_trees(base: RepoLayout, head: RepoLayout) -> Report:
-    """All data rules between two checked-out trees (paths in the report are repository-relative)."""
+    """All data rules between two checked-out trees (paths in the report are repository-relative).
+
+    Each broken rule is reported once: a released record that was edited or deleted is reported by
+    the release check (naming the release, and the file and line it had on the base), so the
+    append-only check leaves that record out, and a deleted file of released records is one problem.
+    """
     report = Report()
-    check_append_only(base, head, report)
-    records, validation = read_records_dir(head.records_dir, shown_base=head.root, use_cache=True)
-    report.problems.extend(validation.problems)
-    frozen = Report()
-    verify_frozen(head, frozen, records)
-    _drop_repeats(report, frozen)
-    report.problems.extend(frozen.problems)
+    records, validation = read_records_dir(
+        head.records_dir, shown_base=head.root, use_cache=True, seniority=base_standing(base)
+    )
+    frozen = verify_frozen(
+        head,
+        report,
+        records,
+        releases=released_hashes(base, Report()),
+        locate=disk_locator(base),
+    )
+    check_append_only(base, head, report, skip=frozen)
+    report.extend(validation)
+    fold_dangling(base, head, records, report)
     check_release_rules(base, head, report)
     return report
 
 
-def _drop_repeats(report: Report, frozen: Report) -> None:
-    """One edit of a released record is one problem: the release check names the release and the
-    field, so the history check's report of the same record revision is left out."""
-    named = {p.message.split(", released in ")[0] for p in frozen.problems}
-    report.problems[:] = [
-        p for p in report.problems if p.kind != "history" or p.message.split(" (base line ")[0] not in named
-    ]
+def fold_dangling(base: RepoLayout, head: RepoLayout, records: RecordSet, report: Report) -> None:
+    """Fold the records that still name a record of a deleted file into that file's problem: one
+    deleted model file is one problem, not one more per file of scores that named the model."""
+    dangling = dangling_references(records)
+    if not dangling or not base.records_dir.is_dir():
+        return
+    for base_path in record_files(base.records_dir):
+        shown = base_path.relative_to(base.root).as_posix()
+        kind, _ = kind_of(base_path, base.records_dir)
+        if kind not in ("model", "benchmark", "ruler") or (head.root / shown).exists():
+            continue
+        held = _ids_in(base_path)
+        gone = {key: naming for key, naming in dangling.items() if key[1] == kind and key[2] in held}
+        deletion = next((p for p in report.problems if p.path == shown), None)
+        if not gone or deletion is None:
+            continue
+        folded = {(path, dangling_words(what, value)) for path, what, value in gone}
+        count = sum(len(naming) for naming in gone.values())
+        files = ", ".join(sorted({path for path, _, _ in gone}))
+        note = f"; {count} record{'s' if count != 1 else ''} in {files} still name what it held"
+        report.problems[:] = [
+            replace(p, message=p.message + note) if p is deletion else p
+            for p in report.problems
+            if not (p.kind == "reference" and any(p.path == f and p.message.endswith(w) for f, w in folded))
+        ]
 
 
-def check_append_only(base: RepoLayout, head: RepoLayout, report: Report) -> None:
-    """Every record file of ``base`` still exists in ``head`` and starts with the same records."""
+def _ids_in(path: Path) -> set[str]:
+    """The ids of the records in the record file ``path`` (none when it does not parse)."""
+    try:
+        data = parse_yaml(path.read_bytes()).data
+    except YamlProblem:
+        return set()
+    items = data.get("records") if isinstance(data, dict) else None
+    return {str(i.get("id")) for i in items if isinstance(i, dict)} if isinstance(items, list) else set()
+
+
+def check_append_only(
+    base: RepoLayout, head: RepoLayout, report: Report, skip: FrozenCheck | None = None
+) -> None:
+    """Every record file of ``base`` still exists in ``head`` and starts with the same records
+    (leaving out the records and deleted files ``skip`` has reported already)."""
     if not base.records_dir.is_dir():
         return
+    done = skip.reported if skip is not None else frozenset()
     for base_path in record_files(base.records_dir):
         shown = base_path.relative_to(base.root).as_posix()
         head_path = head.root / shown
         kind, _ = kind_of(base_path, base.records_dir)
         if not head_path.is_file():
-            report.add(
-                shown,
-                0,
-                "record file deleted: records on the base branch are never deleted; to withdraw a "
-                "record, append a correction with retracted: true",
-                kind="history",
-            )
+            if skip is None or shown not in skip.deleted_files:
+                report.add(
+                    shown,
+                    0,
+                    "record file deleted: records on the base branch are never deleted; to withdraw a "
+                    "record, append a correction with retracted: true",
+                    kind="history",
+                )
             continue
-        compare_file(kind or "record", base_path.read_bytes(), head_path.read_bytes(), shown, report)
+        reported = {(i, r) for k, i, r in done if k == kind}
+        compare_file(
+            kind or "record", base_path.read_bytes(), head_path.read_bytes(), shown, report, reported
+        )
 
 
-def compare_file(kind: str, old: bytes, new: bytes, shown: str, report: Report) -> None:
-    """Report every record of ``old`` that ``new`` no longer holds, unchanged, at the same place."""
+def compare_file(
+    kind: str,
+    old: bytes,
+    new: bytes,
+    shown: str,
+    report: Report,
+    reported: set[tuple[str, int]] | None = None,
+) -> None:
+    """Report every record of ``old`` that ``new`` no longer holds, unchanged, at the same place
+    (except the ``(id, revision)`` pairs already ``reported``)."""
     if old == new:
         return
     try:
@@ -167,7 +232,7 @@ def compare_file(kind: str, old: bytes, new: bytes, shown: str, report: Report) 
             "schema_version changed in a file of released records",
             kind="history",
         )
-    _compare_records(kind, old_items, new_items, old_doc, new_doc, shown, report)
+    _compare_records(kind, old_items, new_items, old_doc, new_doc, shown, report, reported or set())
 
 
 def _records_of(doc: Document) -> list[Any] | None:
@@ -194,9 +259,10 @@ def _compare_records(
     new_doc: Document,
     shown: str,
     report: Report,
+    reported: set[tuple[str, int]],
 ) -> None:
     """Align the two record lists and report, once each, every base record deleted, edited or moved
-    and every new record placed before base records."""
+    (unless already ``reported``) and every new record placed before base records."""
     matcher = SequenceMatcher(
         None, [_canonical(i) for i in old_items], [_canonical(i) for i in new_items], autojunk=False
     )
@@ -210,6 +276,11 @@ def _compare_records(
     accounted: set[int] = set()
     for index, item in enumerate(old_items):
         if index in kept_old:
+            continue
+        if _key(item) in reported:
+            twin = new_by_key.get(_key(item))
+            if twin is not None:
+                accounted.add(twin)
             continue
         what = _describe(kind, item, old_doc.line_of(("records", index)))
         fix = _fix_hint(kind, item)

@@ -106,43 +106,118 @@ def released_revisions(releases: Iterable[tuple[str, RecordHashes]]) -> dict[tup
 OldRecordReader = Callable[[Released, ParsedRecord | None], Any]
 """Returns the released revision as a validated record (read from the release's commit), or None."""
 
+Locator = Callable[[Released], Any]
+"""Returns where a released revision was (an object with ``path`` and ``line``), or None."""
+
+MISSING_LISTED = 3
+"""Missing records named in one problem; the rest are counted."""
+
+
+@dataclass(frozen=True)
+class FrozenCheck:
+    """What :func:`check_frozen` checked and reported."""
+
+    checked: int
+    """Released record revisions checked."""
+    reported: frozenset[tuple[str, str, int]] = frozenset()
+    """(kind, id, revision) of every released revision reported missing or changed."""
+    deleted_files: frozenset[str] = frozenset()
+    """Files that held released revisions and no longer exist (one problem each)."""
+
 
 def check_frozen(
     records: RecordSet,
     released: dict[tuple[str, str, int], Released],
     report: Report,
     read_old: OldRecordReader | None = None,
-) -> int:
-    """Report every released revision missing from ``records`` or changed; return how many were checked."""
+    locate: Locator | None = None,
+    exists: Callable[[str], bool] | None = None,
+    records_path: str = "densing_data/records",
+) -> FrozenCheck:
+    """Report every released revision missing from ``records`` or changed.
+
+    Missing revisions are reported at the file and line ``locate`` finds them at in the tree they
+    were released from, one problem per file (``exists`` tells a deleted file from one that still
+    exists but no longer holds them); without a location, at the records folder ``records_path``.
+    """
     current: dict[tuple[str, str, int], ParsedRecord] = {}
     for kind in KINDS:
         for parsed in records.history(kind):
             current[(kind, parsed.record.id, parsed.record.revision)] = parsed
+    missing: list[Released] = []
+    changed: set[tuple[str, str, int]] = set()
     for key in sorted(released):
         item = released[key]
         parsed = current.get(key)
-        what = f"{item.kind} {item.record_id!r} revision {item.revision}, released in {item.version},"
         if parsed is None:
-            report.add(
-                "densing_data/records",
-                0,
-                f"{what} is missing from the records: released records are never deleted (retract it "
-                "with a correction instead)",
-                kind="release",
-            )
+            missing.append(item)
             continue
         if record_sha256(parsed.record) == item.sha256:
             continue
+        changed.add(key)
         old = read_old(item, parsed) if read_old is not None else None
         report.add(
             parsed.path,
             parsed.line,
-            f"{what} was changed after the release ({describe_change(old, parsed.record)}): a released "
-            f"record never changes; restore it and append a correction (same id, revision "
+            f"{_what(item)} was changed after the release ({describe_change(old, parsed.record)}): a "
+            f"released record never changes; restore it and append a correction (same id, revision "
             f"{_next_revision(records, item)}, a correction_note)",
             kind="release",
         )
-    return len(released)
+    deleted = _report_missing(missing, report, locate, exists, records_path)
+    reported = frozenset(changed | {(i.kind, i.record_id, i.revision) for i in missing})
+    return FrozenCheck(checked=len(released), reported=reported, deleted_files=frozenset(deleted))
+
+
+def _what(item: Released) -> str:
+    return f"{item.kind} {item.record_id!r} revision {item.revision}, released in {item.version},"
+
+
+def _report_missing(
+    missing: list[Released],
+    report: Report,
+    locate: Locator | None,
+    exists: Callable[[str], bool] | None,
+    records_path: str,
+) -> set[str]:
+    """One problem per file that held missing released revisions; return the files deleted."""
+    by_file: dict[str, list[tuple[int, Released]]] = {}
+    for item in missing:
+        where = locate(item) if locate is not None else None
+        if where is None:
+            report.add(
+                records_path,
+                0,
+                f"{_what(item)} is missing from the records (and from the tree it was released from, so "
+                "its file cannot be named): released records are never deleted (retract it with a "
+                "correction instead)",
+                kind="release",
+            )
+            continue
+        by_file.setdefault(where.path, []).append((where.line, item))
+    deleted = set()
+    for path, found in sorted(by_file.items()):
+        found.sort(key=lambda pair: pair[0])
+        named = "; ".join(
+            f"{i.kind} {i.record_id!r} revision {i.revision} (line {line}, released in {i.version})"
+            for line, i in found[:MISSING_LISTED]
+        )
+        rest = len(found) - MISSING_LISTED
+        named += f"; and {rest} more" if rest > 0 else ""
+        count = f"{len(found)} released record revision{'s' if len(found) != 1 else ''}"
+        if exists is not None and not exists(path):
+            deleted.add(path)
+            what = f"file deleted: it held {count}: {named}"
+        else:
+            what = f"{count} missing from this file (deleted, or no longer valid): {named}"
+        report.add(
+            path,
+            found[0][0],
+            f"{what}; released records are never deleted: restore them, and withdraw a record with a "
+            "correction (same id, next revision, retracted: true)",
+            kind="release",
+        )
+    return deleted
 
 
 def _next_revision(records: RecordSet, item: Released) -> int:

@@ -30,7 +30,7 @@ from pydantic import ValidationError
 from densing_data.contrib.add import default_score_id, parse_count, reference_errors
 from densing_data.paths import RECORDS_DIR
 from densing_data.report import Report
-from densing_data.schema.records import RECORD_MODELS
+from densing_data.schema.records import MAX_PARAMS, MAX_TOKENS, RECORD_MODELS
 from densing_data.store import append_record_groups
 from densing_data.strict_yaml import Document, YamlProblem, parse_yaml, read_bounded
 from densing_data.validate import RecordSet, read_records_dir
@@ -48,7 +48,8 @@ TOP_KEYS = {
 }
 ROW_COLUMNS = ("benchmark", "value", "shots", "cot", "locator")
 ROW_KEYS = {*ROW_COLUMNS, "metric", "notes", "id"}
-COUNT_FIELDS = ("params_total", "params_active", "training_tokens")
+COUNT_FIELDS = {"params_total": MAX_PARAMS, "params_active": MAX_PARAMS, "training_tokens": MAX_TOKENS}
+"""Count fields a report may write as ``7.24B``, with the largest value each may hold."""
 
 
 class TemplateError(Exception):
@@ -122,10 +123,10 @@ def _model(doc: Document, shown: str, report: Report) -> tuple[dict[str, Any] | 
         )
         return None, ""
     model = dict(block)
-    for name in COUNT_FIELDS:
+    for name, maximum in COUNT_FIELDS.items():
         if isinstance(model.get(name), str):
             try:
-                model[name] = parse_count(model[name])
+                model[name] = parse_count(model[name], maximum)
             except ValueError as err:
                 report.add(shown, doc.line_of(("model", name)), f"model {name}: {err}")
     _validate("model", model, doc, ("model",), shown, report)

@@ -4,7 +4,8 @@ For a release, :func:`verify_release` checks that its manifest is well formed, t
 and its ``index.json`` entry agree with the manifest, that the exports rebuilt from its records
 commit hash to the manifest, and, given a folder of downloaded exports (the release's layout, the
 GitHub release zips, or those zips unpacked), that every file found there does too.
-:func:`verify_frozen` checks the current records against every release's record hashes.
+:func:`verify_frozen` checks each release's manifest against the commit that released it
+(:mod:`densing_data.contrib.integrity.anchor`) and the current records against the committed record hashes.
 """
 
 from __future__ import annotations
@@ -17,8 +18,17 @@ from pathlib import Path
 from typing import Any
 
 from densing_data.contrib.gittree import GitError, read_tree
+from densing_data.contrib.integrity.anchor import anchored_releases
+from densing_data.contrib.integrity.locate import Located, RecordLocator, git_locator
+from densing_data.contrib.integrity.standing import released_standing
 from densing_data.contrib.layout import RepoLayout
-from densing_data.contrib.record_hashes import Released, check_frozen, released_revisions
+from densing_data.contrib.record_hashes import (
+    FrozenCheck,
+    Locator,
+    Released,
+    check_frozen,
+    released_revisions,
+)
 from densing_data.contrib.release_build import RebuildError, built_with, candidate_commits, rebuild
 from densing_data.contrib.release_files import (
     EXPORT_META,
@@ -27,7 +37,6 @@ from densing_data.contrib.release_files import (
     index_entry,
     read_index,
     read_manifest,
-    released_hashes,
     render_sums,
     sha256_bytes,
 )
@@ -190,15 +199,31 @@ def _downloaded(folder: Path, version: str, rel: str) -> Iterator[tuple[str, byt
                 yield str(archive), b""
 
 
-def verify_frozen(layout: RepoLayout, report: Report, records: RecordSet | None = None) -> int:
-    """Check the records (default: the layout's) against every release; return revisions checked."""
-    found = Report()
-    releases = released_hashes(layout, found)
-    report.problems.extend(found.problems)
+def verify_frozen(
+    layout: RepoLayout,
+    report: Report,
+    records: RecordSet | None = None,
+    *,
+    releases: list[tuple[str, Any]] | None = None,
+    locate: Locator | None = None,
+) -> FrozenCheck:
+    """Check the records (default: the layout's) against every release's record hashes.
+
+    ``releases`` (``(version, record_sha256)`` oldest first) defaults to the *committed* manifests
+    (:mod:`densing_data.contrib.integrity.anchor`, which also reports working-tree manifests that differ from
+    them). A missing released revision is reported at its file and line in ``locate``'s tree
+    (default: the release's records commit)."""
+    if releases is None:
+        releases = anchored_releases(layout, report).hashes
     if not releases:
-        return 0
+        return FrozenCheck(checked=0)
     if records is None:
-        records, problems = read_records_dir(layout.records_dir, shown_base=layout.root, use_cache=True)
+        records, problems = read_records_dir(
+            layout.records_dir,
+            shown_base=layout.root,
+            use_cache=True,
+            seniority=released_standing(layout),
+        )
         if not problems.ok:
             report.add(
                 layout.records,
@@ -212,7 +237,35 @@ def verify_frozen(layout: RepoLayout, report: Report, records: RecordSet | None 
     def read_old(item: Released, parsed: ParsedRecord | None) -> Any:
         return _released_record(layout, item, parsed, cache)
 
-    return check_frozen(records, released_revisions(releases), report, read_old)
+    return check_frozen(
+        records,
+        released_revisions(releases),
+        report,
+        read_old,
+        locate or _release_locator(layout),
+        lambda path: (layout.root / path).is_file(),
+        layout.records,
+    )
+
+
+def _release_locator(layout: RepoLayout) -> Locator:
+    """Finds a released revision in the records commit of the release that first published it."""
+    locators: dict[str, RecordLocator | None] = {}
+
+    def locate(item: Released) -> Located | None:
+        if item.version not in locators:
+            locators[item.version] = None
+            manifest = read_manifest(layout, item.version, Report())
+            try:
+                commits = candidate_commits(layout, item.version, manifest) if manifest else []
+            except (RebuildError, GitError):
+                commits = []
+            if commits:
+                locators[item.version] = git_locator(layout.root, commits[0], layout.records)
+        found = locators[item.version]
+        return found(item) if found is not None else None
+
+    return locate
 
 
 def _released_record(

@@ -11,7 +11,6 @@ Scores are percentages in ``[0, 100]`` as printed in the source (fractions are c
 from __future__ import annotations
 
 import datetime as dt
-import re
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -21,9 +20,11 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
-    WithJsonSchema,
     model_validator,
 )
+
+from densing_data.clock import today
+from densing_data.schema.text import HttpUrl, ShortText, Text
 
 SCHEMA_VERSION = 1
 
@@ -33,45 +34,37 @@ HF_REPO_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$"
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 """Lower-case identifier: letters, digits and ``. _ + -``; starts and ends alphanumeric; 1-120 chars."""
 
-Text = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
-ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200)]
-
-
-_HTTP_URL = re.compile(r"https?://[^\x00-\x20\"<>/?#\x7f]+(?:[/?#][^\x00-\x20\"<>\x7f]*)?")
-
-
-def _check_http_url(value: str) -> str:
-    """Accept only absolute http(s) URLs with a host and no whitespace, control characters, quotes or '<>'."""
-    if not (value.startswith("https://") or value.startswith("http://")):
-        raise ValueError("must be an http(s) URL (starting with https:// or http://)")
-    if len(value) > 2000:
-        raise ValueError("URL longer than 2000 characters")
-    if _HTTP_URL.fullmatch(value) is None:
-        raise ValueError("must be a well-formed http(s) URL with a host and no spaces, quotes or '<'")
-    return value
-
-
-HttpUrl = Annotated[
-    str,
-    AfterValidator(_check_http_url),
-    WithJsonSchema(
-        {"type": "string", "format": "uri", "pattern": r"^https?://[^\s\"<>]+$", "maxLength": 2000}
-    ),
-]
-"""An absolute http(s) URL kept as the exact string written in the record."""
+MAX_PARAMS = 10**15
+"""Largest parameter count a record may hold (1,000T): far above any model, far below 2**63."""
+MAX_TOKENS = 10**17
+"""Largest token count a record may hold (100,000T tokens)."""
+MAX_REVISION = 10_000
+"""Largest revision number (a record corrected ten thousand times is a mistake)."""
+MAX_ITEMS = 10**9
+"""Largest item count of a measurement."""
 
 Percent = Annotated[float, Field(ge=0.0, le=100.0)]
-PositiveInt = Annotated[int, Field(gt=0)]
+ParamCount = Annotated[int, Field(gt=0, le=MAX_PARAMS)]
+"""A parameter count: 1 to :data:`MAX_PARAMS`."""
+TokenCount = Annotated[int, Field(gt=0, le=MAX_TOKENS)]
+"""A token count: 1 to :data:`MAX_TOKENS`."""
 RecordDate = Annotated[dt.date, Field(ge=dt.date(2015, 1, 1), le=dt.date(2100, 1, 1))]
 
 
-def _no_datetime(value: dt.date) -> dt.date:
+def _past_date(value: dt.date) -> dt.date:
     if isinstance(value, dt.datetime):
         raise ValueError("must be a date (YYYY-MM-DD) without a time of day")
+    now = today()
+    if value > now:
+        raise ValueError(
+            f"{value.isoformat()} is after today ({now.isoformat()}): a record's dates are days that "
+            "have happened (a release date is the day the model became public)"
+        )
     return value
 
 
-Date = Annotated[RecordDate, AfterValidator(_no_datetime)]
+Date = Annotated[RecordDate, AfterValidator(_past_date)]
+"""A calendar date from 2015-01-01 to today (:func:`densing_data.clock.today`)."""
 
 
 class _Strict(BaseModel):
@@ -140,7 +133,7 @@ class _Revisioned(_Strict):
     """Fields shared by every record: identity and append-only revision history."""
 
     id: Slug
-    revision: PositiveInt = 1
+    revision: Annotated[int, Field(gt=0, le=MAX_REVISION)] = 1
     """1 for the first record of an id; a correction appends revision n+1 with the same id."""
     correction_note: Text | None = None
     """Why this revision replaces the previous one (required when revision > 1)."""
@@ -194,12 +187,12 @@ class ModelRecord(_Revisioned):
     hf_repo: Annotated[str, StringConstraints(pattern=HF_REPO_PATTERN, max_length=200)] | None = None
     release_date: Date
     """First public release of the base weights (or of the model, for closed weights)."""
-    params_total: PositiveInt
-    params_active: PositiveInt | None = None
+    params_total: ParamCount
+    params_active: ParamCount | None = None
     """Parameters active per token, for mixture-of-experts models."""
     params_nominal: bool = False
     """True when params_total is the size in the model's name, not an exact count."""
-    training_tokens: PositiveInt | None = None
+    training_tokens: TokenCount | None = None
     kind: Annotated[ModelKind, Field(strict=False)]
     derived_from: DerivedFrom | None = None
     license: ShortText | None = None
@@ -251,10 +244,10 @@ class ReferenceModel(_Strict):
     """A reference model (one checkpoint) of a ruler."""
 
     name: ShortText
-    params: PositiveInt
+    params: ParamCount
     """N, as the ruler's source defines it (see params_definition)."""
     params_definition: ShortText
-    training_tokens: PositiveInt
+    training_tokens: TokenCount
     """D: tokens seen at this checkpoint."""
     checkpoint: ShortText | None = None
     final: bool
@@ -272,7 +265,7 @@ class ReferenceRecord(_Revisioned):
     loss_unit: Annotated[LossUnit, Field(strict=False)] | None = None
     loss_definition: Text | None = None
     score: Percent | None = None
-    item_count: PositiveInt | None = None
+    item_count: Annotated[int, Field(gt=0, le=MAX_ITEMS)] | None = None
     tokenizer: ShortText | None = None
     shots: Annotated[int, Field(ge=0, le=100)] | None = None
     source: Source | None = None

@@ -13,7 +13,6 @@ import posixpath
 from typing import Any
 
 from densing_site.cite_boxes import CiteContext, cite_context, density_citation
-from densing_site.escape import safe_title
 from densing_site.formatting import fmt_date, number
 from densing_site.links import record_url
 from densing_site.pages.leaderboard import chart_points
@@ -215,7 +214,8 @@ def write_model_pages(writer: PageWriter, data: SiteData) -> list[str]:
         writer.render_page(
             model_page_path(model["id"]),
             "model.md.j2",
-            title=safe_title(model["name"], model["id"]),
+            title=model["name"],
+            title_fallback=model["id"],
             hide=("toc",),
             raw_html=True,
             context=context,

@@ -126,6 +126,19 @@ def test_missing_flags_are_named_and_nothing_is_written(records_dir: Path) -> No
         (["--release-date", "19/09/2024"], "Invalid value for '--release-date'"),
         (["--kind", "giant"], "Invalid value for '--kind'"),
         (["--link", "no-equals-sign"], "'no-equals-sign' is not LABEL=URL"),
+        # issue 19: counts that overflow, are not finite or are not counts at all
+        (["--params-total", "99999999999T"], "'99999999999T' is above 1,000,000,000,000,000 (1,000T)"),
+        (["--params-total", "infT"], "'infT' is not a count (expected e.g. 7241732096, 7.24B"),
+        (["--params-total", "nanB"], "'nanB' is not a count"),
+        (["--params-total", "-7B"], "'-7B' is not a count"),
+        (["--params-total", "0"], "'0' is not a positive count"),
+        (["--training-tokens", "200000T"], "'200000T' is above 100,000,000,000,000,000 (100,000T)"),
+        # issue 19: a release date after today, a control character in a name
+        (
+            ["--release-date", "2099-12-31"],
+            "--release-date 2099-12-31: Value error, 2099-12-31 is after today",
+        ),
+        (["--name", "Qwen\u202e2.5"], "contains U+202E RIGHT-TO-LEFT OVERRIDE at character 5"),
     ],
 )
 def test_bad_flag_values_are_refused_cleanly(records_dir: Path, flags: list[str], message: str) -> None:

@@ -271,9 +271,12 @@ def test_a_released_record_deleted_on_main_fails_verify_release(repo: RepoLayout
     (repo.records_dir / "scores" / "tiny-4b.yaml").unlink()
     result = run_cli("verify-release", "--repo", str(repo.root), "--no-rebuild")
     assert result.exit_code == 1, shown(result)
-    assert (
-        "score 'tiny-4b.mmlu' revision 1, released in 2026.11.0, is missing from the records" in result.stdout
-    )
+    assert result.stdout.splitlines() == [
+        "densing_data/records/scores/tiny-4b.yaml:3: file deleted: it held 1 released record revision: "
+        "score 'tiny-4b.mmlu' revision 1 (line 3, released in 2026.11.0); released records are never "
+        "deleted: restore them, and withdraw a record with a correction (same id, next revision, "
+        "retracted: true)"
+    ], shown(result)
 
 
 @pytest.mark.parametrize("tamper", ["release file", "index entry", "changelog"])

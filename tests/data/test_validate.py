@@ -139,12 +139,14 @@ records:
     messages = [p.as_text() for p in report.sorted()]
     text = "\n".join(messages)
     assert (
-        "records/scores/ghost.yaml:3: score 'ghost.mmlu': model 'ghost' does not name a current model" in text
-    )
+        "records/scores/ghost.yaml:3: score 'ghost.mmlu' and 1 more record of this file: model 'ghost' "
+        "does not name a current model record"
+    ) in text
     assert "benchmark 'nonesuch' does not name a current benchmark" in text
+    # no release and no base: of two equals, the record read later is blamed
     assert (
         "records/scores/tiny-1b.yaml:3: duplicate score id 'tiny-1b.mmlu' revision 1 "
-        "(first at records/scores/ghost.yaml:11)"
+        "(also at records/scores/ghost.yaml:11)"
     ) in text
 
 

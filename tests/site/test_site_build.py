@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import filecmp
+import html
 import json
 import re
 from pathlib import Path
@@ -67,6 +68,21 @@ def test_hostile_text_is_never_live_markup(built_site: Path) -> None:
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
     # the name is the page title, as text: its markup escaped, never live
     assert "<title>&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_hostile_name_is_escaped_exactly_once_in_title_and_search(built_site: Path) -> None:
+    """Issue 19: the title and the search index escaped ``<`` twice (``&amp;lt;``), so readers saw
+    entities instead of the name."""
+    page = (built_site / "models" / HOSTILE_ID / "index.html").read_text(encoding="utf-8")
+    titles = re.findall(r"<title>(.*?)</title>", page, re.DOTALL)
+    assert titles and html.unescape(titles[0]) == f"{HOSTILE_NAME} - Densing Law leaderboard", titles
+    assert "&amp;" not in titles[0]
+    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    entries = [d for d in index["docs"] if d["location"].startswith(f"models/{HOSTILE_ID}/")]
+    assert entries, "the hostile model's page is not in the search index"
+    # the theme renders search titles as HTML: one escape shows the name as written
+    assert entries[0]["title"] == "&lt;img src=x onerror=alert(1)&gt;"
+    assert html.unescape(entries[0]["title"]) == HOSTILE_NAME
 
 
 def test_hostile_text_in_chart_specs_is_escaped_json(built_site: Path) -> None:
