@@ -182,7 +182,58 @@ def track_lines(result: Any) -> list[str]:
             )
             + f"; before {part['cut_date']}: {before.get('n_models', 0)} models"
         )
+        lines += _track_detail_lines(track.trend)
     lines += [f"  {pair['sentence']}" for pair in result.agreement]
+    lines += backtest_lines(result.rulers)
+    return lines
+
+
+def _track_detail_lines(trend: dict[str, Any]) -> list[str]:
+    """The verdict, the per-active-parameter fit and the fit with the ruler's own models."""
+    out = []
+    verdict = trend.get("verdict") or {}
+    if verdict:
+        window = verdict.get("window") or {}
+        out.append(
+            f"    verdict ({window.get('start')} to {window.get('end')}): {verdict['verdict']}, "
+            f"{verdict['reason']}"
+        )
+        for label, key in (("earlier line", "earlier"), ("within the window", "recent")):
+            part = verdict.get(key)
+            if part:
+                low, high = part["doubling_days_ci"]
+                doubling = f"doubling {_days(part['doubling_days'])} days [{_days(low)}, {_days(high)}]"
+                counts = f"{part['n_frontier']} frontier of {part['n_models']} models"
+                out.append(f"      {label}: {doubling}, {counts}")
+    active = trend.get("active_params")
+    if active:
+        out.append("    " + _fit_line("per active parameter", active))
+    members = trend.get("with_reference_models")
+    if members:
+        out.append("    " + _fit_line(f"with the ruler's {len(members['added'])} own models", members))
+    return out
+
+
+def backtest_lines(rulers: dict[str, dict[str, Any]]) -> list[str]:
+    """The extrapolation back-test of every ruler, by extrapolation factor."""
+    lines = ["extrapolation back-test (ln N̂ - ln N of reference models left out of the fit):"]
+    for ruler_id, ruler in sorted(rulers.items()):
+        test = ruler.get("backtest")
+        if not test or not (test["n_points"] or test["n_unreadable"]):
+            continue
+        bias = "n/a" if test["bias"] is None else f"{test['bias']:+.2f}"
+        lines.append(
+            f"  {ruler_id}: kappa {test['kappa']:.2f} per ln(factor), bias {bias}, "
+            f"{test['n_points']} points, {test['n_unreadable']} unreadable"
+        )
+        for row in test["by_factor"]:
+            high = "" if row["factor_high"] is None else f"{row['factor_high']:g}"
+            rms = "n/a" if row["rms_error"] is None else f"{row['rms_error']:.2f}"
+            typical = "n/a" if row["typical_factor"] is None else f"{row['typical_factor']:.2f}x"
+            lines.append(
+                f"    factor {row['factor_low']:g}-{high or '...'}: {row['n_points']} read, "
+                f"{row['n_unreadable']} unreadable, RMS error {rms}, typical error {typical}"
+            )
     return lines
 
 

@@ -30,6 +30,10 @@ FOREIGN_KEYS: dict[str, list[tuple[str, str]]] = {
 }
 """Table -> (column, referenced table): the references every record must keep."""
 
+LATER_COLUMNS: dict[str, frozenset[str]] = {"rulers": frozenset({"chain"})}
+"""Columns a later schema added as optional: written only when some record fills them, so the exports
+of a data version released before them rebuild to the same bytes."""
+
 LICENSES = [
     {
         "name": "CC-BY-4.0",
@@ -50,11 +54,18 @@ def export_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _unused_later_columns(ds: Dataset, name: str) -> set[str]:
+    """The :data:`LATER_COLUMNS` of table ``name`` that no record of ``ds`` fills."""
+    frame = getattr(ds, name)
+    return {c for c in LATER_COLUMNS.get(name, ()) if c not in frame or frame[c].isna().all()}
+
+
 def datapackage(ds: Dataset, fmt: Format) -> dict:
     """The Frictionless Data Package (v2) descriptor for an export in ``fmt``."""
     resources = []
     for kind, name in TABLE_NAMES.items():
-        columns = flat_columns(RECORD_MODELS[kind])
+        unused = _unused_later_columns(ds, name)
+        columns = {c: t for c, t in flat_columns(RECORD_MODELS[kind]).items() if c not in unused}
         fields = [
             {"name": column, "type": "string" if dtype == "object" else _FIELD_TYPES[dtype]}
             | ({"format": "json"} if dtype == "object" else {})
@@ -101,7 +112,7 @@ def export_tables(ds: Dataset, out: Path, fmt: Format) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name in TABLE_NAMES.values():
-        frame = export_frame(getattr(ds, name))
+        frame = export_frame(getattr(ds, name).drop(columns=sorted(_unused_later_columns(ds, name))))
         path = out / f"{name}.{fmt}"
         if fmt == "csv":
             frame.to_csv(path, index=False, lineterminator="\n")

@@ -219,6 +219,9 @@ def dangling_references(records: RecordSet) -> dict[tuple[str, str, str], list[P
         if parsed.record.fitted_from_scores is not None:
             for model in parsed.record.fitted_from_scores.models:
                 need(parsed, "model", model, models)
+        for rung in parsed.record.chain or []:
+            for model in rung.models:
+                need(parsed, "model", model, models)
     return dangling
 
 

@@ -17,12 +17,16 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from densing_fit.effective import ABOVE, BELOW, EXACT
+from densing_fit.effective import ABOVE, BELOW, EXACT, EffectiveSizes
 from densing_fit.optimize import Z_90
 from densing_fit.rulers import FittedRuler
 from densing_fit.track_select import BRIDGED, MISMATCH, UNSTATED_FLAG
 
 NO_RULER = "no_ruler"
+CHAINED = "chained"
+"""Per-benchmark mark: read on a chained rung (:mod:`densing_fit.chain`)."""
+EXTRAPOLATED = "extrapolated"
+"""Per-benchmark mark: N̂ outside the ruler's reference sizes, with its back-tested error."""
 IMPRECISE = "imprecise"
 """Flag of an aggregate whose 90% interval spans more than :data:`IMPRECISE_SPREAD` times."""
 IMPRECISE_SPREAD = 100.0
@@ -112,7 +116,8 @@ def read_scores(chosen: pd.DataFrame, ruler: FittedRuler) -> pd.DataFrame:
                 slope = (np.log(step) - np.log(back)) / (2 * SLOPE_STEP)
                 exact = sizes.flag == EXACT
                 se[use] = np.where(exact, np.sqrt(sizes.se_log**2 + (slope * bridge_sd) ** 2), 0.0)
-            flag[use] = [_join(f, b) for f, b in zip(flag[use], sizes.flag, strict=True)]
+            marks = _reading_marks(sizes)
+            flag[use] = [_join(f, b, m) for f, b, m in zip(flag[use], sizes.flag, marks, strict=True)]
         group["effective_params"], group["se_log"], group["flag"], group["used"] = value, se, flag, use
         pieces.append(group)
     if not pieces:
@@ -123,6 +128,16 @@ def read_scores(chosen: pd.DataFrame, ruler: FittedRuler) -> pd.DataFrame:
 
 def _join(*flags: str) -> str:
     return ";".join(f for f in flags if f)
+
+
+def _reading_marks(sizes: EffectiveSizes) -> list[str]:
+    """``chained`` / ``extrapolated`` for each reading (see :data:`densing_fit.flags.FLAG_EXPLANATIONS`)."""
+    n = len(sizes.value)
+    chained = sizes.chained if sizes.chained is not None else np.zeros(n, dtype=bool)
+    outside = sizes.extrapolation > 1.0 + 1e-9 if sizes.extrapolation is not None else np.zeros(n, dtype=bool)
+    return [
+        _join(CHAINED if c else "", EXTRAPOLATED if o else "") for c, o in zip(chained, outside, strict=True)
+    ]
 
 
 def _aggregate(records: list[tuple], benchmark_set: frozenset[str], min_benchmarks: int) -> Aggregate:

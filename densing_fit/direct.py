@@ -85,6 +85,7 @@ class DirectRuler(RulerReadout):
         self.rmse_ = rmse(s, fitted)
         self.n_points_ = int(n.size)
         self.reach_ = reach_of(n, self.max_extrapolation)
+        self.reference_range_ = (float(n.min()), float(n.max()))
         self.fitted_ = fitted
         return self
 
@@ -130,4 +131,4 @@ class DirectRuler(RulerReadout):
         def ln_n_of(theta: np.ndarray) -> np.ndarray:
             return direct_ln_n(s, self.floor, *theta)
 
-        return read_off(ln_n_of, self.theta_, self.cov_, s <= self.floor, self.reach_)
+        return read_off(ln_n_of, self.theta_, self.cov_, s <= self.floor, self.reach_, self.extrapolation())

@@ -9,6 +9,11 @@ A score the ruler cannot place gives a *bound*, flagged:
 
 The reach of a ruler is ``[N_min / x, N_max * x]`` where ``N_min``, ``N_max`` are the smallest and
 largest reference models and ``x`` the ruler's ``max_extrapolation``.
+
+A reading outside the reference range ``[N_min, N_max]`` but inside the reach is an *extrapolation*
+by a factor ``f`` (``N̂ / N_max`` above, ``N_min / N̂`` below). Its interval carries, besides the
+ruler's parameter uncertainty, the error that extrapolating this ruler was measured to make
+(:mod:`densing_fit.backtest`): a standard deviation of ``kappa * ln f`` in ln N̂, added in quadrature.
 """
 
 from __future__ import annotations
@@ -52,7 +57,12 @@ class EffectiveSizes:
     flag: np.ndarray
     """Object array of flags (see :class:`EffectiveSize`)."""
     se_log: np.ndarray
-    """Standard error of ln N̂ from the ruler's parameters; 0 for bounds."""
+    """Standard error of ln N̂ from the ruler's parameters (and its extrapolation error); 0 for bounds."""
+    extrapolation: np.ndarray | None = None
+    """Factor ``f ≥ 1`` by which each reading lies outside the reference range (1 inside it, and
+    for bounds); None where the ruler does not say."""
+    chained: np.ndarray | None = None
+    """True where a chained ruler read the score on its upper rung (:mod:`densing_fit.chain`)."""
 
     def item(self, index: int) -> EffectiveSize:
         """One element as an :class:`EffectiveSize` with its 90% interval."""
@@ -64,18 +74,39 @@ class EffectiveSizes:
         return EffectiveSize(value=value, flag=flag, low=value / spread, high=value * spread)
 
 
+@dataclass(frozen=True)
+class Extrapolation:
+    """How far a ruler's readings may be trusted outside its reference sizes."""
+
+    reference_range: tuple[float, float]
+    """Smallest and largest reference size (N) the ruler was fitted on."""
+    sd_per_ln_factor: float = 0.0
+    """kappa: standard deviation of ln N̂ per unit of ln(extrapolation factor), from the back-test."""
+
+    def factor(self, ln_n: np.ndarray) -> np.ndarray:
+        """Extrapolation factor (≥ 1) of readings at ``ln_n``."""
+        low, high = np.log(self.reference_range[0]), np.log(self.reference_range[1])
+        return np.exp(np.maximum(0.0, np.maximum(ln_n - high, low - ln_n)))
+
+    def sd(self, ln_n: np.ndarray) -> np.ndarray:
+        """Extrapolation standard deviation of ln N̂ at ``ln_n``: ``kappa * ln(factor)``."""
+        return self.sd_per_ln_factor * np.log(self.factor(ln_n))
+
+
 def read_off(
     ln_n_of: Callable[[np.ndarray], np.ndarray],
     theta: np.ndarray,
     cov: np.ndarray,
     below: np.ndarray,
     reach: tuple[float, float],
+    extrapolation: Extrapolation | None = None,
 ) -> EffectiveSizes:
     """Effective sizes from ``ln_n_of(theta)`` (ln N̂ per score, ``nan`` where undefined).
 
     ``below`` marks scores known to be too low (at or below the floor or lower asymptote): they are
     bounds whatever ``ln_n_of`` gives; other undefined values are too high. Values outside ``reach``
-    are clipped to it and flagged.
+    are clipped to it and flagged. With ``extrapolation``, an exact reading outside the reference
+    range carries its extrapolation error in ``se_log``.
     """
     ln_lo, ln_hi = np.log(reach[0]), np.log(reach[1])
     ln_n = np.asarray(ln_n_of(theta), dtype=float)
@@ -91,7 +122,12 @@ def read_off(
     if exact.any():
         se_all = delta_method_se(lambda t: _finite(ln_n_of(t)), theta, cov)
         se[exact] = se_all[exact]
-    return EffectiveSizes(value=np.exp(value), flag=flag, se_log=np.where(np.isfinite(se), se, 0.0))
+    se = np.where(np.isfinite(se), se, 0.0)
+    factor = None
+    if extrapolation is not None:
+        factor = np.where(exact, extrapolation.factor(value), 1.0)
+        se = np.where(exact, np.sqrt(se**2 + extrapolation.sd(value) ** 2), se)
+    return EffectiveSizes(value=np.exp(value), flag=flag, se_log=se, extrapolation=factor)
 
 
 def _finite(values: np.ndarray) -> np.ndarray:
@@ -111,6 +147,22 @@ class RulerReadout:
     ``reach_``)."""
 
     reach_: tuple[float, float]
+    reference_range_: tuple[float, float]
+    extrapolation_sd_per_ln_: float = 0.0
+    """kappa of :class:`Extrapolation`; 0 until :meth:`set_extrapolation_error` is called."""
+
+    def set_extrapolation_error(self, sd_per_ln_factor: float) -> RulerReadout:
+        """Carry the back-tested extrapolation error (``kappa``, see :mod:`densing_fit.backtest`) in
+        every reading outside the reference range from now on; returns ``self``."""
+        if not np.isfinite(sd_per_ln_factor) or sd_per_ln_factor < 0:
+            raise ValueError(f"extrapolation error must be a finite number ≥ 0, got {sd_per_ln_factor}")
+        self.extrapolation_sd_per_ln_ = float(sd_per_ln_factor)
+        return self
+
+    def extrapolation(self) -> Extrapolation:
+        """The ruler's reference range and extrapolation error, as :func:`read_off` takes them."""
+        check_is_fitted(self, "reference_range_")
+        return Extrapolation(self.reference_range_, self.extrapolation_sd_per_ln_)
 
     def effective_params(self, score: float) -> EffectiveSize:
         """Effective size of one ``score``: value, flag and 90% interval."""

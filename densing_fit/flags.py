@@ -31,6 +31,18 @@ FLAG_EXPLANATIONS: dict[str, str] = {
         "A score was converted from another protocol by a bridge fitted on models measured under both; "
         "the bridge's error is included in the interval."
     ),
+    "chained": (
+        "A score beyond the ruler's own reference family was read on a newer family chained onto it "
+        "(in the ruler's units); the link's error is included in the interval."
+    ),
+    "extrapolated": (
+        "The effective size lies outside the sizes of the ruler's reference models; the error that "
+        "extrapolating this ruler was measured to make (its back-test) is included in the interval."
+    ),
+    "reference_model": (
+        "The model is one of the ruler's own reference models: its reading only restates the curve it "
+        "was fitted to, so it is shown and ranked but kept out of the trend."
+    ),
     "imprecise": (
         "The 90% interval of the effective size spans more than a factor of 100 (a score near the top of "
         "what the ruler can place), so the reading is shown but neither ranked nor fitted in the trend."

@@ -50,6 +50,11 @@ FIXED_COLUMNS = [
     "rank_low",
     "rank_high",
     "track",
+    "density_active",
+    "density_active_low",
+    "density_active_high",
+    "rank_active",
+    "frontier_active",
 ]
 """densities.csv columns before the per-benchmark ones."""
 BENCHMARK_SUFFIXES = ("score", "score_id", "effective_params", "flag")
@@ -67,6 +72,11 @@ BY_TRACK_COLUMNS = [
     "citable",
     "in_trend",
     "frontier",
+    "density_active",
+    "density_active_low",
+    "density_active_high",
+    "rank_active",
+    "frontier_active",
 ]
 """densities_by_track.csv columns: one row per (model, track) with a density."""
 

@@ -18,6 +18,8 @@ import numpy as np
 import pandas as pd
 
 from densing_data.loader import Dataset
+from densing_fit.backtest import backtest_direct, backtest_held_out, extrapolation_error
+from densing_fit.chain import ChainedRuler
 from densing_fit.direct import FORMULA as DIRECT_FORMULA
 from densing_fit.direct import DirectRuler
 from densing_fit.errors import FitError
@@ -27,7 +29,11 @@ from densing_fit.two_step import LOSS_FORMULA, SCORE_FORMULA, TwoStepRuler
 HELD_OUT = re.compile(r"held[- ]?out", re.IGNORECASE)
 """Reference records whose notes match this are held-out targets, not fitted."""
 
-Ruler = DirectRuler | TwoStepRuler
+Ruler = DirectRuler | TwoStepRuler | ChainedRuler
+
+RUNG_MIN_SPAN = 10.0
+"""Smallest size span of a chained rung's family: its units come from the base rung, so one order of
+magnitude is enough (the ruler's own family needs two)."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +54,8 @@ class FittedRuler:
     """Benchmark id -> why the ruler could not be fitted on it."""
     summary: Mapping[str, Any] = field(default_factory=dict)
     """The ``ruler.json`` object (see docs/dev/fit-outputs.md)."""
+    members: frozenset[str] = frozenset()
+    """Model ids of the ruler's reference families (its own and its chained rungs')."""
 
 
 def benchmark_defaults(ds: Dataset) -> dict[str, dict[str, Any]]:
@@ -89,6 +97,10 @@ def fit_ruler(ds: Dataset, ruler_id: str, *, d0_tokens: float = 1e12) -> FittedR
             parts[bench] = {"error": str(err)}
             continue
         estimators[bench], settings[bench], parts[bench] = estimator, setting, part
+    backtest = _calibrate_extrapolation(estimators, parts, defaults)
+    rungs = _chain(ds, record)
+    if rungs:
+        estimators = _link_rungs(ds, record, rungs, estimators, parts, errors, defaults)
     summary = {
         "ruler": ruler_id,
         "kind": str(record["kind"]),
@@ -99,8 +111,16 @@ def fit_ruler(ds: Dataset, ruler_id: str, *, d0_tokens: float = 1e12) -> FittedR
         "source_url": None if pd.isna(record["source_url"]) else str(record["source_url"]),
         "benchmarks": parts,
         "benchmark_order": list(benchmarks),
+        "backtest": backtest,
+        "chain": [{k: rung[k] for k in ("protocol", "models", "description")} for rung in rungs],
     }
-    return FittedRuler(ruler_id, str(record["kind"]), benchmarks, estimators, settings, errors, summary)
+    members = frozenset(
+        [str(m) for m in (record["fitted_from_scores_models"] if record["kind"] == "direct" else [])]
+        + [str(m) for rung in rungs for m in rung["models"]]
+    )
+    return FittedRuler(
+        ruler_id, str(record["kind"]), benchmarks, estimators, settings, errors, summary, members
+    )
 
 
 def _fit_direct(
@@ -108,6 +128,21 @@ def _fit_direct(
 ) -> tuple[Ruler, Setting, dict[str, Any]]:
     protocol = str(record["fitted_from_scores_protocol"])
     family = [str(m) for m in record["fitted_from_scores_models"]]
+    name = f"direct ruler {record['id']!r} on {bench}"
+    return _fit_family(ds, protocol, family, bench, info, name)
+
+
+def _fit_family(
+    ds: Dataset,
+    protocol: str,
+    family: list[str],
+    bench: str,
+    info: dict[str, Any],
+    name: str,
+    min_span: float = 100.0,
+) -> tuple[DirectRuler, Setting, dict[str, Any]]:
+    """A direct ruler on ``family``'s scores under ``protocol`` on ``bench``, its setting and its
+    ruler.json part (mixtures of experts left out and listed)."""
     scores = ds.scores[ds.scores["model"].isin(family) & (ds.scores["protocol"] == protocol)]
     base = info["setting"]
     chosen = select_scores(scores, {bench: Setting(base.shots, base.cot, protocol)})
@@ -127,8 +162,7 @@ def _fit_direct(
         keep.append(position)
     used = chosen.iloc[keep].assign(params=sizes).sort_values(["params", "model"], kind="mergesort")
     sizes = used["params"].tolist()
-    name = f"direct ruler {record['id']!r} on {bench}"
-    estimator = DirectRuler(floor=info["floor"], maximum=info["maximum"], name=name)
+    estimator = DirectRuler(floor=info["floor"], maximum=info["maximum"], min_span=min_span, name=name)
     estimator.fit(np.array(sizes), used["value"].to_numpy(dtype=float))
     points = [
         {"label": m, "score_id": sid, "params": n, "tokens": None, "loss": None, "score": s, "fitted": f}
@@ -279,3 +313,87 @@ def _held_out(estimator: TwoStepRuler, refs: pd.DataFrame) -> list[dict[str, Any
             entry |= {"effective_params": size.value, "effective_params_flag": size.flag}
         out.append(entry)
     return out
+
+
+def _calibrate_extrapolation(
+    estimators: Mapping[str, Ruler], parts: Mapping[str, dict[str, Any]], defaults: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Back-test the fitted benchmarks (:mod:`densing_fit.backtest`), give every estimator the
+    pooled extrapolation error, and return the ruler.json ``backtest`` object."""
+    points = []
+    for bench, estimator in estimators.items():
+        part = parts[bench]
+        if isinstance(estimator, DirectRuler):
+            members = [p["label"] for p in part["points"]]
+            sizes = [p["params"] for p in part["points"]]
+            scores = [p["score"] for p in part["points"]]
+            info = defaults[bench]
+            points += backtest_direct(
+                bench, members, sizes, scores, floor=info["floor"], maximum=info["maximum"]
+            )
+        else:
+            targets = [
+                (h["label"], h["params"], h["tokens"], h["actual"])
+                for h in part.get("held_out", [])
+                if h["final"] and h["actual"] is not None and np.isfinite(h["actual"])
+            ]
+            points += backtest_held_out(bench, estimator, targets)
+    error = extrapolation_error(points)
+    for estimator in estimators.values():
+        estimator.set_extrapolation_error(error.kappa)
+    return error.as_dict()
+
+
+def _chain(ds: Dataset, record: pd.Series) -> list[dict[str, Any]]:
+    """The ruler record's chain rungs (empty for a ruler without one)."""
+    chain = record.get("chain") if "chain" in record.index else None
+    if chain is None or (isinstance(chain, float) and np.isnan(chain)):
+        return []
+    return [dict(rung) for rung in chain]
+
+
+def _link_rungs(
+    ds: Dataset,
+    record: pd.Series,
+    rungs: list[dict[str, Any]],
+    estimators: dict[str, Ruler],
+    parts: dict[str, dict[str, Any]],
+    errors: dict[str, str],
+    defaults: Mapping[str, Any],
+) -> dict[str, Ruler]:
+    """Chain each rung onto the ruler, benchmark by benchmark (:class:`~densing_fit.chain.ChainedRuler`).
+    A rung's extrapolation error is back-tested over all its benchmarks together, as the ruler's is;
+    a benchmark whose rung cannot be fitted or linked keeps the ruler below it and says why."""
+    current: dict[str, Ruler] = dict(estimators)
+    for bench in estimators:
+        parts[bench]["chain"] = []
+    for position, rung in enumerate(rungs, start=1):
+        uppers: dict[str, Ruler] = {}
+        rung_parts: dict[str, dict[str, Any]] = {}
+        family = [str(m) for m in rung["models"]]
+        for bench in current:
+            name = f"rung {position} ({rung['protocol']}) of ruler {record['id']!r} on {bench}"
+            try:
+                uppers[bench], _, rung_parts[bench] = _fit_family(
+                    ds, str(rung["protocol"]), family, bench, defaults[bench], name, RUNG_MIN_SPAN
+                )
+            except FitError as err:
+                parts[bench]["chain"].append({"protocol": rung["protocol"], "error": str(err)})
+        backtest = _calibrate_extrapolation(uppers, rung_parts, defaults)
+        for bench, upper in uppers.items():
+            part = rung_parts[bench]
+            used = [p["label"] for p in part["points"]], [p["params"] for p in part["points"]]
+            scores = [p["score"] for p in part["points"]]
+            try:
+                chained = ChainedRuler(name=f"rung {position} of {record['id']!r} on {bench}").fit(
+                    current[bench], upper, used[0], used[1], scores
+                )
+            except FitError as err:
+                parts[bench]["chain"].append({"protocol": rung["protocol"], "error": str(err)})
+                continue
+            part |= {"backtest": backtest, "link": chained.link_summary()}
+            parts[bench]["chain"].append({"protocol": rung["protocol"], **part})
+            current[bench] = chained
+            parts[bench]["curve"] = chained.curve()
+            parts[bench]["reach"] = list(chained.reach_)
+    return current

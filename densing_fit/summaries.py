@@ -20,6 +20,10 @@ from densing_fit.track_select import select_track_scores
 from densing_fit.tracks import Track
 from densing_fit.trend_summary import fit_trend
 
+MIN_AVERAGE_MODELS = 20
+"""Fewest models with a score on every benchmark of the set for the ``average`` row's trend (the
+paper's arXiv version fits 29 models, its journal version 51)."""
+
 SENSITIVITY_COLUMNS = [
     "ruler",
     "benchmark_set",
@@ -62,14 +66,15 @@ def sensitivity_table(
                 [
                     {"model": m, "release_date": dates[m], "density": a.effective_params / sizes[m]}
                     for m, a in aggregates.items()
-                    if a.in_trend
+                    if a.in_trend and m not in ruler.members
                 ],
                 columns=["model", "release_date", "density"],
             )
             summary, _ = fit_trend(frame, opts)
             rows.append(_row(ruler_id, label, summary, summary["error"] or ""))
+        n_all = rows[-1]["n_models"]
         rows.append(
-            _average_row(ds, ruler, per_bench, full, sizes, dates, opts, track_d0_tokens(opts, track))
+            _average_row(ds, ruler, per_bench, full, sizes, dates, opts, track_d0_tokens(opts, track), n_all)
         )
     return pd.DataFrame(rows, columns=SENSITIVITY_COLUMNS)
 
@@ -83,8 +88,12 @@ def _average_row(
     dates: dict[str, Any],
     opts: FitOptions,
     d0_tokens: float,
+    n_all: int,
 ) -> dict[str, Any]:
-    """The ``average`` row: the paper's reading of N̂ off the mean score over the set."""
+    """The ``average`` row: the paper's reading of N̂ off the mean score over the set. It needs a usable
+    score on every benchmark of the set, so it is fitted only when at least :data:`MIN_AVERAGE_MODELS`
+    models have one (of the ``n_all`` of the ``all`` row): a trend over the few models that report every
+    benchmark says more about which models those are than about density."""
     failed = [b for b in bench_set if b in ruler.errors]
     if failed:
         return _row(ruler.ruler_id, "average", None, f"ruler not fitted on {', '.join(failed)}")
@@ -93,6 +102,16 @@ def _average_row(
     except FitError as err:
         return _row(ruler.ruler_id, "average", None, f"average ruler not fitted: {err}")
     densities = average_densities(per_bench, estimator, bench_set, sizes)
+    densities = {m: d for m, d in densities.items() if m not in ruler.members}
+    if len(densities) < MIN_AVERAGE_MODELS:
+        return _row(
+            ruler.ruler_id,
+            "average",
+            None,
+            f"not fitted: only {len(densities)} of the {n_all} models of the 'all' row have a usable "
+            f"score on every benchmark of the set, which the average reading needs (at least "
+            f"{MIN_AVERAGE_MODELS})",
+        )
     frame = pd.DataFrame(
         [{"model": m, "release_date": dates[m], "density": d} for m, d in sorted(densities.items())],
         columns=["model", "release_date", "density"],
@@ -137,11 +156,19 @@ COMPRESSION_COLUMNS = [
     "flags",
     "parent_flags",
     "denser_than_parent",
+    "same_source",
+    "mixed_source_benchmarks",
 ]
 
 
-def compression_table(densities: pd.DataFrame) -> pd.DataFrame:
+def compression_table(densities: pd.DataFrame, scores: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per model with ``derived_from``: its density against its parent's.
+
+    A child and its parent are comparable only when their scores come from one source: two labs'
+    pipelines can differ by more than the compression. With ``scores`` (the score records),
+    ``same_source`` is ``yes`` when, on every benchmark both readings use, the child's and the parent's
+    scores cite the same source URL, ``no`` otherwise (``mixed_source_benchmarks`` names those
+    benchmarks), empty when they share no benchmark.
 
     The ratio's interval combines the two readings' intervals in log space as if independent
     (both are read on one ruler, so part of the ruler's error cancels in the ratio: the interval
@@ -150,6 +177,7 @@ def compression_table(densities: pd.DataFrame) -> pd.DataFrame:
     its parent is less dense), ``unclear`` otherwise, empty without both densities.
     """
     by_id = densities.set_index("model")
+    source_of = {} if scores is None else dict(zip(scores["id"], scores["source_url"], strict=True))
     rows = []
     for row in densities[densities["derived_from"].notna()].itertuples(index=False):
         parent = by_id.loc[row.derived_from] if row.derived_from in by_id.index else None
@@ -179,6 +207,7 @@ def compression_table(densities: pd.DataFrame) -> pd.DataFrame:
                 "denser_than_parent": _verdict(
                     ratio, ratio_low, ratio_high, row.flags, None if parent is None else parent["flags"]
                 ),
+                **_sources(row, parent, densities, source_of),
             }
         )
     return pd.DataFrame(rows, columns=COMPRESSION_COLUMNS)
@@ -221,3 +250,26 @@ def _verdict(ratio: float, low: float, high: float, flags: Any, parent_flags: An
     if np.isfinite(high) and high < 1:
         return "no"
     return "unclear"
+
+
+def _sources(
+    row: Any, parent: pd.Series | None, densities: pd.DataFrame, source_of: dict[str, str]
+) -> dict[str, str]:
+    """``same_source`` and ``mixed_source_benchmarks`` of a child/parent pair (see compression_table)."""
+    if parent is None or not source_of:
+        return {"same_source": "", "mixed_source_benchmarks": ""}
+    child = row._asdict()
+    shared, mixed = [], []
+    for column in densities.columns:
+        if not column.endswith("_score_id"):
+            continue
+        bench = column[: -len("_score_id")]
+        used = f"{bench}_effective_params"
+        if pd.isna(child.get(used)) or pd.isna(parent.get(used)):
+            continue
+        shared.append(bench)
+        if source_of.get(child[column]) != source_of.get(parent[column]):
+            mixed.append(bench)
+    if not shared:
+        return {"same_source": "", "mixed_source_benchmarks": ""}
+    return {"same_source": "no" if mixed else "yes", "mixed_source_benchmarks": ";".join(mixed)}

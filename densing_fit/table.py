@@ -5,7 +5,9 @@ Besides the record fields and the aggregate, a row says whether the model enters
 careful reader would cite it (``citable``: also inside the ruler's reach, no protocol flag, with an
 interval no wider than a factor of 100) and
 its ``rank`` among the citable rows (1 = densest), with the ``rank_low``–``rank_high`` range it
-could take given the readings' intervals (:mod:`densing_fit.rank_range`).
+could take given the readings' intervals (:mod:`densing_fit.rank_range`). ``density_active`` (and its
+interval, and ``rank_active``) divide N̂ by the active parameter count instead of the total, for
+mixtures of experts (the same as ``density`` for dense models).
 """
 
 from __future__ import annotations
@@ -48,8 +50,10 @@ def densities_table(
     table["effective_params"] = [np.nan if a.effective_params is None else a.effective_params for a in agg]
     table["effective_params_low"] = [np.nan if a.low is None else a.low for a in agg]
     table["effective_params_high"] = [np.nan if a.high is None else a.high for a in agg]
+    active = table["params_active"].astype(float).where(table["params_active"].notna(), table["params"])
     for column in ("", "_low", "_high"):
         table[f"density{column}"] = table[f"effective_params{column}"] / table["params"]
+        table[f"density_active{column}"] = table[f"effective_params{column}"] / active
     table["n_benchmarks"] = [a.n_benchmarks for a in agg]
     not_base = table["kind"] != "base"
     imprecise = [a.imprecise for a in agg]
@@ -62,15 +66,18 @@ def densities_table(
     table["citable"] = table["density_low"].notna() & np.array([not (f & CITE_BLOCKERS) for f in flag_sets])
     table["rank"] = citable_rank(table)
     add_rank_ranges(table)
+    table["rank_active"] = citable_rank(table, "density_active")
     table["frontier"] = False
     _add_benchmark_columns(table, per_bench, ruler_benchmarks)
     return table
 
 
-def citable_rank(table: pd.DataFrame) -> pd.Series:
-    """1 for the densest citable row, 2 for the next ... (ties by model id); <NA> when not citable."""
+def citable_rank(table: pd.DataFrame, column: str = "density") -> pd.Series:
+    """1 for the densest citable row by ``column`` (``density``: per total parameter;
+    ``density_active``: per active parameter), 2 for the next ... (ties by model id); <NA> when not
+    citable."""
     citable = table[table["citable"]].sort_values(
-        ["density", "model"], ascending=[False, True], kind="mergesort"
+        [column, "model"], ascending=[False, True], kind="mergesort"
     )
     ranks = pd.Series(pd.NA, index=table.index, dtype="Int64")
     ranks[citable.index] = np.arange(1, len(citable) + 1)

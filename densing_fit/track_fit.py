@@ -19,6 +19,9 @@ from densing_fit.track_select import select_track_scores
 from densing_fit.tracks import Track
 from densing_fit.trend_summary import trend_document
 
+REFERENCE_MODEL = "reference_model"
+"""Flag of a model that is one of the track's ruler's reference models."""
+
 
 @dataclass(frozen=True)
 class TrackResult:
@@ -106,6 +109,20 @@ def _fall_back(
     return table, per_bench
 
 
+def mark_reference_models(densities: pd.DataFrame, members: frozenset[str]) -> pd.DataFrame:
+    """Flag the ruler's own reference models ``reference_model`` and keep them out of the trend (their
+    readings restate the curve they were fitted to); ``reference_eligible`` records whether they would
+    have entered it, for the trend fitted with them (``with_reference_models`` in trend.json)."""
+    out = densities.copy()
+    member = out["model"].isin(members)
+    out["reference_eligible"] = member & out["in_trend"].astype(bool)
+    out.loc[member, "in_trend"] = False
+    out.loc[member, "flags"] = [
+        ";".join(sorted({*str(f or "").split(";"), REFERENCE_MODEL} - {""})) for f in out.loc[member, "flags"]
+    ]
+    return out
+
+
 def fit_track(
     ds: Dataset,
     track: Track,
@@ -132,11 +149,13 @@ def fit_track(
         per_lax = read_scores(chosen_lax, ruler)
         lax_table = densities_table(ds, per_lax, ruler.benchmarks, bench_set, minimum, track.id)
         densities, per_bench = _fall_back(densities, per_bench, lax_table, per_lax)
+    densities = mark_reference_models(densities, ruler.members)
     track_opts = dataclasses.replace(opts, d0_tokens=track_d0_tokens(opts, track))
     trend, frontier = trend_document(
         densities, track_opts, ruler.ruler_id, ds.version, bench_set, track.id, baseline=baseline
     )
     densities["frontier"] = densities["model"].isin(frontier)
+    densities["frontier_active"] = densities["model"].isin(trend["active_params"]["frontier"])
     return TrackResult(
         track=track,
         benchmarks=bench_set,

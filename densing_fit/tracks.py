@@ -38,6 +38,9 @@ LADDER_TASKS = (
 PAPER_BENCHMARKS = ("mmlu", "bbh", "math", "humaneval", "mbpp")
 """The paper's five benchmarks: MMLU 5-shot, BBH 3-shot CoT, MATH 4-shot, HumanEval 0-shot, MBPP 3-shot."""
 
+FRONTIER_BENCHMARKS = ("mmlu-pro", "bbh", "math")
+"""Benchmarks the frontier track aggregates (see docs/method.md, "The frontier track")."""
+
 
 @dataclass(frozen=True)
 class Track:
@@ -120,6 +123,28 @@ TRACKS: tuple[Track, ...] = (
             "protocol_unstated: shown one click away, but neither ranked nor fitted in the trend. "
             "Reaches models from 2023 on: older ones fall below the Qwen2.5 family's reach."
         ),
+        unstated_fallback=True,
+    ),
+    Track(
+        id="frontier",
+        label="2025-26 frontier (Qwen2.5 ruler chained to Qwen3)",
+        ruler="qwen3-report-chain",
+        protocol=(
+            "the Qwen3 technical report's base-model settings (MMLU-Pro 5-shot CoT, BBH 3-shot CoT, "
+            "MATH 4-shot CoT), from any report that states them"
+        ),
+        description=(
+            "Reads the 2025-26 base models on the benchmarks their reports print and the reference families "
+            "have not saturated, with the Qwen2.5 base family as measured in the Qwen3 report as ruler and "
+            "the Qwen3 base family, measured in the same tables, chained onto it to read scores beyond the "
+            "Qwen2.5 family's reach; effective sizes stay in Qwen2.5 units. Every reading outside the "
+            "reference sizes carries the back-tested extrapolation error. Scores are used when their "
+            "source states the ruler's shots and chain-of-thought; a model with too few such scores is read "
+            "again with scores that state no shots (flagged protocol_unstated: shown, neither ranked nor in "
+            "the trend)."
+        ),
+        benchmarks=FRONTIER_BENCHMARKS,
+        min_benchmarks=2,
         unstated_fallback=True,
     ),
     Track(

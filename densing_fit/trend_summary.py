@@ -28,6 +28,7 @@ from densing_fit.errors import FitError
 from densing_fit.options import FitOptions
 from densing_fit.size_adjusted import fit_size_adjusted
 from densing_fit.trend import DAYS_PER_MONTH, DensingTrend
+from densing_fit.verdict import judge
 
 LINE_POINTS = 40
 """Dates at which trend.json samples the fitted line and its band."""
@@ -100,6 +101,11 @@ def trend_document(
     """
     in_trend = densities[densities["in_trend"]].sort_values(["release_date", "model"], kind="mergesort")
     summary, estimator = fit_trend(in_trend, opts)
+    with_members = None
+    if "reference_eligible" in densities and densities["reference_eligible"].any():
+        eligible = densities[densities["in_trend"] | densities["reference_eligible"]]
+        with_members = fit_trend(eligible.sort_values(["release_date", "model"], kind="mergesort"), opts)[0]
+        with_members["added"] = sorted(densities.loc[densities["reference_eligible"], "model"].tolist())
     citable, _ = fit_trend(in_trend[in_trend["citable"].astype(bool)], opts)
     cut = pd.Timestamp(opts.cut_date).date()
     before = in_trend[in_trend["release_date"] < cut]
@@ -120,8 +126,18 @@ def trend_document(
         },
         "cut": {"date": cut.isoformat(), "before": _side(before, opts), "after": _side(after, opts)},
         "citable_only": citable,
+        "with_reference_models": with_members,
         "without_added": None if baseline is None else _without_added(in_trend, baseline, opts, densities),
         "line": [] if estimator is None else _line(estimator, in_trend),
+        "line_extension": [] if estimator is None else _line(estimator, in_trend, extension=True),
+        "active_params": _active(in_trend, opts),
+        "verdict": judge(
+            densities,
+            cut_date=cut,
+            n_resamples=opts.n_resamples,
+            confidence=opts.confidence,
+            seed=opts.seed,
+        ),
         "options": {
             "include_mismatched": opts.include_mismatched,
             "strict_protocol": opts.strict_protocol,
@@ -176,9 +192,29 @@ def _side(frame: pd.DataFrame, opts: FitOptions) -> dict[str, Any] | None:
     return fit_trend(frame, opts)[0] | {"all_models": every, "size_adjusted": adjusted}
 
 
-def _line(estimator: DensingTrend, frame: pd.DataFrame) -> list[dict[str, Any]]:
-    last = float(estimator.days_since_t0(frame["release_date"].to_numpy()).max())
-    days = np.unique(np.round(np.linspace(0.0, last, LINE_POINTS)))
+def _active(in_trend: pd.DataFrame, opts: FitOptions) -> dict[str, Any]:
+    """The trend of density per *active* parameter (``density_active``) over the same models, with its
+    line: the inference-time view of mixtures of experts."""
+    frame = in_trend.assign(density=in_trend["density_active"])
+    fit, estimator = fit_trend(frame, opts)
+    fit["line"] = [] if estimator is None else _line(estimator, frame)
+    fit["line_extension"] = [] if estimator is None else _line(estimator, frame, extension=True)
+    return fit
+
+
+def _line(estimator: DensingTrend, frame: pd.DataFrame, extension: bool = False) -> list[dict[str, Any]]:
+    """The fitted line and its band, sampled from the first model to the last *frontier* point (a line
+    is not drawn past the data that set it); ``extension=True``: from the last frontier point to the
+    newest model in the trend, where the line is an extrapolation (empty when they coincide)."""
+    days_all = estimator.days_since_t0(frame["release_date"].to_numpy())
+    last_frontier = float(days_all[estimator.frontier_mask_].max())
+    if extension:
+        newest = float(days_all.max())
+        if newest <= last_frontier:
+            return []
+        days = np.unique(np.round(np.linspace(last_frontier, newest, LINE_POINTS // 4)))
+    else:
+        days = np.unique(np.round(np.linspace(0.0, last_frontier, LINE_POINTS)))
     dates = pd.Timestamp(estimator.t0_) + pd.to_timedelta(days, unit="D")
     fitted = estimator.predict(dates)
     low, high = estimator.band(dates)

@@ -145,6 +145,7 @@ class TwoStepRuler(RulerReadout):
         self.rmse_ = self.score_curve_.rmse_
         self.n_points_ = int(step1.sum() + step2.sum())
         self.reach_ = reach_of(n[step1], self.max_extrapolation)
+        self.reference_range_ = (float(n[step1].min()), float(n[step1].max()))
         return self
 
     def predict(self, params: object, tokens: object | None = None) -> np.ndarray:
@@ -167,7 +168,7 @@ class TwoStepRuler(RulerReadout):
             return law_ln_n(loss_from_score(s, *theta[k:]), d0, theta[:k])
 
         below = (s <= self.floor) | (s <= self.score_curve_.params_["d"])
-        return read_off(ln_n_of, self.theta_, self.cov_, below, self.reach_)
+        return read_off(ln_n_of, self.theta_, self.cov_, below, self.reach_, self.extrapolation())
 
 
 def _block_diag(first: np.ndarray, second: np.ndarray) -> np.ndarray:

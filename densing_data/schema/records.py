@@ -327,6 +327,17 @@ class ScoreSelection(_Strict):
     models: Annotated[list[Slug], Field(min_length=3, max_length=100)]
 
 
+class ChainRung(_Strict):
+    """A newer reference family chained onto a direct ruler (see docs/method.md, "Chained rulers")."""
+
+    protocol: Slug
+    """Protocol slug of the rung's score records (the same pipeline as the ruler's own family)."""
+    models: Annotated[list[Slug], Field(min_length=3, max_length=100)]
+    """The rung's models; mixtures of experts among them are left out of its curve."""
+    description: Text
+    """What the rung is and why it is linked, in plain words."""
+
+
 class RulerRecord(_Revisioned):
     """A ruler: the reference data effective sizes are measured against."""
 
@@ -337,6 +348,8 @@ class RulerRecord(_Revisioned):
     fitted_from_scores: ScoreSelection | None = None
     """Direct rulers: the family's score records. Two-step rulers use the reference records
     whose ``ruler`` field names this ruler."""
+    chain: Annotated[list[ChainRung], Field(max_length=5)] | None = None
+    """Direct rulers only: newer families chained onto this one, in order (its units are kept)."""
     default: bool = False
     source: Source | None = None
 
@@ -346,6 +359,8 @@ class RulerRecord(_Revisioned):
             raise ValueError("a direct ruler needs fitted_from_scores (protocol and models)")
         if self.kind is RulerKind.two_step and self.fitted_from_scores is not None:
             raise ValueError("a two-step ruler is fitted from reference records, not scores")
+        if self.kind is RulerKind.two_step and self.chain:
+            raise ValueError("only a direct ruler can have a chain of newer families")
         return self
 
 

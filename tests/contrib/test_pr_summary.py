@@ -107,7 +107,7 @@ def test_summary_shows_densities_and_doubling_time_that_move(repo: RepoLayout) -
     # frontier densities 0.5, 1, 2 six months apart: doubling in ~6 months; 4.0 at 18 months keeps it
     before, after = (float(cell.split(" months")[0]) for cell in base_line.split("|")[2:4])
     assert before == pytest.approx(181 / 30.44, rel=0.05) and after == pytest.approx(before, rel=0.05), text
-    assert "| Models in the trend | 9 | 10 |" in text
+    assert "| Models in the trend | 3 | 4 |" in text  # the six reference models are not in the trend
     assert "1 density moves:" in text
     (row,) = [
         line for line in text.split("1 density moves:")[1].splitlines() if line.startswith("| `late-2b`")
@@ -123,5 +123,5 @@ def test_unchanged_records_move_no_density(repo: RepoLayout) -> None:
     append_records("model", [model("undated-2b", 2 * 10**9)], records_dir=repo.records_dir)  # no score
     result = run_cli("pr-summary", "main", "--repo", str(repo.root))
     assert result.exit_code == 0, shown(result)
-    assert "| Models in the trend | 9 | 9 |" in result.stdout
+    assert "| Models in the trend | 3 | 3 |" in result.stdout
     assert "No density moves." in result.stdout, result.stdout

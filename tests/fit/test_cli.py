@@ -78,11 +78,13 @@ def test_a_trend_that_cannot_be_fitted_is_reported_and_files_still_written(tmp_p
     records = tmp_path / "records"
     sizes = (5e8, 5e9, 5e10, 1e11, 2e11)
     models = [model_record(f"m{i}", n, T0) for i, n in enumerate(sizes)]
+    targets = [model_record(f"t{i}", 1e10, T0) for i in range(4)]  # read on the ruler, all on one date
     append_records("benchmark", [benchmark_record("mmlu")], records_dir=records)
-    append_records("model", models, records_dir=records)
+    append_records("model", models + targets, records_dir=records)
     append_records(
         "score",
-        [score_record(f"m{i}", "mmlu", 30.0 + 10 * i, protocol="p") for i in range(5)],
+        [score_record(f"m{i}", "mmlu", 30.0 + 10 * i, protocol="p") for i in range(5)]
+        + [score_record(f"t{i}", "mmlu", 45.0 + 5 * i, protocol="p") for i in range(4)],
         records_dir=records,
     )
     append_records(

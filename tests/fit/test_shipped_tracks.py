@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pytest
 
 from densing_data import load
@@ -25,7 +26,12 @@ def _track(result: FitResult, track_id: str):
 def test_the_default_track_is_the_papers_settings_and_says_why(shipped: FitResult) -> None:
     assert shipped.default_track == shipped.track_id == "paper-settings"
     assert "paper" in shipped.default_reason
-    assert [t.track.id for t in shipped.tracks] == ["paper-settings", "uniform-harness", "loss-based"]
+    assert [t.track.id for t in shipped.tracks] == [
+        "paper-settings",
+        "frontier",
+        "uniform-harness",
+        "loss-based",
+    ]
 
 
 def test_the_uniform_harness_reaches_before_chatgpt_with_one_protocol(shipped: FitResult) -> None:
@@ -68,3 +74,35 @@ def test_the_loss_based_track_reads_published_models_with_its_own_trend(shipped:
     used = track.per_benchmark[track.per_benchmark["used"]]
     assert set(used.loc[used["status"] == "", "protocol"].map(lambda p: "olmes" in p)) == {True}
     assert set(used.loc[used["status"] == "bridged", "protocol"]) == {"obsscaling"}
+
+
+def test_the_rulers_own_models_are_read_but_kept_out_of_the_trend(shipped: FitResult) -> None:
+    for track_id, members in (
+        ("paper-settings", {f"qwen2.5-{s}" for s in ("0.5b", "1.5b", "3b", "7b", "14b", "32b", "72b")}),
+        ("frontier", {"qwen2.5-7b", "qwen3-8b-base", "qwen3-14b-base"}),
+    ):
+        track = _track(shipped, track_id)
+        rows = track.densities.set_index("model").loc[sorted(members)]
+        assert rows["flags"].str.contains("reference_model").all()
+        assert not rows["in_trend"].any() and rows["density"].notna().all()
+        added = set(track.trend["with_reference_models"]["added"])
+        assert members & added and not (added & set(track.trend["frontier"]))
+
+
+def test_mixtures_of_experts_have_a_density_per_active_parameter(shipped: FitResult) -> None:
+    table = _track(shipped, "paper-settings").densities.set_index("model")
+    moe = table[table["params_active"].notna() & table["density"].notna()]
+    assert len(moe) >= 5
+    ratio = moe["density_active"] / moe["density"]
+    assert np.allclose(ratio, moe["params_total"].astype(float) / moe["params_active"].astype(float))
+    dense = table[table["params_active"].isna() & table["density"].notna()]
+    assert np.allclose(dense["density_active"], dense["density"])
+    active = _track(shipped, "paper-settings").trend["active_params"]
+    assert active["doubling_days"] and active["line"]
+
+
+def test_each_track_gives_a_verdict_with_its_window(shipped: FitResult) -> None:
+    for track in shipped.tracks:
+        verdict = track.trend["verdict"]
+        assert verdict["verdict"] in {"holding", "slowed", "faster", "undecided"}
+        assert verdict["reason"] and verdict["window"]["end"] >= verdict["window"]["start"]
