@@ -101,7 +101,8 @@ def cut_release(layout: RepoLayout, version: str, date: dt.date) -> ReleaseResul
     diff = _diff_since(layout, latest, records)
     texts = _side_files(layout, version, date, latest, diff, records, warnings)
     directory, manifest = _freeze(layout, version, date, latest, records)
-    index = {"latest": version, "releases": [index_entry(version, manifest), *index["releases"]]}
+    # Keys other than latest and releases (the note on version names) are kept as they are.
+    index = {**index, "latest": version, "releases": [index_entry(version, manifest), *index["releases"]]}
     texts[layout.index_file] = json.dumps(index, indent=2, ensure_ascii=False) + "\n"
     for path, text in texts.items():
         write_text_atomically(path, text)
@@ -133,7 +134,10 @@ def _check_version(layout: RepoLayout, version: str, latest: str | None, date: d
     if wanted < floor:
         raise ReleaseError(f"version {version} is below the current data version {current}{hint}")
     if wanted[:2] != (date.year, date.month):
-        return [f"version {version} does not name the release month {date:%Y.%m} (CalVer YYYY.MM.N)"]
+        raise ReleaseError(
+            f"version {version} does not name the month it is cut in ({date.isoformat()} is in "
+            f"{date:%Y.%m}): a version is named for the year and month of its cut date{hint}"
+        )
     return []
 
 

@@ -69,15 +69,24 @@ def copy_fit_outputs(writer: PageWriter, data: SiteData) -> list[dict[str, Any]]
     return out
 
 
-def copy_releases(writer: PageWriter, releases_dir: Path) -> list[dict[str, Any]]:
-    """Copy every release listed in ``releases/index.json`` into ``data/<version>/``, newest first."""
+def read_release_index(releases_dir: Path) -> dict[str, Any]:
+    """``releases/index.json`` (``{"latest": None, "releases": []}`` when there is none)."""
     index_file = releases_dir / "index.json"
     if not index_file.is_file():
-        return []
+        return {"latest": None, "releases": []}
     try:
         index = json.loads(index_file.read_text(encoding="utf-8"))
     except json.JSONDecodeError as err:
         raise ReleaseIndexError(f"{index_file}:{err.lineno}: invalid JSON: {err.msg}") from None
+    if not isinstance(index, dict) or not isinstance(index.get("releases"), list):
+        raise ReleaseIndexError(f"{index_file}: expected {{'latest': ..., 'releases': [...]}}")
+    return index
+
+
+def copy_releases(writer: PageWriter, releases_dir: Path) -> list[dict[str, Any]]:
+    """Copy every release listed in ``releases/index.json`` into ``data/<version>/``, newest first."""
+    index_file = releases_dir / "index.json"
+    index = read_release_index(releases_dir)
     out = []
     for entry in index.get("releases", []):
         version = str(entry.get("version", ""))
@@ -159,6 +168,7 @@ def write_data_page(writer: PageWriter, data: SiteData) -> None:
             "current": export_current(writer, data),
             "fit_files": copy_fit_outputs(writer, data),
             "releases": copy_releases(writer, data.releases_dir),
+            "release_note": read_release_index(data.releases_dir).get("note", ""),
             "citation": citation(data, writer),
             "licenses": LICENSES,
             "code_license": _code_license(license_path),

@@ -131,6 +131,26 @@ def test_release_refuses_to_overwrite_or_go_back(repo: RepoLayout) -> None:
     assert tree_hashes(repo.root) == before
 
 
+def test_release_refuses_a_version_not_named_for_the_month_it_is_cut_in(repo: RepoLayout) -> None:
+    before = tree_hashes(repo.root)
+    message = refused(repo, "2026.12.0", "2026-11-30")
+    assert "version 2026.12.0 does not name the month it is cut in (2026-11-30 is in 2026.11)" in message
+    assert "the next version would be 2026.11.0" in message
+    assert tree_hashes(repo.root) == before
+
+
+def test_a_release_keeps_the_index_notes(repo: RepoLayout) -> None:
+    release(repo, "2026.11.0")
+    index = json.loads(repo.index_file.read_text())
+    repo.index_file.write_text(json.dumps({**index, "note": "names"}, indent=2) + "\n")
+    commit_all(repo.root, "release 2026.11.0, with a note")
+    append_records("model", [model("tiny-8b", 8 * 10**9)], records_dir=repo.records_dir)
+    release(repo, "2026.11.1", "2026-11-25")
+    index = json.loads(repo.index_file.read_text())
+    assert list(index) == ["latest", "releases", "note"] and index["note"] == "names"
+    assert [e["version"] for e in index["releases"]] == ["2026.11.1", "2026.11.0"]
+
+
 def test_first_release_cannot_go_below_the_data_version(repo: RepoLayout) -> None:
     assert "below the current data version 2026.11.0" in refused(repo, "2026.10.0")
 
