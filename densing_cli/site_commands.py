@@ -35,6 +35,13 @@ from densing_cli.options import records_option
     help="Where to generate the pages (default: site_src/).",
 )
 @click.option("--strict", is_flag=True, help="Fail on any mkdocs warning (broken links, missing pages).")
+@click.option(
+    "--commit",
+    default=None,
+    metavar="SHA",
+    help="Full hash of the commit these files come from, for links to record files (default: git's "
+    "HEAD; needed when building outside a git checkout).",
+)
 def build(
     out: Path,
     records_dir: Path | None,
@@ -42,6 +49,7 @@ def build(
     ruler: str | None,
     docs_dir: Path | None,
     strict: bool,
+    commit: str | None,
 ) -> None:
     """Fit densities and render the whole site from the records into OUT (default site/)."""
     from densing_data.loader import DataError
@@ -59,11 +67,14 @@ def build(
             docs_dir=docs_dir or SITE_SRC,
             ruler=ruler,
             strict=strict,
+            commit=commit,
         )
     except DataError as err:
         click.echo(err.report.render(), err=True)
         raise SystemExit(1) from None
     except SiteError as err:
         raise click.ClickException(str(err)) from None
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
     timing = ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in result.seconds.items())
     click.echo(f"built {len(result.generated.models)} model pages into {result.out_dir} ({timing})", err=True)

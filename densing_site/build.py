@@ -26,6 +26,7 @@ from densing_site.errors import SiteError
 from densing_site.fit_outputs import read_fit_outputs
 from densing_site.generate import GeneratedSite, generate_pages
 from densing_site.paths import MKDOCS_YML, RELEASES_DIR, REPO_ROOT, SITE_SRC
+from densing_site.repo_links import build_commit, current_links
 from densing_site.sitedata import SiteData
 
 
@@ -43,6 +44,8 @@ class BuildResult:
     """The generated pages."""
     seconds: dict[str, float] = field(default_factory=dict)
     """Wall time per stage: load, fit, generate, mkdocs."""
+    notes: tuple[str, ...] = ()
+    """Things worth telling whoever built it (e.g. why record links could not use a release tag)."""
 
 
 def run_fitter(ds: Dataset, out_dir: Path, ruler: str | None = None) -> Path:
@@ -159,13 +162,17 @@ def build_site(
     docs_dir: Path = SITE_SRC,
     ruler: str | None = None,
     strict: bool = False,
+    commit: str | None = None,
+    releases_dir: Path = RELEASES_DIR,
 ) -> BuildResult:
     """Load the records, fit (unless ``fit_dir`` holds outputs already), generate the pages into
-    ``docs_dir`` and build the site into ``out_dir``."""
+    ``docs_dir`` and build the site into ``out_dir``. Links to repository files are pinned to
+    ``commit`` (default: git's HEAD) or to the latest release's tag (see :mod:`densing_site.links`)."""
     seconds: dict[str, float] = {}
     start = time.perf_counter()
     records_dir = Path(records_dir) if records_dir is not None else RECORDS_DIR
     ds = load(records_dir)
+    links, note = current_links(REPO_ROOT, records_dir, releases_dir, build_commit(REPO_ROOT, commit))
     seconds["load"] = time.perf_counter() - start
     with tempfile.TemporaryDirectory(prefix="densing-fit-") as tmp:
         start = time.perf_counter()
@@ -178,12 +185,15 @@ def build_site(
             fit=fit,
             repo_root=REPO_ROOT,
             record_path_prefix=record_path_prefix(records_dir),
-            releases_dir=RELEASES_DIR,
+            releases_dir=releases_dir,
             fit_dir=fit_path,
+            links=links,
         )
         generated = generate_pages(data, Path(docs_dir))
         seconds["generate"] = time.perf_counter() - start
     start = time.perf_counter()
     mkdocs_build(Path(docs_dir), Path(out_dir), epoch=default_epoch(ds.version), strict=strict)
     seconds["mkdocs"] = time.perf_counter() - start
-    return BuildResult(out_dir=Path(out_dir), generated=generated, seconds=seconds)
+    return BuildResult(
+        out_dir=Path(out_dir), generated=generated, seconds=seconds, notes=(note,) if note else ()
+    )
