@@ -2,9 +2,11 @@
 
 The current records are exported into the site (``data/current/<format>/``) so the numbers on the
 site can always be downloaded; frozen releases are listed from ``releases/index.json`` (written by
-``densing release``) with each file's size and sha256. Their exports are not kept in git (they are
-rebuilt from the tagged records and attached to the GitHub release): a release file is copied into
-``data/<version>/`` only where it is present, and ``SHA256SUMS`` always.
+``densing release``) with their cut date, each file's size and sha256, and a link to their frozen
+pages (``v/<version>/``, which also serve the release's ``release.json`` and fit outputs). Their
+exports are not kept in git (they are rebuilt from the tagged records and attached to the GitHub
+release): a release file is copied into ``data/<version>/`` only where it is present, and
+``SHA256SUMS`` always.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from densing_site.counts import counts_sentence
 from densing_site.errors import SiteError
 from densing_site.render import PageWriter
 from densing_site.sitedata import SiteData
+from densing_site.versions.catalog import FROZEN_ROOT
 
 PAGE = "data.md"
 FORMATS = ("csv", "json", "parquet")
@@ -98,11 +101,15 @@ def copy_releases(writer: PageWriter, releases_dir: Path) -> list[dict[str, Any]
             source = releases_dir / version / rel
             if not _REL_PATH.match(rel) or ".." in rel.split("/"):
                 raise ReleaseIndexError(f"{index_file}: release {version} lists {rel!r}, not a file there")
+            served = None
             if source.is_file():
-                writer.write_bytes(f"data/{version}/{rel}", source.read_bytes())
+                served = f"data/{version}/{rel}"
+                writer.write_bytes(served, source.read_bytes())
+            elif rel == "release.json" or rel.startswith("fit/"):
+                served = f"{FROZEN_ROOT}/{version}/{rel}"  # served with the version's frozen pages
             files.append(
                 {
-                    "path": f"data/{version}/{rel}" if source.is_file() else None,
+                    "path": served,
                     "name": rel,
                     "sha256": item.get("sha256", ""),
                     "bytes": item.get("bytes"),
@@ -118,6 +125,7 @@ def copy_releases(writer: PageWriter, releases_dir: Path) -> list[dict[str, Any]
                 "files": files,
                 "sums": sums.is_file(),
                 "latest": version == index.get("latest"),
+                "frozen": f"{FROZEN_ROOT}/{version}/",
             }
         )
     return out
