@@ -8,6 +8,7 @@ import hashlib
 import json
 import re
 import shutil
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -176,3 +177,40 @@ def test_the_switcher_links_the_same_page_where_the_version_has_it() -> None:
         "v/2026.12.0/densing-law/",
     ]
     assert [link["same"] for link in version_links("track/x/", document)] == [False, False]
+
+
+def test_a_frozen_copy_builds_again_to_the_same_bytes_and_zips_reproducibly(
+    versioned: dict[str, Any], tmp_path: Path
+) -> None:
+    from densing_site.versions.frozen import build_frozen, zip_frozen
+
+    layout = versioned["layout"]
+    again = tmp_path / "again"
+    build_frozen(FIRST, again, repo_root=layout.root, releases_dir=layout.releases_dir)
+    published = versioned["site"] / "v" / FIRST
+    assert (again / "SHA256SUMS").read_bytes() == (published / "SHA256SUMS").read_bytes()
+    first = zip_frozen(published, FIRST, tmp_path / "a.zip")
+    second = zip_frozen(again, FIRST, tmp_path / "b.zip")
+    assert first.read_bytes() == second.read_bytes()
+    with zipfile.ZipFile(first) as archive:
+        names = archive.namelist()
+        assert f"densing-law-site-{FIRST}/SHA256SUMS" in names
+        assert f"densing-law-site-{FIRST}/index.html" in names
+        assert archive.getinfo(names[0]).date_time[:3] == (2026, 11, 23)  # the cut date
+
+
+def test_the_version_commands_fail_cleanly(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from densing_cli.main import cli
+
+    result = CliRunner().invoke(cli, ["build-version", "2099.01.0", "--out", str(tmp_path / "v")])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "release 2099.01.0: releases/2099.01.0/manifest.json:0: cannot read the release manifest" in (
+        result.output
+    )
+    (tmp_path / "site").mkdir()
+    result = CliRunner().invoke(
+        cli, ["keep-published", "ftp://example.org/", "--site", str(tmp_path / "site")]
+    )
+    assert result.exit_code == 1 and "is not an http(s) address of the published site" in result.output
