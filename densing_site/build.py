@@ -225,7 +225,7 @@ def _build_current_frozen(
     """Build the frozen copy of the data version into ``out_dir/v/<version>/`` when it is a release
     (reusing the records and fit when they are exactly the release's); return notes."""
     from densing_site.versions.catalog import FROZEN_ROOT
-    from densing_site.versions.frozen import Current, build_frozen
+    from densing_site.versions.frozen import Current, FrozenError, build_frozen
 
     version = data.ds.version
     if not (data.releases_dir / version / "manifest.json").is_file():
@@ -235,13 +235,19 @@ def _build_current_frozen(
         return [f"no frozen copy of {version}: the records are not in the repository {repo_root}"]
     records = f"{prefix}{records_dir.name}"
     current = Current(ds=data.ds, records_dir=records_dir, fit_dir=data.fit_dir)
-    build_frozen(
-        version,
-        out_dir / FROZEN_ROOT / version,
-        repo_root=repo_root,
-        releases_dir=data.releases_dir,
-        records=records,
-        commit=commit,
-        current=current,
-    )
+    try:
+        build_frozen(
+            version,
+            out_dir / FROZEN_ROOT / version,
+            repo_root=repo_root,
+            releases_dir=data.releases_dir,
+            records=records,
+            commit=commit,
+            current=current,
+        )
+    except FrozenError as err:
+        raise FrozenError(
+            f"{err}\n(the site itself is built; to build it without the frozen pages of {version}: "
+            "densing build --no-frozen)"
+        ) from None
     return []
