@@ -22,6 +22,9 @@ from tests.site.conftest import serve
 from tests.site.test_site_crawl import _pages, _resolve
 from tests.site.versioned import FIRST, SECOND
 
+# One worker builds the versioned site (tests/site/versioned.py) for every test that reads it.
+pytestmark = pytest.mark.xdist_group("versioned")
+
 
 def _manifest(versioned: dict[str, Any], version: str) -> dict[str, Any]:
     return json.loads((versioned["layout"].release_dir(version) / "manifest.json").read_text())

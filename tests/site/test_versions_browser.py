@@ -12,7 +12,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 from tests.site.test_site_browser import _open, _problems
 from tests.site.versioned import FIRST, SECOND
 
-pytestmark = pytest.mark.browser
+# One worker builds the versioned site (tests/site/versioned.py) for every test that reads it.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("versioned")]
 
 
 def _banner(browser: Any) -> str | None:
