@@ -3,6 +3,7 @@ copy has (read from the release manifests and the records' history, no git neede
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,10 +62,18 @@ def released_versions(releases_dir: Path, history: Mapping[str, pd.DataFrame]) -
         models[version] = frozenset(m for m, rev in heads.items() if (m, rev) not in retracted)
     out = []
     for entry in index["releases"]:
-        version = str(entry.get("version", ""))
+        version = str(entry.get("version", "")) if isinstance(entry, dict) else repr(entry)
         if version not in models:
             raise CatalogError(f"{layout.index_file}: release {version!r} has no readable manifest")
-        out.append(ReleasedVersion(version=version, date=str(entry.get("date", "")), models=models[version]))
+        date = str(entry.get("date", ""))
+        try:
+            dt.date.fromisoformat(date)
+        except ValueError:
+            raise CatalogError(
+                f"{layout.index_file}: release {version} has date {date[:40]!r}, expected the day it was "
+                "cut as YYYY-MM-DD"
+            ) from None
+        out.append(ReleasedVersion(version=version, date=date, models=models[version]))
     return out
 
 

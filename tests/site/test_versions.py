@@ -217,3 +217,24 @@ def test_the_version_commands_fail_cleanly(tmp_path: Path) -> None:
         cli, ["keep-published", "ftp://example.org/", "--site", str(tmp_path / "site")]
     )
     assert result.exit_code == 1 and "is not an http(s) address of the published site" in result.output
+
+
+def test_a_release_index_with_a_bad_cut_date_is_named_not_rendered(tmp_path: Path) -> None:
+    from densing_data import load
+    from densing_site.versions.catalog import CatalogError, released_versions
+    from tests.site.synthetic import write_synthetic_records
+    from tests.site.test_site_generate import write_manifest
+
+    history = load(write_synthetic_records(tmp_path / "records", 8)).history
+    releases = tmp_path / "releases"
+    (releases / FIRST).mkdir(parents=True)
+    write_manifest(releases / FIRST, {"model": {"ref-0p1b": [1]}})
+    entry = {"version": FIRST, "date": "<b onmouseover=alert(1)>", "files": []}
+    (releases / "index.json").write_text(json.dumps({"latest": FIRST, "releases": [entry]}))
+    with pytest.raises(CatalogError, match=rf"index.json: release {FIRST} has date .*expected .* YYYY-MM-DD"):
+        released_versions(releases, history)
+    (releases / "index.json").write_text(
+        json.dumps({"latest": FIRST, "releases": [entry | {"date": "2026-11-23"}]})
+    )
+    (only,) = released_versions(releases, history)
+    assert only.models == frozenset({"ref-0p1b"}) and only.date == "2026-11-23" and only.path == f"v/{FIRST}/"
