@@ -98,12 +98,17 @@ def export_meta(
     }
 
 
+def render_export_meta(meta: dict[str, Any]) -> bytes:
+    """The bytes of ``release.json`` for :func:`export_meta`'s ``meta``."""
+    return (json.dumps(meta, indent=2) + "\n").encode("utf-8")
+
+
 def build_export(records: RecordSet, meta: dict[str, Any], out: Path) -> None:
     """Write every format and ``release.json`` of ``records`` into ``out`` (files 0644)."""
     dataset = dataset_from_records(records, meta["version"])
     for fmt in FORMATS:
         export_tables(dataset, out / fmt, fmt)  # type: ignore[arg-type]
-    (out / EXPORT_META).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    (out / EXPORT_META).write_bytes(render_export_meta(meta))
     for path in out.rglob("*"):
         path.chmod(0o755 if path.is_dir() else 0o644)
 

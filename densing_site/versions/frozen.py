@@ -27,7 +27,13 @@ from typing import Any
 from densing_data import Dataset
 from densing_data.contrib.gittree import materialise, write_tree
 from densing_data.contrib.layout import RepoLayout
-from densing_data.contrib.release_build import FIT_DIR, RebuildError, export_meta, has_fit
+from densing_data.contrib.release_build import (
+    FIT_DIR,
+    RebuildError,
+    export_meta,
+    has_fit,
+    render_export_meta,
+)
 from densing_data.contrib.release_files import EXPORT_META, read_manifest, records_sha256, sha256_bytes
 from densing_data.contrib.release_records import release_records
 from densing_data.loader import dataset_from_records
@@ -128,7 +134,7 @@ def build_frozen(
 def _downloads(version: str, manifest: dict[str, Any], records: Any, fit_dir: Path) -> dict[str, bytes]:
     """``release.json`` (rebuilt from the records, checked against the manifest) and the fit outputs."""
     meta = export_meta(version, manifest["date"], manifest["previous"], manifest["records_sha256"], records)
-    release_json = (json.dumps(meta, indent=2) + "\n").encode("utf-8")
+    release_json = render_export_meta(meta)
     _check_listed(manifest, EXPORT_META, release_json, version)
     fit = {f"{FIT_DIR}/{rel}": (fit_dir / rel).read_bytes() for rel in _files(fit_dir)}
     return {EXPORT_META: release_json, **fit}
