@@ -47,7 +47,7 @@ lint: install-test
 test: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest -n 2 -q
+	$(BIN)/pytest -n 2 --dist loadgroup -q
 
 # Regenerate the lock files after a dependency change in pyproject.toml; commit them with it.
 lock: install-test

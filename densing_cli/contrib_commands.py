@@ -75,12 +75,13 @@ def check_pr(base_ref: str, head_ref: str | None, repo: Path | None, fmt: str) -
     n+1 of the same id); the head's records validate; the data version changes only with a release
     made by `densing release`; released files never change.
     """
+    from densing_cli.release_commands import release_fit
     from densing_data.contrib.check_pr import check_pr as run_check
     from densing_data.contrib.gittree import GitError
 
     layout = repo_layout(repo)
     try:
-        result = run_check(layout, base_ref, head_ref)
+        result = run_check(layout, base_ref, head_ref, release_fit())
     except GitError as err:
         raise click.ClickException(str(err)) from None
     render_report(result.report, fmt)

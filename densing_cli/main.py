@@ -12,6 +12,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("densing_cli.data_commands", "export"),
     "fit": ("densing_cli.fit_commands", "fit"),
     "build": ("densing_cli.site_commands", "build"),
+    "build-version": ("densing_cli.site_commands", "build_version"),
+    "keep-published": ("densing_cli.site_commands", "keep_published"),
     "evaluate": ("densing_cli.eval_commands", "evaluate"),
     "import-lm-eval": ("densing_cli.eval_commands", "import_lm_eval"),
     "check-pr": ("densing_cli.contrib_commands", "check_pr"),

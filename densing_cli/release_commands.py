@@ -5,11 +5,24 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from densing_cli.contrib_commands import DATE, FORMAT_OPTION, render_report, repo_layout, summary_line
 from densing_cli.options import repo_option
+
+if TYPE_CHECKING:
+    from densing_data.contrib.release_build import ReleaseFit
+
+
+def release_fit() -> ReleaseFit:
+    """How a release's fit outputs are computed: by ``densing_fit.release_fit`` with the code of the
+    release's own commit (the working tree's when the release is cut)."""
+    from densing_data.contrib.release_build import ReleaseFit
+    from densing_fit.release_fit import PACKAGES, ReleaseFitError, fit_release
+
+    return ReleaseFit(run=fit_release, sources=PACKAGES, errors=(ReleaseFitError,))
 
 
 @click.command()
@@ -24,15 +37,17 @@ from densing_cli.options import repo_option
 )
 @repo_option
 def release(version: str, date_: dt.date | None, repo: Path | None) -> None:
-    """Release data VERSION (CalVer YYYY.MM.N): freeze the exports under releases/VERSION/ with
-    checksums, add it to releases/index.json, write the CHANGELOG entry from the record diff, and set
-    the version in DATA_VERSION, CITATION.cff and .zenodo.json. A released version never changes."""
+    """Release data VERSION (CalVer YYYY.MM.N, named for the year and month of the release date):
+    freeze the exports and the fit outputs (fit/: densities per track, trend, tracks, ...) under
+    releases/VERSION/ with checksums, add it to releases/index.json, write the CHANGELOG entry from
+    the record diff, and set the version in DATA_VERSION, CITATION.cff and .zenodo.json. A released
+    version never changes."""
     from densing_data.contrib.release import ReleaseError, cut_release
 
     layout = repo_layout(repo)
     date = date_ or dt.date.today()
     try:
-        result = cut_release(layout, version, date)
+        result = cut_release(layout, version, date, release_fit())
     except ReleaseError as err:
         render_report(err.report, "text")
         raise click.ClickException(str(err)) from None
@@ -40,7 +55,7 @@ def release(version: str, date_: dt.date | None, repo: Path | None) -> None:
         click.echo(f"warning: {warning}", err=True)
     click.echo(
         f"released {version} ({date.isoformat()}): {layout.releases}/{version}/ (manifest.json and "
-        "SHA256SUMS; the exports are rebuilt from the records by `densing verify-release`)"
+        "SHA256SUMS; the exports and fit outputs are rebuilt from the records by `densing verify-release`)"
     )
     for path in result.written:
         click.echo(f"updated {path.relative_to(layout.root).as_posix()}")
@@ -65,7 +80,8 @@ def release(version: str, date_: dt.date | None, repo: Path | None) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
     help="Also write the GitHub-release assets of VERSION (zips, release.json, SHA256SUMS) here, built "
-    "from the records and checked against the manifest.",
+    "from the records (fit outputs by the fitter of the release's commit) and checked against the "
+    "manifest.",
 )
 @click.option(
     "--notes",
@@ -77,7 +93,8 @@ def release(version: str, date_: dt.date | None, repo: Path | None) -> None:
     "--rebuild/--no-rebuild",
     default=True,
     show_default=True,
-    help="Rebuild the exports from each release's records commit and compare them with its manifest.",
+    help="Rebuild the exports (and fit outputs, for releases that list them) from each release's records "
+    "commit and compare them with its manifest.",
 )
 @repo_option
 @FORMAT_OPTION
@@ -94,7 +111,8 @@ def verify_release(
     record revision unchanged (the content hashes in each release's manifest).
 
     A release is intact when its manifest, SHA256SUMS and releases/index.json entry agree and the
-    exports rebuilt from its records commit hash to the manifest; with --exports, downloaded files are
+    exports rebuilt from its records commit hash to the manifest, and so do its fit outputs (from
+    2026.12.4 on), computed again by the fitter of that commit; with --exports, downloaded files are
     compared too. Exit 1 naming the record, the release and the field when a released record changed.
     """
     import tempfile
@@ -118,7 +136,9 @@ def verify_release(
     with tempfile.TemporaryDirectory(prefix="densing-assets-") as tmp:
         for name in versions:
             out = Path(tmp) / name if assets is not None else None
-            result = run_verify(layout, name, rebuild_exports=rebuild, exports=exports, out=out)
+            result = run_verify(
+                layout, name, rebuild_exports=rebuild, exports=exports, out=out, fit=release_fit()
+            )
             report.problems.extend(result.report.problems)
             if result.report.ok:
                 warned = any(p.severity == "warning" for p in result.report.problems)
@@ -127,7 +147,8 @@ def verify_release(
                     verdict = "match"
                     if warned:
                         verdict = "were built with other library versions (see the warnings)"
-                    how = f"exports rebuilt from {result.rebuilt_from} {verdict}"
+                    what = f"exports and {result.fit_files} fit outputs" if result.fit_files else "exports"
+                    how = f"{what} rebuilt from {result.rebuilt_from} {verdict}"
                 got = f"; {result.downloaded} downloaded file(s) match" if exports is not None else ""
                 lines.append(f"release {name}: {how}{got}")
         render_report(report, fmt)

@@ -19,6 +19,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from densing_data import Dataset, load
 from densing_data.paths import RECORDS_DIR
@@ -26,6 +27,7 @@ from densing_site.errors import SiteError
 from densing_site.fit_outputs import read_fit_outputs
 from densing_site.generate import GeneratedSite, generate_pages
 from densing_site.paths import MKDOCS_YML, RELEASES_DIR, REPO_ROOT, SITE_SRC
+from densing_site.repo_links import build_commit, current_links
 from densing_site.sitedata import SiteData
 
 
@@ -43,6 +45,8 @@ class BuildResult:
     """The generated pages."""
     seconds: dict[str, float] = field(default_factory=dict)
     """Wall time per stage: load, fit, generate, mkdocs."""
+    notes: tuple[str, ...] = ()
+    """Things worth telling whoever built it (e.g. why record links could not use a release tag)."""
 
 
 def run_fitter(ds: Dataset, out_dir: Path, ruler: str | None = None) -> Path:
@@ -64,11 +68,11 @@ def run_fitter(ds: Dataset, out_dir: Path, ruler: str | None = None) -> Path:
     return out_dir
 
 
-def record_path_prefix(records_dir: Path) -> str:
+def record_path_prefix(records_dir: Path, repo_root: Path = REPO_ROOT) -> str:
     """What to put before a record's ``path`` (relative to the records dir's parent) so that it reads as
-    a path in the repository; empty for records outside the repository."""
+    a path in the repository ``repo_root``; empty for records outside it."""
     try:
-        rel = records_dir.resolve().parent.relative_to(REPO_ROOT.resolve())
+        rel = records_dir.resolve().parent.relative_to(repo_root.resolve())
     except ValueError:
         return ""
     return "" if str(rel) == "." else f"{rel.as_posix()}/"
@@ -120,9 +124,17 @@ def check_output_dir(site_dir: Path) -> None:
 
 
 def mkdocs_build(
-    docs_dir: Path, site_dir: Path, *, epoch: int, strict: bool = False, config_file: Path = MKDOCS_YML
+    docs_dir: Path,
+    site_dir: Path,
+    *,
+    epoch: int,
+    strict: bool = False,
+    config_file: Path = MKDOCS_YML,
+    overrides: dict[str, Any] | None = None,
 ) -> None:
-    """Build the mkdocs-material site from ``docs_dir`` into ``site_dir``."""
+    """Build the mkdocs-material site from ``docs_dir`` into ``site_dir``; ``overrides`` replace
+    top-level settings of ``config_file`` (the frozen pages of a release set site_url, plugins and
+    extra)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -138,6 +150,7 @@ def mkdocs_build(
                 docs_dir=str(Path(docs_dir).resolve()),
                 site_dir=str(Path(site_dir).resolve()),
                 strict=True if strict else None,  # None: mkdocs.yml decides (strict: true)
+                **(overrides or {}),
             )
             config.plugins.on_startup(command="build", dirty=False)
             try:
@@ -159,13 +172,25 @@ def build_site(
     docs_dir: Path = SITE_SRC,
     ruler: str | None = None,
     strict: bool = False,
+    commit: str | None = None,
+    releases_dir: Path = RELEASES_DIR,
+    repo_root: Path = REPO_ROOT,
+    frozen: bool = False,
 ) -> BuildResult:
     """Load the records, fit (unless ``fit_dir`` holds outputs already), generate the pages into
-    ``docs_dir`` and build the site into ``out_dir``."""
+    ``docs_dir`` and build the site into ``out_dir``. Links to repository files are pinned to
+    ``commit`` (default: git's HEAD of ``repo_root``, the repository of the records and releases) or
+    to the latest release's tag (see :mod:`densing_site.links`). With ``frozen``, when the data
+    version is a release, its frozen copy is built too, into ``out_dir/v/<version>/``
+    (:mod:`densing_site.versions.frozen`)."""
     seconds: dict[str, float] = {}
+    notes: list[str] = []
     start = time.perf_counter()
     records_dir = Path(records_dir) if records_dir is not None else RECORDS_DIR
     ds = load(records_dir)
+    commit = build_commit(repo_root, commit)
+    links, note = current_links(repo_root, records_dir, releases_dir, commit)
+    notes += [note] if note else []
     seconds["load"] = time.perf_counter() - start
     with tempfile.TemporaryDirectory(prefix="densing-fit-") as tmp:
         start = time.perf_counter()
@@ -177,13 +202,52 @@ def build_site(
             ds=ds,
             fit=fit,
             repo_root=REPO_ROOT,
-            record_path_prefix=record_path_prefix(records_dir),
-            releases_dir=RELEASES_DIR,
+            record_path_prefix=record_path_prefix(records_dir, repo_root),
+            releases_dir=releases_dir,
             fit_dir=fit_path,
+            links=links,
         )
         generated = generate_pages(data, Path(docs_dir))
         seconds["generate"] = time.perf_counter() - start
-    start = time.perf_counter()
-    mkdocs_build(Path(docs_dir), Path(out_dir), epoch=default_epoch(ds.version), strict=strict)
-    seconds["mkdocs"] = time.perf_counter() - start
-    return BuildResult(out_dir=Path(out_dir), generated=generated, seconds=seconds)
+        start = time.perf_counter()
+        mkdocs_build(Path(docs_dir), Path(out_dir), epoch=default_epoch(ds.version), strict=strict)
+        seconds["mkdocs"] = time.perf_counter() - start
+        if frozen:
+            start = time.perf_counter()
+            notes += _build_current_frozen(data, records_dir, Path(out_dir), repo_root, commit)
+            seconds["frozen copy"] = time.perf_counter() - start
+    return BuildResult(out_dir=Path(out_dir), generated=generated, seconds=seconds, notes=tuple(notes))
+
+
+def _build_current_frozen(
+    data: SiteData, records_dir: Path, out_dir: Path, repo_root: Path, commit: str
+) -> list[str]:
+    """Build the frozen copy of the data version into ``out_dir/v/<version>/`` when it is a release
+    (reusing the records and fit when they are exactly the release's); return notes."""
+    from densing_site.versions.catalog import FROZEN_ROOT
+    from densing_site.versions.frozen import Current, FrozenError, build_frozen
+
+    version = data.ds.version
+    if not (data.releases_dir / version / "manifest.json").is_file():
+        return [f"no frozen copy: data version {version} is not a release"]
+    prefix = record_path_prefix(records_dir, repo_root)
+    if not prefix and records_dir.resolve().parent != repo_root.resolve():
+        return [f"no frozen copy of {version}: the records are not in the repository {repo_root}"]
+    records = f"{prefix}{records_dir.name}"
+    current = Current(ds=data.ds, records_dir=records_dir, fit_dir=data.fit_dir)
+    try:
+        build_frozen(
+            version,
+            out_dir / FROZEN_ROOT / version,
+            repo_root=repo_root,
+            releases_dir=data.releases_dir,
+            records=records,
+            commit=commit,
+            current=current,
+        )
+    except FrozenError as err:
+        raise FrozenError(
+            f"{err}\n(the site itself is built; to build it without the frozen pages of {version}: "
+            "densing build --no-frozen)"
+        ) from None
+    return []

@@ -1,9 +1,11 @@
-"""Write every generated page of the site into a docs dir: the generator's one entry point.
+"""Write every generated page of the site into a docs dir: the generator's entry points.
 
-Cleans what it wrote last time (listed in the docs dir's ``.generated`` manifest), copies the
-hand-written assets when the docs dir is not ``site_src/`` itself, writes the pages, the chart
-fallbacks and the downloads, then the nav (``nav.json``, read by ``site_src/hooks/generated_nav.py``)
-and the new manifest.
+:func:`generate_pages` cleans what it wrote last time (listed in the docs dir's ``.generated``
+manifest), copies the hand-written assets when the docs dir is not ``site_src/`` itself, writes the
+pages, the chart fallbacks and the downloads, the released versions for the version switcher
+(``versions.json``, read by ``site_src/hooks/versions.py``), then the nav (``nav.json``, read by
+``site_src/hooks/generated_nav.py``) and the new manifest. :func:`generate_frozen_pages` writes the
+pages a release's frozen copy keeps: its leaderboards, densing-law page and model pages.
 """
 
 from __future__ import annotations
@@ -29,6 +31,10 @@ from densing_site.pages import (
 from densing_site.paths import HAND_WRITTEN, NAV_FILE, SITE_SRC
 from densing_site.render import MANIFEST, PageWriter
 from densing_site.sitedata import SiteData
+from densing_site.versions.catalog import released_versions
+
+VERSIONS_FILE = "versions.json"
+"""Written into the docs dir: every released version, read by ``site_src/hooks/versions.py``."""
 
 
 @dataclass(frozen=True)
@@ -98,6 +104,41 @@ def generate_pages(data: SiteData, docs_dir: Path = SITE_SRC) -> GeneratedSite:
         {"Changelog": changelog.PAGE},
     ]
     writer.write_text(NAV_FILE, json.dumps(nav, indent=1) + "\n")
+    write_versions(writer, data)
     files = tuple(sorted(set(writer.written)))
     (docs_dir / MANIFEST).write_text("\n".join(files) + "\n", encoding="utf-8")
+    return GeneratedSite(docs_dir=docs_dir, files=files, models=tuple(model_ids))
+
+
+def write_versions(writer: PageWriter, data: SiteData) -> None:
+    """``versions.json``: the data version of these pages and every release, newest first, with its
+    cut date and the models its frozen copy has a page for."""
+    releases = released_versions(data.releases_dir, data.ds.history)
+    document = {
+        "current": {"version": data.ds.version, "unreleased": data.unreleased is not None},
+        "releases": [
+            {"version": r.version, "date": r.date, "path": r.path, "models": sorted(r.models)}
+            for r in releases
+        ],
+    }
+    writer.write_text(VERSIONS_FILE, json.dumps(document, indent=1) + "\n")
+
+
+def generate_frozen_pages(data: SiteData, docs_dir: Path, downloads: dict[str, bytes]) -> GeneratedSite:
+    """Write the frozen copy's pages of ``data`` (one released version) into the new folder
+    ``docs_dir``: every track's leaderboard, the densing-law page and the model pages, the assets, the
+    ``downloads`` (relative path -> bytes: release.json and the fit outputs the pages show) and a nav
+    of the two pages with a tab."""
+    docs_dir = Path(docs_dir)
+    docs_dir.mkdir(parents=True, exist_ok=True)
+    _copy_assets(docs_dir)
+    writer = PageWriter(docs_dir)
+    leaderboard.write_leaderboard(writer, data)
+    densing_law.write_densing_law(writer, data)
+    model_ids = models.write_model_pages(writer, data)
+    for rel, content in sorted(downloads.items()):
+        writer.write_bytes(rel, content)
+    nav = [{"Leaderboard": leaderboard.PAGE}, {"Densing law": densing_law.PAGE}]
+    writer.write_text(NAV_FILE, json.dumps(nav, indent=1) + "\n")
+    files = tuple(sorted(set(writer.written)))
     return GeneratedSite(docs_dir=docs_dir, files=files, models=tuple(model_ids))

@@ -9,6 +9,7 @@ from typing import Any
 
 from densing_data import Dataset
 from densing_site.fit_outputs import FitOutputs
+from densing_site.links import RepoLinks
 from densing_site.unreleased import unreleased_summary
 
 
@@ -28,6 +29,8 @@ class SiteData:
     """Frozen data releases (one folder per version); may not exist."""
     fit_dir: Path
     """The fitter's output files (published on the data page as they are)."""
+    links: RepoLinks
+    """Where links to repository files point (a commit or a release tag, never a branch)."""
 
     @cached_property
     def unreleased(self) -> dict[str, Any] | None:
@@ -40,3 +43,7 @@ class SiteData:
         if not path:
             return ""
         return f"{self.record_path_prefix}{path}:{line}" if line else f"{self.record_path_prefix}{path}"
+
+    def record_url(self, location: str) -> str:
+        """The repository URL of a record location (``path:line``), pinned (see :class:`RepoLinks`)."""
+        return self.links.record_url(location)

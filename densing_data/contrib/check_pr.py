@@ -35,6 +35,7 @@ from densing_data.contrib.integrity.locate import disk_locator
 from densing_data.contrib.integrity.standing import base_standing
 from densing_data.contrib.layout import RepoLayout
 from densing_data.contrib.record_hashes import FrozenCheck
+from densing_data.contrib.release_build import ReleaseFit
 from densing_data.contrib.release_files import released_hashes
 from densing_data.contrib.release_rules import check_release_rules
 from densing_data.contrib.verify import verify_frozen
@@ -76,11 +77,11 @@ def tracked_paths(layout: RepoLayout) -> list[str]:
 
 @contextmanager
 def compared_trees(
-    layout: RepoLayout, base_ref: str, head_ref: str | None = None
+    layout: RepoLayout, base_ref: str, head_ref: str | None = None, code: tuple[str, ...] = ()
 ) -> Iterator[tuple[str, str, RepoLayout, RepoLayout]]:
     """Yield ``(base_commit, head, base, head_layout)``: the data files at the merge base of
     ``base_ref`` and the head, checked out in a temporary directory, and the head's (the working
-    tree's, or ``head_ref``'s, checked out likewise)."""
+    tree's, or ``head_ref``'s, checked out likewise, with the folders ``code`` too)."""
     repo = layout.root
     head_commit = resolve_commit(repo, head_ref or "HEAD")
     base_commit = merge_base(repo, resolve_commit(repo, base_ref), head_commit)
@@ -90,18 +91,22 @@ def compared_trees(
         head = layout
         if head_ref is not None:
             head = RepoLayout(root=Path(tmp) / "head")
-            materialise(repo, head_commit, tracked_paths(layout), head.root)
+            materialise(repo, head_commit, [*tracked_paths(layout), *code], head.root)
         yield base_commit, head_commit if head_ref is not None else "working tree", base, head
 
 
-def check_pr(layout: RepoLayout, base_ref: str, head_ref: str | None = None) -> PrCheck:
-    """Check the data rules between ``base_ref`` and the working tree (or ``head_ref``)."""
-    with compared_trees(layout, base_ref, head_ref) as (base_commit, shown_head, base, head):
-        report = check_trees(base, head)
+def check_pr(
+    layout: RepoLayout, base_ref: str, head_ref: str | None = None, fit: ReleaseFit | None = None
+) -> PrCheck:
+    """Check the data rules between ``base_ref`` and the working tree (or ``head_ref``); a release's
+    fit outputs are computed again when ``fit`` says how."""
+    code = fit.sources if fit is not None else ()
+    with compared_trees(layout, base_ref, head_ref, code) as (base_commit, shown_head, base, head):
+        report = check_trees(base, head, fit)
     return PrCheck(base_commit=base_commit, head=shown_head, report=report)
 
 
-def check_trees(base: RepoLayout, head: RepoLayout) -> Report:
+def check_trees(base: RepoLayout, head: RepoLayout, fit: ReleaseFit | None = None) -> Report:
     """All data rules between two checked-out trees (paths in the report are repository-relative).
 
     Each broken rule is reported once: a released record that was edited or deleted is reported by
@@ -122,7 +127,7 @@ def check_trees(base: RepoLayout, head: RepoLayout) -> Report:
     check_append_only(base, head, report, skip=frozen)
     report.extend(validation)
     fold_dangling(base, head, records, report)
-    check_release_rules(base, head, report)
+    check_release_rules(base, head, report, fit)
     return report
 
 

@@ -1,9 +1,10 @@
 """``densing release VERSION``: freeze the current records as a citable data version.
 
-Steps, all computed before anything is written: check VERSION (CalVer, above the latest release, no
-release directory of that name yet); validate the records and check that every released record is
-unchanged; diff them against the records of every earlier release; build the exports in a temporary
-folder and hash them; write ``releases/<VERSION>/manifest.json`` (record commit rule, records hash,
+Steps, all computed before anything is written: check VERSION (CalVer named for the month of the cut
+date, above the latest release, no release directory of that name yet); validate the records and
+check that every released record is unchanged; diff them against the records of every earlier
+release; build the exports and (given a :class:`ReleaseFit`) the fit outputs in a temporary folder
+and hash them; write ``releases/<VERSION>/manifest.json`` (record commit rule, records hash,
 export hashes, the hash of every record revision this release publishes first) and ``SHA256SUMS``
 (built in a hidden directory, then renamed into place); add the release to ``releases/index.json``;
 write the CHANGELOG entry; set the version in ``DATA_VERSION``, ``CITATION.cff`` and
@@ -28,7 +29,17 @@ from densing_data.contrib.citation import CitationError, update_cff, update_zeno
 from densing_data.contrib.diff import RecordDiff, diff_records
 from densing_data.contrib.layout import RepoLayout, VersionError, parse_version
 from densing_data.contrib.record_hashes import hash_records, released_revisions
-from densing_data.contrib.release_build import build_export, built_with, counts, export_meta
+from densing_data.contrib.release_build import (
+    BUILD_LIBRARIES,
+    FIT_LIBRARIES,
+    RebuildError,
+    ReleaseFit,
+    add_fit,
+    build_export,
+    built_with,
+    counts,
+    export_meta,
+)
 from densing_data.contrib.release_files import (
     FORMATS,
     MANIFEST,
@@ -84,8 +95,11 @@ def next_version(latest: str | None, date: dt.date) -> str:
     return f"{date.year}.{date.month:02d}.0"
 
 
-def cut_release(layout: RepoLayout, version: str, date: dt.date) -> ReleaseResult:
-    """Make release ``version`` of the records in ``layout``; raise :class:`ReleaseError` if it cannot."""
+def cut_release(
+    layout: RepoLayout, version: str, date: dt.date, fit: ReleaseFit | None = None
+) -> ReleaseResult:
+    """Make release ``version`` of the records in ``layout``, with its fit outputs when ``fit`` says how
+    to compute them; raise :class:`ReleaseError` if it cannot."""
     try:
         index = read_index(layout)
     except ValueError as err:
@@ -100,8 +114,9 @@ def cut_release(layout: RepoLayout, version: str, date: dt.date) -> ReleaseResul
         raise ReleaseError("released records changed or disappeared; restore them first", report)
     diff = _diff_since(layout, latest, records)
     texts = _side_files(layout, version, date, latest, diff, records, warnings)
-    directory, manifest = _freeze(layout, version, date, latest, records)
-    index = {"latest": version, "releases": [index_entry(version, manifest), *index["releases"]]}
+    directory, manifest = _freeze(layout, version, date, latest, records, fit)
+    # Keys other than latest and releases (the note on version names) are kept as they are.
+    index = {**index, "latest": version, "releases": [index_entry(version, manifest), *index["releases"]]}
     texts[layout.index_file] = json.dumps(index, indent=2, ensure_ascii=False) + "\n"
     for path, text in texts.items():
         write_text_atomically(path, text)
@@ -133,7 +148,10 @@ def _check_version(layout: RepoLayout, version: str, latest: str | None, date: d
     if wanted < floor:
         raise ReleaseError(f"version {version} is below the current data version {current}{hint}")
     if wanted[:2] != (date.year, date.month):
-        return [f"version {version} does not name the release month {date:%Y.%m} (CalVer YYYY.MM.N)"]
+        raise ReleaseError(
+            f"version {version} does not name the month it is cut in ({date.isoformat()} is in "
+            f"{date:%Y.%m}): a version is named for the year and month of its cut date{hint}"
+        )
     return []
 
 
@@ -190,16 +208,26 @@ def _side_files(
 
 
 def _freeze(
-    layout: RepoLayout, version: str, date: dt.date, latest: str | None, records: RecordSet
+    layout: RepoLayout,
+    version: str,
+    date: dt.date,
+    latest: str | None,
+    records: RecordSet,
+    fit: ReleaseFit | None,
 ) -> tuple[Path, dict]:
-    """Build the exports in a temporary folder to hash them; write the manifest and ``SHA256SUMS``
-    under a hidden name, then rename the release directory into place."""
+    """Build the exports (and fit outputs) in a temporary folder to hash them; write the manifest and
+    ``SHA256SUMS`` under a hidden name, then rename the release directory into place."""
     layout.releases_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{version}.", dir=layout.releases_dir))
     try:
         digest = records_sha256(layout.records_dir)
         with tempfile.TemporaryDirectory(prefix="densing-export-") as tmp:
             build_export(records, export_meta(version, date.isoformat(), latest, digest, records), Path(tmp))
+            if fit is not None:
+                try:
+                    add_fit(fit, layout.root, layout.records_dir, version, Path(tmp))
+                except RebuildError as err:
+                    raise ReleaseError(str(err)) from None
             files = file_entries(Path(tmp))
         sums = render_sums(files)
         released = released_revisions(released_hashes(layout, Report()))
@@ -209,7 +237,7 @@ def _freeze(
             "previous": latest,
             "records_commit": None,
             "records_sha256": digest,
-            "built_with": built_with(),
+            "built_with": built_with(BUILD_LIBRARIES + (FIT_LIBRARIES if fit else ())),
             "counts": counts(records),
             "formats": list(FORMATS),
             "sha256sums": sha256_bytes(sums.encode("utf-8")),

@@ -2,9 +2,11 @@
 library versions give the same bytes.
 
 An export is ``{csv,json,parquet}/<table>.<fmt>`` with each format's ``datapackage.json``, plus
-``release.json`` (version, date, previous, records hash, counts, record keys, retracted ids). The
-records of a release are those of its *records commit*: ``records_commit`` in its manifest, else the
-commit that added ``releases/<version>/manifest.json`` or the tag ``data-v<version>``, whichever
+``release.json`` (version, date, previous, records hash, counts, record keys, retracted ids), and from
+2026.12.4 on ``fit/``: the fit outputs of the release (docs/dev/fit-outputs.md), computed by the code
+of the release's own commit (:class:`ReleaseFit`; the data layer does not fit, the caller says how).
+The records of a release are those of its *records commit*: ``records_commit`` in its manifest, else
+the commit that added ``releases/<version>/manifest.json`` or the tag ``data-v<version>``, whichever
 holds records that hash to the manifest's ``records_sha256``.
 """
 
@@ -14,6 +16,8 @@ import contextlib
 import importlib.metadata
 import json
 import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,11 +31,46 @@ from densing_data.validate import RecordSet, read_records_dir
 
 BUILD_LIBRARIES = ("pandas", "pyarrow")
 """Libraries whose version decides the exported bytes (Parquet embeds both); pinned by the lock."""
+FIT_LIBRARIES = ("numpy", "scipy")
+"""Libraries whose version also decides the fit outputs' bytes (with pandas); pinned by the lock."""
+FIT_DIR = "fit"
+"""The folder of an export holding the release's fit outputs."""
 
 
-def built_with() -> dict[str, str]:
-    """The versions of :data:`BUILD_LIBRARIES` installed here."""
-    return {name: importlib.metadata.version(name) for name in BUILD_LIBRARIES}
+@dataclass(frozen=True)
+class ReleaseFit:
+    """How the fit outputs of a release are computed: given by the caller (the command line), since
+    the data layer does not fit."""
+
+    run: Callable[[Path, Path, str, Path], None]
+    """``run(source, records_dir, version, out)``: write the fit outputs of ``records_dir`` as data
+    version ``version`` into the new folder ``out``, computed by the code in ``source``; raise an
+    exception whose message says why when it cannot."""
+    sources: tuple[str, ...]
+    """Repository folders holding that code (copied out of a release's commit to run it again)."""
+    errors: tuple[type[Exception], ...]
+    """The exceptions ``run`` raises when the outputs cannot be computed (reported, not raised)."""
+
+
+def built_with(names: tuple[str, ...] = BUILD_LIBRARIES) -> dict[str, str]:
+    """The installed versions of ``names`` (default :data:`BUILD_LIBRARIES`)."""
+    return {name: importlib.metadata.version(name) for name in names}
+
+
+def has_fit(manifest: dict[str, Any]) -> bool:
+    """True when the release lists fit outputs (releases from 2026.12.4 on)."""
+    return any(item["path"].startswith(f"{FIT_DIR}/") for item in manifest["files"])
+
+
+def add_fit(fit: ReleaseFit, source: Path, records_dir: Path, version: str, out: Path) -> None:
+    """Write the fit outputs of ``records_dir`` into ``out/fit`` (files 0644); :class:`RebuildError`
+    with the reason when they cannot be computed."""
+    try:
+        fit.run(source, records_dir, version, out / FIT_DIR)
+    except fit.errors as err:
+        raise RebuildError(f"the fit outputs of release {version}: {err}") from None
+    for path in (out / FIT_DIR).rglob("*"):
+        path.chmod(0o755 if path.is_dir() else 0o644)
 
 
 def counts(records: RecordSet) -> dict[str, int]:
@@ -59,12 +98,17 @@ def export_meta(
     }
 
 
+def render_export_meta(meta: dict[str, Any]) -> bytes:
+    """The bytes of ``release.json`` for :func:`export_meta`'s ``meta``."""
+    return (json.dumps(meta, indent=2) + "\n").encode("utf-8")
+
+
 def build_export(records: RecordSet, meta: dict[str, Any], out: Path) -> None:
     """Write every format and ``release.json`` of ``records`` into ``out`` (files 0644)."""
     dataset = dataset_from_records(records, meta["version"])
     for fmt in FORMATS:
         export_tables(dataset, out / fmt, fmt)  # type: ignore[arg-type]
-    (out / EXPORT_META).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    (out / EXPORT_META).write_bytes(render_export_meta(meta))
     for path in out.rglob("*"):
         path.chmod(0o755 if path.is_dir() else 0o644)
 
@@ -110,14 +154,27 @@ def read_release_records(records_dir: Path, where: str) -> RecordSet:
 
 
 def rebuild(
-    layout: RepoLayout, version: str, manifest: dict[str, Any], out: Path, records_dir: Path | None = None
+    layout: RepoLayout,
+    version: str,
+    manifest: dict[str, Any],
+    out: Path,
+    records_dir: Path | None = None,
+    fit: ReleaseFit | None = None,
 ) -> str:
     """Rebuild release ``version``'s export into ``out`` from its records (see :func:`candidate_commits`;
     the working tree's when no commit holds the release yet, or ``records_dir``); return where the
-    records came from. Raise :class:`RebuildError` when no records hash to the manifest's
-    ``records_sha256``."""
+    records came from. When the release lists fit outputs they are computed again by ``fit``, with the
+    code of the records commit (the working tree's with ``records_dir``). Raise :class:`RebuildError`
+    when no records hash to the manifest's ``records_sha256`` or the fit outputs cannot be computed."""
     want = manifest["records_sha256"]
+    if has_fit(manifest) and fit is None:
+        raise RebuildError(
+            f"release {version} lists fit outputs ({FIT_DIR}/...); rebuilding them needs the fitter "
+            "(`densing verify-release` runs it)"
+        )
+    sources = fit.sources if fit is not None and has_fit(manifest) else ()
     with tempfile.TemporaryDirectory(prefix="densing-rebuild-") as tmp:
+        code = layout.root
         if records_dir is None:
             commits = candidate_commits(layout, version, manifest)
             tried = []
@@ -127,7 +184,11 @@ def rebuild(
                 digest = records_sha256(dest / layout.records)
                 if digest == want:
                     records = read_release_records(dest / layout.records, commit)
+                    records_dir = dest / layout.records
                     source = f"the records at commit {commit[:12]}"
+                    if sources:
+                        materialise(layout.root, commit, [*sources, layout.releases], dest)
+                        code = dest
                     break
                 tried.append(f"{commit[:12]} hashes to {digest[:12]}…")
             else:
@@ -137,6 +198,7 @@ def rebuild(
                         f"{'; '.join(tried) or 'no candidate commit: was the release committed?'})"
                     )
                 records = read_release_records(layout.records_dir, "the working tree")
+                records_dir = layout.records_dir
                 source = "the working tree's records (the release is not committed yet)"
         else:
             records = read_release_records(records_dir, "the working tree")
@@ -149,4 +211,6 @@ def rebuild(
             source = "the working tree's records"
         meta = export_meta(version, manifest["date"], manifest["previous"], want, records)
         build_export(records, meta, out)
+        if fit is not None and sources:
+            add_fit(fit, code, records_dir, version, out)
     return source

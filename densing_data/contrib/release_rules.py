@@ -23,6 +23,7 @@ from densing_data.contrib import changelog
 from densing_data.contrib.citation import cff_version
 from densing_data.contrib.layout import RepoLayout, VersionError, parse_version
 from densing_data.contrib.record_hashes import hash_records, released_revisions
+from densing_data.contrib.release_build import FIT_DIR, ReleaseFit, has_fit
 from densing_data.contrib.release_files import (
     MANIFEST,
     read_index,
@@ -37,8 +38,11 @@ from densing_data.validate import read_records_dir
 _RELEASE_TOP_FILES = {"index.json", "README.md"}
 
 
-def check_release_rules(base: RepoLayout, head: RepoLayout, report: Report) -> None:
-    """Add every broken release rule between ``base`` and ``head`` to ``report``."""
+def check_release_rules(
+    base: RepoLayout, head: RepoLayout, report: Report, fit: ReleaseFit | None = None
+) -> None:
+    """Add every broken release rule between ``base`` and ``head`` to ``report``; a release's fit
+    outputs are checked when ``fit`` says how to compute them."""
     _check_frozen_files(base, head, report)
     _check_index_kept(base, head, report)
     _check_changelog_kept(base, head, report)
@@ -46,7 +50,7 @@ def check_release_rules(base: RepoLayout, head: RepoLayout, report: Report) -> N
     head_version = _version(head)
     new_dirs = sorted(_release_dirs(head) - _release_dirs(base))
     new_sections = sorted(set(_sections(head)) - set(_sections(base)))
-    release = _release_of_pr(base, head, base_version, head_version, new_dirs, report)
+    release = _release_of_pr(base, head, base_version, head_version, new_dirs, report, fit)
     for version in new_dirs:
         if version != release:
             report.add(
@@ -179,6 +183,7 @@ def _release_of_pr(
     new: str | None,
     new_dirs: list[str],
     report: Report,
+    fit: ReleaseFit | None = None,
 ) -> str | None:
     """The version this pull request releases (None when it is no release); check that release.
 
@@ -210,7 +215,7 @@ def _release_of_pr(
     problems = verify_release(head, new, rebuild_exports=False).report
     report.problems.extend(problems.problems)
     if problems.ok:
-        _check_release_matches(base, head, new, report)
+        _check_release_matches(base, head, new, report, fit)
     return new
 
 
@@ -221,8 +226,11 @@ def _latest(layout: RepoLayout) -> str | None:
         return None
 
 
-def _check_release_matches(base: RepoLayout, head: RepoLayout, version: str, report: Report) -> None:
-    """The new release was made from the head's records, after the base's latest release."""
+def _check_release_matches(
+    base: RepoLayout, head: RepoLayout, version: str, report: Report, fit: ReleaseFit | None
+) -> None:
+    """The new release was made from the head's records, after the base's latest release, with its fit
+    outputs (when ``fit`` is given)."""
     found = Report()
     manifest = read_manifest(head, version, found)
     report.problems.extend(found.problems)
@@ -238,8 +246,16 @@ def _check_release_matches(base: RepoLayout, head: RepoLayout, version: str, rep
             kind="release",
         )
     else:
-        rebuilt = verify_release(head, version, records_dir=head.records_dir).report
+        rebuilt = verify_release(head, version, records_dir=head.records_dir, fit=fit).report
         report.problems.extend(rebuilt.problems)
+    if fit is not None and not has_fit(manifest):
+        report.add(
+            shown,
+            0,
+            f"release {version} lists no fit outputs ({FIT_DIR}/...): releases carry them from 2026.12.4 "
+            f"on; undo the release files and run `densing release {version}` again",
+            kind="release",
+        )
     try:
         previous = read_index(base).get("latest")
         latest = read_index(head).get("latest")

@@ -29,9 +29,17 @@ from densing_data.contrib.record_hashes import (
     check_frozen,
     released_revisions,
 )
-from densing_data.contrib.release_build import RebuildError, built_with, candidate_commits, rebuild
+from densing_data.contrib.release_build import (
+    FIT_DIR,
+    RebuildError,
+    ReleaseFit,
+    built_with,
+    candidate_commits,
+    rebuild,
+)
 from densing_data.contrib.release_files import (
     EXPORT_META,
+    FORMATS,
     SUMS,
     file_entries,
     index_entry,
@@ -56,6 +64,8 @@ class Verified:
     """Where the rebuilt exports' records came from (None when not rebuilt)."""
     downloaded: int = 0
     """Downloaded files found and compared."""
+    fit_files: int = 0
+    """Fit outputs the release lists (computed again when rebuilt)."""
 
 
 def verify_release(
@@ -66,8 +76,10 @@ def verify_release(
     exports: Path | None = None,
     out: Path | None = None,
     records_dir: Path | None = None,
+    fit: ReleaseFit | None = None,
 ) -> Verified:
-    """Check release ``version`` (see the module docstring); with ``out``, keep the rebuilt export there."""
+    """Check release ``version`` (see the module docstring); with ``out``, keep the rebuilt export there.
+    A release that lists fit outputs needs ``fit`` to rebuild them."""
     result = Verified()
     report = result.report
     shown = f"{layout.releases}/{version}"
@@ -81,7 +93,7 @@ def verify_release(
         report.add(f"{shown}/manifest.json", 0, f"sha256sums is not the hash of {SUMS}", kind="release")
     _check_index(layout, version, manifest, report)
     if rebuild_exports or out is not None:
-        _check_rebuild(layout, version, manifest, result, out, records_dir)
+        _check_rebuild(layout, version, manifest, result, out, records_dir, fit)
     if exports is not None:
         _check_downloads(version, manifest, exports, result)
     return result
@@ -110,25 +122,29 @@ def _check_rebuild(
     result: Verified,
     out: Path | None,
     records_dir: Path | None,
+    fit: ReleaseFit | None,
 ) -> None:
     shown = f"{layout.releases}/{version}/manifest.json"
     with tempfile.TemporaryDirectory(prefix="densing-verify-") as tmp:
         target = out if out is not None else Path(tmp)
         try:
-            result.rebuilt_from = rebuild(layout, version, manifest, target, records_dir)
+            result.rebuilt_from = rebuild(layout, version, manifest, target, records_dir, fit)
         except (RebuildError, GitError) as err:
             result.report.add(shown, 0, f"cannot rebuild release {version}: {err}", kind="release")
             return
         got = {item["path"]: item for item in file_entries(target)}
     want = {item["path"]: item for item in manifest["files"]}
-    # The bytes are a function of the records *and* of the pandas/pyarrow versions (Parquet embeds
-    # them). With other versions installed a byte difference is expected, not evidence of a change:
-    # it is a warning then, unless the rebuilt files are to be published (``out``).
-    same_tools = manifest["built_with"] == built_with()
+    result.fit_files = sum(rel.startswith(f"{FIT_DIR}/") for rel in want)
+    # The bytes are a function of the records *and* of the library versions the release names
+    # (Parquet embeds pandas' and pyarrow's; the fit outputs depend on numpy's and scipy's too). With
+    # other versions installed a byte difference is expected, not evidence of a change: it is a
+    # warning then, unless the rebuilt files are to be published (``out``).
+    here = built_with(tuple(manifest["built_with"]))
+    same_tools = manifest["built_with"] == here
     note = ""
     if not same_tools:
         note = (
-            f" (the release was built with {_libs(manifest['built_with'])}; here: {_libs(built_with())}"
+            f" (the release was built with {_libs(manifest['built_with'])}; here: {_libs(here)}"
             "; install those versions to compare bytes)"
         )
     add = result.report.add if same_tools or out is not None else result.report.warn
@@ -138,11 +154,12 @@ def _check_rebuild(
         elif rel not in want:
             result.report.add(shown, 0, f"the rebuild makes {rel}, which the manifest lacks", kind="release")
         elif got[rel]["sha256"] != want[rel]["sha256"]:
+            how = " by the fitter of that commit" if rel.startswith(f"{FIT_DIR}/") else ""
             add(
                 shown,
                 0,
-                f"{rel} rebuilt from {result.rebuilt_from} has sha256 {got[rel]['sha256'][:12]}…, the "
-                f"manifest says {want[rel]['sha256'][:12]}…{note}",
+                f"{rel} rebuilt from {result.rebuilt_from}{how} has sha256 {got[rel]['sha256'][:12]}…, "
+                f"the manifest says {want[rel]['sha256'][:12]}…{note}",
                 kind="release",
             )
 
@@ -170,18 +187,19 @@ def _check_downloads(version: str, manifest: dict[str, Any], folder: Path, resul
         result.report.add(
             str(folder),
             0,
-            f"no file of release {version} found (expected csv/…, json/…, parquet/…, release.json, or "
-            f"the {ASSET_STEM}-{version}-<format>.zip assets)",
+            f"no file of release {version} found (expected csv/…, json/…, parquet/…, fit/…, release.json, "
+            f"or the {ASSET_STEM}-{version}-<format>.zip assets)",
             kind="release",
         )
 
 
 def _downloaded(folder: Path, version: str, rel: str) -> Iterator[tuple[str, bytes]]:
     """Every copy of export file ``rel`` in ``folder``: as laid out in a release, unpacked from the
-    assets, or inside an asset zip."""
-    fmt, _, name = rel.rpartition("/")
-    stems = [f"{ASSET_STEM}-{version}-{f}" for f in ([fmt] if fmt else ["csv", "json", "parquet"])]
-    candidates = [folder / rel] + [folder / stem / (name or rel) for stem in stems]
+    assets, or inside an asset zip (one per top folder: csv, json, parquet, fit)."""
+    top, _, inner = rel.partition("/")
+    tops = [top] if inner else [*FORMATS, FIT_DIR]
+    stems = [f"{ASSET_STEM}-{version}-{name}" for name in tops]
+    candidates = [folder / rel] + [folder / stem / (inner or rel) for stem in stems]
     if rel == EXPORT_META:
         candidates.append(folder / f"{ASSET_STEM}-{version}-{EXPORT_META}")
     for path in candidates:
@@ -192,7 +210,7 @@ def _downloaded(folder: Path, version: str, rel: str) -> Iterator[tuple[str, byt
         if archive.is_file():
             try:
                 with zipfile.ZipFile(archive) as zipped:
-                    member = f"{stem}/{name or rel}"
+                    member = f"{stem}/{inner or rel}"
                     if member in zipped.namelist():
                         yield f"{archive}:{member}", zipped.read(member)
             except zipfile.BadZipFile:

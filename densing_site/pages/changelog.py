@@ -6,7 +6,6 @@ import posixpath
 from typing import Any
 
 from densing_site.counts import counts_sentence
-from densing_site.links import record_url
 from densing_site.render import PageWriter
 from densing_site.repo_docs import read_repo_doc
 from densing_site.sitedata import SiteData
@@ -35,7 +34,7 @@ def corrections(data: SiteData) -> list[dict[str, Any]]:
                     "model": model,
                     "location": location,
                     "short_location": posixpath.basename(location),
-                    "record_url": record_url(location),
+                    "record_url": data.record_url(location),
                 }
             )
     return out
@@ -43,7 +42,7 @@ def corrections(data: SiteData) -> list[dict[str, Any]]:
 
 def write_changelog(writer: PageWriter, data: SiteData) -> None:
     """Write the changelog page."""
-    text = read_repo_doc(data.repo_root / "CHANGELOG.md", drop_title=True)
+    text = read_repo_doc(data.repo_root, "CHANGELOG.md", PAGE, data.links, drop_title=True)
     writer.render_page(
         PAGE,
         "changelog.md.j2",

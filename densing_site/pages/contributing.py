@@ -68,7 +68,7 @@ def write_contributing(writer: PageWriter, data: SiteData) -> None:
         "contributing.md.j2",
         title="Contributing",
         context={
-            "guide": read_repo_doc(data.repo_root / "CONTRIBUTING.md", drop_title=True),
+            "guide": read_repo_doc(data.repo_root, "CONTRIBUTING.md", PAGE, data.links, drop_title=True),
             "schemas": schema_tables(),
         },
     )

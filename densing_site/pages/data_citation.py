@@ -2,9 +2,11 @@
 
 The current records are exported into the site (``data/current/<format>/``) so the numbers on the
 site can always be downloaded; frozen releases are listed from ``releases/index.json`` (written by
-``densing release``) with each file's size and sha256. Their exports are not kept in git (they are
-rebuilt from the tagged records and attached to the GitHub release): a release file is copied into
-``data/<version>/`` only where it is present, and ``SHA256SUMS`` always.
+``densing release``) with their cut date, each file's size and sha256, and a link to their frozen
+pages (``v/<version>/``, which also serve the release's ``release.json`` and fit outputs). Their
+exports are not kept in git (they are rebuilt from the tagged records and attached to the GitHub
+release): a release file is copied into ``data/<version>/`` only where it is present, and
+``SHA256SUMS`` always.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from densing_site.counts import counts_sentence
 from densing_site.errors import SiteError
 from densing_site.render import PageWriter
 from densing_site.sitedata import SiteData
+from densing_site.versions.catalog import FROZEN_ROOT
 
 PAGE = "data.md"
 FORMATS = ("csv", "json", "parquet")
@@ -69,15 +72,24 @@ def copy_fit_outputs(writer: PageWriter, data: SiteData) -> list[dict[str, Any]]
     return out
 
 
-def copy_releases(writer: PageWriter, releases_dir: Path) -> list[dict[str, Any]]:
-    """Copy every release listed in ``releases/index.json`` into ``data/<version>/``, newest first."""
+def read_release_index(releases_dir: Path) -> dict[str, Any]:
+    """``releases/index.json`` (``{"latest": None, "releases": []}`` when there is none)."""
     index_file = releases_dir / "index.json"
     if not index_file.is_file():
-        return []
+        return {"latest": None, "releases": []}
     try:
         index = json.loads(index_file.read_text(encoding="utf-8"))
     except json.JSONDecodeError as err:
         raise ReleaseIndexError(f"{index_file}:{err.lineno}: invalid JSON: {err.msg}") from None
+    if not isinstance(index, dict) or not isinstance(index.get("releases"), list):
+        raise ReleaseIndexError(f"{index_file}: expected {{'latest': ..., 'releases': [...]}}")
+    return index
+
+
+def copy_releases(writer: PageWriter, releases_dir: Path) -> list[dict[str, Any]]:
+    """Copy every release listed in ``releases/index.json`` into ``data/<version>/``, newest first."""
+    index_file = releases_dir / "index.json"
+    index = read_release_index(releases_dir)
     out = []
     for entry in index.get("releases", []):
         version = str(entry.get("version", ""))
@@ -89,11 +101,15 @@ def copy_releases(writer: PageWriter, releases_dir: Path) -> list[dict[str, Any]
             source = releases_dir / version / rel
             if not _REL_PATH.match(rel) or ".." in rel.split("/"):
                 raise ReleaseIndexError(f"{index_file}: release {version} lists {rel!r}, not a file there")
+            served = None
             if source.is_file():
-                writer.write_bytes(f"data/{version}/{rel}", source.read_bytes())
+                served = f"data/{version}/{rel}"
+                writer.write_bytes(served, source.read_bytes())
+            elif rel == "release.json" or rel.startswith("fit/"):
+                served = f"{FROZEN_ROOT}/{version}/{rel}"  # served with the version's frozen pages
             files.append(
                 {
-                    "path": f"data/{version}/{rel}" if source.is_file() else None,
+                    "path": served,
                     "name": rel,
                     "sha256": item.get("sha256", ""),
                     "bytes": item.get("bytes"),
@@ -109,6 +125,7 @@ def copy_releases(writer: PageWriter, releases_dir: Path) -> list[dict[str, Any]
                 "files": files,
                 "sums": sums.is_file(),
                 "latest": version == index.get("latest"),
+                "frozen": f"{FROZEN_ROOT}/{version}/",
             }
         )
     return out
@@ -159,6 +176,7 @@ def write_data_page(writer: PageWriter, data: SiteData) -> None:
             "current": export_current(writer, data),
             "fit_files": copy_fit_outputs(writer, data),
             "releases": copy_releases(writer, data.releases_dir),
+            "release_note": read_release_index(data.releases_dir).get("note", ""),
             "citation": citation(data, writer),
             "licenses": LICENSES,
             "code_license": _code_license(license_path),

@@ -141,14 +141,18 @@ def write_leaderboard(writer: PageWriter, data: SiteData) -> None:
             | {f for r in table for s in r["scores"] for f in s["flags"]}
         )
         benchmarks = [s["benchmark"] for s in table[0]["scores"]] if table else []
-        rest = environment().get_template("leaderboard_rows.html.j2").render(rows=table, root=root)
-        writer.write_text(rest_rows_path(track.id, default), rest)
+        title = "Leaderboard" if track.id == default else f"Leaderboard, {track.label} track"
+        rest = environment().get_template("leaderboard_rows.html.j2")
+        writer.write_text(
+            rest_rows_path(track.id, default),
+            rest.render(rows=table, root=root, title=title, version=data.ds.version),
+        )
         chart_wide = svgchart.trend_svg(points, line, cut, size=svgchart.WIDE)
         download = write_chart_file(writer, data, track, line, cut)
         writer.render_page(
             page,
             "leaderboard.md.j2",
-            title="Leaderboard" if track.id == default else f"Leaderboard, {track.label} track",
+            title=title,
             hide=("navigation", "toc"),
             raw_html=True,
             inline_styles=True,

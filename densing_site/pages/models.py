@@ -14,7 +14,6 @@ from typing import Any
 
 from densing_site.cite_boxes import CiteContext, cite_context, density_citation
 from densing_site.formatting import fmt_date, number
-from densing_site.links import record_url
 from densing_site.pages.leaderboard import chart_points
 from densing_site.pages.model_tracks import model_readings, rows_by_track
 from densing_site.render import PageWriter, root_prefix
@@ -72,7 +71,7 @@ def _placed(data: SiteData, record: dict[str, Any], model_id: str) -> dict[str, 
     return record | {
         "location": location,
         "short_location": short_location(location, model_id, record["line"]),
-        "record_url": record_url(location),
+        "record_url": data.record_url(location),
     }
 
 
@@ -168,7 +167,7 @@ def model_contexts(data: SiteData) -> list[dict[str, Any]]:
             {
                 "model": model,
                 "location": location,
-                "record_url": record_url(location),
+                "record_url": data.record_url(location),
                 "readings": readings,
                 "lead": lead,
                 "default_reading": readings[0],

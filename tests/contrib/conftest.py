@@ -40,12 +40,25 @@ def shown(result: Result) -> str:
     return f"exit {result.exit_code}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"
 
 
+CODE = ("densing_data", "densing_fit")
+"""The packages a release's fit outputs are computed with (copied: the fit runs the commit's code)."""
+
+
+def copy_code(root: Path) -> None:
+    """Copy this repository's data and fit packages (without records or caches) below ``root``."""
+    skip = shutil.ignore_patterns("records", "__pycache__", "fixtures", "DATA_VERSION")
+    for name in CODE:
+        shutil.copytree(REAL_ROOT / name, root / name, ignore=skip, dirs_exist_ok=True)
+
+
 @pytest.fixture
 def repo(tmp_path: Path) -> RepoLayout:
     """A git repository on branch main with one commit: the minimal records, DATA_VERSION 2026.11.0,
-    and this repository's CITATION.cff and .zenodo.json; no release yet."""
+    this repository's CITATION.cff and .zenodo.json, and its data and fit packages (a release's fit
+    outputs are computed by the code of its commit); no release yet."""
     root = tmp_path / "repo"
     layout = RepoLayout(root=root)
+    copy_code(root)
     minimal_records(layout.records_dir)
     layout.path(layout.version_file).write_text("2026.11.0\n", encoding="utf-8")
     for name in (layout.citation, layout.zenodo):

@@ -55,11 +55,16 @@ def test_first_release_keeps_a_manifest_and_rebuilds_every_format(repo: RepoLayo
     assert sorted(p.name for p in directory.iterdir()) == ["SHA256SUMS", "manifest.json"]
     manifest = json.loads((directory / "manifest.json").read_text())
     assert manifest["records_commit"] is None and manifest["previous"] is None
-    assert set(manifest["built_with"]) == {"pandas", "pyarrow"}
+    assert set(manifest["built_with"]) == {"pandas", "pyarrow", "numpy", "scipy"}
     assert manifest["record_sha256"]["score"]["tiny-1b.mmlu"]["1"] == record_sha256_of(repo, "tiny-1b.mmlu")
     sums = (directory / "SHA256SUMS").read_text().splitlines()
-    assert len(sums) == 19  # 3 formats x 6 files + release.json
-    assert [line.split("  ")[1] for line in sums] == [f["path"] for f in manifest["files"]]
+    listed = [line.split("  ")[1] for line in sums]
+    assert listed == [f["path"] for f in manifest["files"]]
+    fit_files = [rel for rel in listed if rel.startswith("fit/")]
+    assert len(sums) == 19 + len(fit_files)  # 3 formats x 6 files + release.json, and the fit outputs
+    for rel in ("densities_by_track.csv", "tracks.json", "trend.json", "agreement.json", "flags.json"):
+        assert f"fit/{rel}" in fit_files, rel
+    assert any(rel.startswith("fit/tracks/") and rel.endswith("/densities.csv") for rel in fit_files)
     commit_all(repo.root, "release 2026.11.0")
     out = exports(repo, "2026.11.0", tmp_path)
     for fmt in ("csv", "json", "parquet"):
@@ -77,6 +82,12 @@ def test_first_release_keeps_a_manifest_and_rebuilds_every_format(repo: RepoLayo
             assert f"{digest}  {rel}" in sums, rel
     scores = pd.read_parquet(out / "densing-law-data-2026.11.0-parquet" / "scores.parquet")
     assert sorted(scores["value"]) == [40.0, 50.0, 70.0]
+    # the released fit outputs are exactly what the fitter writes for these records as 2026.11.0
+    fitted = fit_here(repo, "2026.11.0", tmp_path / "here")
+    unpacked = out / "densing-law-data-2026.11.0-fit"
+    assert sorted(f"fit/{rel}" for rel in tree_hashes(fitted)) == fit_files
+    assert tree_hashes(fitted) == {k: v for k, v in tree_hashes(unpacked).items() if k != "release.json"}
+    assert json.loads((unpacked / "trend.json").read_text())["data_version"] == "2026.11.0"
     index = json.loads(repo.index_file.read_text())
     assert index["latest"] == "2026.11.0"
     entry = index["releases"][0]
@@ -84,6 +95,17 @@ def test_first_release_keeps_a_manifest_and_rebuilds_every_format(repo: RepoLayo
     assert entry["sha256sums"] == hashlib.sha256((directory / "SHA256SUMS").read_bytes()).hexdigest()
     assert entry["counts"] == {"model": 3, "score": 3, "reference": 0, "benchmark": 1, "ruler": 1}
     assert entry["files"] == manifest["files"]
+
+
+def fit_here(layout: RepoLayout, version: str, out: Path) -> Path:
+    """The fit outputs of ``layout``'s records as ``version``, fitted in this process."""
+    from densing_data import load
+    from densing_fit.outputs import write_outputs
+    from densing_fit.pipeline import fit_all
+
+    (out.parent / "VERSION").write_text(version + "\n")
+    write_outputs(fit_all(load(layout.records_dir, version_file=out.parent / "VERSION")), out)
+    return out
 
 
 def record_sha256_of(layout: RepoLayout, score_id: str) -> str:
@@ -131,6 +153,26 @@ def test_release_refuses_to_overwrite_or_go_back(repo: RepoLayout) -> None:
     assert tree_hashes(repo.root) == before
 
 
+def test_release_refuses_a_version_not_named_for_the_month_it_is_cut_in(repo: RepoLayout) -> None:
+    before = tree_hashes(repo.root)
+    message = refused(repo, "2026.12.0", "2026-11-30")
+    assert "version 2026.12.0 does not name the month it is cut in (2026-11-30 is in 2026.11)" in message
+    assert "the next version would be 2026.11.0" in message
+    assert tree_hashes(repo.root) == before
+
+
+def test_a_release_keeps_the_index_notes(repo: RepoLayout) -> None:
+    release(repo, "2026.11.0")
+    index = json.loads(repo.index_file.read_text())
+    repo.index_file.write_text(json.dumps({**index, "note": "names"}, indent=2) + "\n")
+    commit_all(repo.root, "release 2026.11.0, with a note")
+    append_records("model", [model("tiny-8b", 8 * 10**9)], records_dir=repo.records_dir)
+    release(repo, "2026.11.1", "2026-11-25")
+    index = json.loads(repo.index_file.read_text())
+    assert list(index) == ["latest", "releases", "note"] and index["note"] == "names"
+    assert [e["version"] for e in index["releases"]] == ["2026.11.1", "2026.11.0"]
+
+
 def test_first_release_cannot_go_below_the_data_version(repo: RepoLayout) -> None:
     assert "below the current data version 2026.11.0" in refused(repo, "2026.10.0")
 
@@ -176,8 +218,8 @@ def test_second_release_lists_added_and_superseded(repo: RepoLayout, tmp_path: P
     assert scores.set_index("id").loc["tiny-1b.mmlu", "value"] == 40.5
     result = run_cli("verify-release", "--repo", str(repo.root))
     assert result.exit_code == 0, shown(result)
-    assert "release 2026.11.0: exports rebuilt from the records at commit" in result.stderr
-    assert "release 2026.12.0: exports rebuilt from the records at commit" in result.stderr
+    assert "release 2026.11.0: exports and 14 fit outputs rebuilt from the records at commit" in result.stderr
+    assert "release 2026.12.0: exports and 14 fit outputs rebuilt from the records at commit" in result.stderr
 
 
 def test_release_refuses_when_released_records_disappeared(repo: RepoLayout) -> None:
@@ -209,16 +251,24 @@ def test_verify_release_builds_assets_and_checks_downloads(repo: RepoLayout, tmp
     assert names == [
         "SHA256SUMS",
         "densing-law-data-2026.11.0-csv.zip",
+        "densing-law-data-2026.11.0-fit.zip",
         "densing-law-data-2026.11.0-json.zip",
         "densing-law-data-2026.11.0-parquet.zip",
         "densing-law-data-2026.11.0-release.json",
     ]
+    manifest = json.loads((repo.release_dir("2026.11.0") / "manifest.json").read_text())
+    n_fit = sum(f["path"].startswith("fit/") for f in manifest["files"])
+    with zipfile.ZipFile(tmp_path / "a" / "densing-law-data-2026.11.0-fit.zip") as archive:
+        members = archive.namelist()
+    assert "densing-law-data-2026.11.0-fit/tracks/ruler-tiny-direct/trend.json" in members
+    assert len(members) == n_fit + 1  # and release.json
     again = run_cli("verify-release", "2026.11.0", "--repo", str(repo.root), "--assets", str(tmp_path / "b"))
     assert again.exit_code == 0, shown(again)
     assert tree_hashes(tmp_path / "a") == tree_hashes(tmp_path / "b")
     good = run_cli("verify-release", "2026.11.0", "--repo", str(repo.root), "--exports", str(tmp_path / "a"))
     assert good.exit_code == 0, shown(good)
-    assert "22 downloaded file(s) match" in good.stderr  # 18 tables, release.json in 3 zips and alone
+    # 18 tables, the fit outputs, release.json in 4 zips and alone
+    assert f"{18 + n_fit + 5} downloaded file(s) match" in good.stderr
     unpacked = tmp_path / "unpacked"
     with zipfile.ZipFile(tmp_path / "a" / "densing-law-data-2026.11.0-csv.zip") as archive:
         archive.extractall(unpacked)
@@ -372,8 +422,8 @@ def test_verify_release_finds_the_records_commit_when_main_moved_on(repo: RepoLa
     result = run_cli("verify-release", "--repo", str(repo.root))
     assert result.exit_code == 0, shown(result)
     assert (
-        f"release 2026.11.0: exports rebuilt from the records at commit {released[:12]} match"
-        in result.stderr
+        "release 2026.11.0: exports and 14 fit outputs rebuilt from the records at commit "
+        f"{released[:12]} match" in result.stderr
     )
 
 
@@ -404,3 +454,52 @@ def test_other_library_versions_make_a_byte_difference_a_warning_not_a_failure(r
     )
     assert assets.exit_code == 1, shown(assets)  # files to publish must be the release's, byte for byte
     assert not (repo.root / "dist").exists()
+
+
+def test_fit_outputs_are_rebuilt_by_the_fitter_of_the_release_commit(repo: RepoLayout) -> None:
+    release(repo, "2026.11.0")
+    commit_all(repo.root, "release 2026.11.0")
+    # the fitter changes on main after the release: the release's fit outputs must not
+    outputs = repo.root / "densing_fit" / "outputs.py"
+    outputs.write_text(outputs.read_text().replace('"%.6g"', '"%.3g"'))
+    assert '"%.3g"' in outputs.read_text()
+    commit_all(repo.root, "CSV floats with 3 digits")
+    result = run_cli("verify-release", "--repo", str(repo.root))
+    assert result.exit_code == 0, shown(result)
+    assert "release 2026.11.0: exports and 14 fit outputs rebuilt from the records at commit" in result.stderr
+
+
+def test_a_fit_output_that_differs_from_the_manifest_fails_verify_release(repo: RepoLayout) -> None:
+    from densing_data.contrib.release_files import index_entry, render_manifest, render_sums, sha256_bytes
+
+    release(repo, "2026.11.0")
+    path = repo.release_dir("2026.11.0") / "manifest.json"
+    manifest = json.loads(path.read_text())
+    trend = next(f for f in manifest["files"] if f["path"] == "fit/trend.json")
+    trend["sha256"] = "e" * 64  # a number in the published trend.json that the records do not give
+    sums = render_sums(manifest["files"])
+    manifest["sha256sums"] = sha256_bytes(sums.encode())
+    path.write_text(render_manifest(manifest))
+    (repo.release_dir("2026.11.0") / "SHA256SUMS").write_text(sums)
+    repo.index_file.write_text(
+        json.dumps({"latest": "2026.11.0", "releases": [index_entry("2026.11.0", manifest)]})
+    )
+    commit_all(repo.root, "release 2026.11.0 with a trend.json of other numbers")
+    result = run_cli("verify-release", "2026.11.0", "--repo", str(repo.root))
+    assert result.exit_code == 1, shown(result)
+    shown_at = "releases/2026.11.0/manifest.json:0: fit/trend.json rebuilt from the records at commit"
+    assert shown_at in result.stdout
+    assert "by the fitter of that commit has sha256" in result.stdout
+    assert "the manifest says eeeeeeeeeeee…" in result.stdout
+
+
+def test_check_pr_refuses_a_release_without_fit_outputs(repo: RepoLayout) -> None:
+    import datetime as dt
+
+    from densing_data.contrib.release import cut_release
+
+    git(repo.root, "checkout", "-q", "-b", "release")
+    cut_release(repo, "2026.11.0", dt.date(2026, 11, 23))  # no fit: as releases before 2026.12.4
+    result = run_cli("check-pr", "main", "--repo", str(repo.root))
+    assert result.exit_code == 1, shown(result)
+    assert "release 2026.11.0 lists no fit outputs (fit/...)" in result.stdout

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import importlib.util
@@ -19,6 +20,7 @@ from tests.site.chromium import CHROMEDRIVER, CHROMIUM, headless_chromium
 from tests.site.fit_fixture import write_fixture_fit_outputs
 from tests.site.synthetic import write_synthetic_records
 from tests.site.tracks_fixture import write_track_outputs
+from tests.site.versioned import build_versioned_site, make_versioned_repo
 
 N_MODELS = 24
 ALERT_TRAP = """
@@ -53,13 +55,16 @@ def site_inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 @pytest.fixture(scope="session")
 def built_site(site_inputs: dict[str, Path]) -> Path:
-    """The site built from the synthetic records (pages generated into a temporary docs dir)."""
+    """The site built from the synthetic records (pages generated into a temporary docs dir), with no
+    release (the released versions and their frozen pages: ``versioned_site``)."""
     root = site_inputs["root"]
+    (root / "releases").mkdir()
     build_site(
         records_dir=site_inputs["records"],
         out_dir=root / "site",
         fit_dir=site_inputs["fit"],
         docs_dir=root / "src",
+        releases_dir=root / "releases",
     )
     return root / "site"
 
@@ -69,16 +74,45 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def site_url(built_site: Path) -> Iterator[str]:
-    """The built site served by a static file server on 127.0.0.1 (in a thread)."""
-    handler = functools.partial(_QuietHandler, directory=str(built_site))
+@contextlib.contextmanager
+def serve(directory: Path) -> Iterator[str]:
+    """``directory`` served by a static file server on 127.0.0.1 (in a thread); yields its URL."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: Path) -> Iterator[str]:
+    """The built site served by a static file server on 127.0.0.1 (in a thread)."""
+    with serve(built_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def versioned(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """A git repository with two tagged releases and a correction after them (tests/site/versioned.py),
+    and its site: the current pages, and every version's frozen pages, built as on a first deploy (a
+    live site that publishes none yet)."""
+    root = tmp_path_factory.mktemp("versioned")
+    repo = make_versioned_repo(root / "repo")
+    (root / "nothing-published").mkdir()
+    with serve(root / "nothing-published") as live:
+        site = build_versioned_site(repo, root, live)
+    return {**repo, "site": site, "root": root}
+
+
+@pytest.fixture(scope="session")
+def versioned_url(versioned: dict[str, Any]) -> Iterator[str]:
+    """The versioned site served on 127.0.0.1."""
+    with serve(versioned["site"]) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

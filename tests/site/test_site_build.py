@@ -6,6 +6,7 @@ import filecmp
 import html
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -114,7 +115,7 @@ def test_only_local_resources_are_loaded(built_site: Path) -> None:
 
 def test_build_refuses_a_page_loading_a_cdn_script(tmp_path: Path) -> None:
     docs = tmp_path / "docs"
-    docs.mkdir()
+    shutil.copytree(SITE_SRC / "assets", docs / "assets")  # the 404 page inlines the stylesheets
     (docs / "index.md").write_text('# X\n\n<script src="https://cdn.example/vega.js"></script>\n')
     with pytest.raises(BuildError, match="loads a resource from outside the site"):
         mkdocs_build(docs, tmp_path / "site", epoch=0)
@@ -170,6 +171,8 @@ def test_two_builds_are_byte_identical(
             str(tmp_path / "src"),
             "--out",
             str(again),
+            "--releases",
+            str(site_inputs["root"] / "releases"),
         ],
     )
     assert result.exit_code == 0, result.output
@@ -232,7 +235,7 @@ def test_build_never_empties_a_directory_that_is_not_a_site(tmp_path: Path) -> N
     precious.mkdir()
     (precious / "thesis.tex").write_text("years of work")
     docs = tmp_path / "docs"
-    docs.mkdir()
+    shutil.copytree(SITE_SRC / "assets", docs / "assets")  # the 404 page inlines the stylesheets
     (docs / "index.md").write_text("# X\n")
     with pytest.raises(BuildError, match="not empty and holds no previous site build"):
         mkdocs_build(docs, precious, epoch=0)

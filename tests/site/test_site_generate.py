@@ -14,11 +14,14 @@ from densing_data import load
 from densing_site.errors import SiteError
 from densing_site.fit_outputs import read_fit_outputs
 from densing_site.generate import generate_pages
+from densing_site.links import REPO_URL, RepoLinks
 from densing_site.pages.data_citation import ReleaseIndexError
 from densing_site.sitedata import SiteData
 from tests.site.fit_fixture import write_fixture_fit_outputs
 from tests.site.synthetic import write_synthetic_records
 from tests.site.tracks_fixture import SECOND_TRACK, write_track_outputs
+
+COMMIT = "0123456789abcdef0123456789abcdef01234567"
 
 
 def _site_data(root: Path, n_models: int, repo: Path) -> SiteData:
@@ -32,6 +35,7 @@ def _site_data(root: Path, n_models: int, repo: Path) -> SiteData:
         record_path_prefix="",
         releases_dir=repo / "releases",
         fit_dir=fit_dir,
+        links=RepoLinks(ref=COMMIT),
     )
 
 
@@ -109,9 +113,14 @@ def test_project_documents_releases_and_nav(tmp_path: Path, repo: Path) -> None:
         "Contributing",
         "Changelog",
     ]
-    assert "See the ruler and [x](https://a.org)." in (docs / "method.md").read_text()
+    # relative links in repository documents: a document the site shows -> its page; any other
+    # file -> its GitHub URL at the build's commit (never a branch)
+    assert f"See [the ruler]({REPO_URL}/blob/{COMMIT}/docs/ruler.md) and [x](https://a.org)." in (
+        docs / "method.md"
+    ).read_text()
     changelog = (docs / "changelog.md").read_text()
-    assert "Frozen under here." in changelog and "# Changelog\n\n## 2026" not in changelog
+    assert f"Frozen under [here]({REPO_URL}/blob/{COMMIT}/releases/README.md)." in changelog
+    assert "# Changelog\n\n## 2026" not in changelog
     assert (docs / "data" / "2026.11.0" / "csv" / "models.csv").read_text() == "id\nx\n"
     assert (docs / "data" / "2026.11.0" / "SHA256SUMS").is_file()
     data_page = (docs / "data.md").read_text()

@@ -7,10 +7,12 @@ from __future__ import annotations
 import html as html_module
 import json
 import re
+import subprocess
 from pathlib import Path
 
 from densing_site.links import REPO_URL
 from densing_site.pages.models import setting_words
+from densing_site.paths import REPO_ROOT
 from tests.site.synthetic import HOSTILE_ID
 from tests.site.tracks_fixture import track_ids
 
@@ -55,7 +57,12 @@ def test_provenance_is_folded_and_records_link_to_the_repository(built_site: Pat
     notes = page.index("Curation notes") if "Curation notes" in page else None
     details = page.index('<details class="provenance"')
     assert notes is None or notes > details
-    assert re.search(rf'<a href="{re.escape(REPO_URL)}/blob/main/[^"]+\.yaml#L\d+"', page)
+    # pinned to the commit the site was built from (these records are in no release), never a branch
+    head = subprocess.run(
+        ["git", "-C", str(REPO_ROOT), "rev-parse", "HEAD"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert re.search(rf'<a href="{re.escape(REPO_URL)}/blob/{head}/[^"]+\.yaml#L\d+"', page)
+    assert "/blob/main/" not in page
 
 
 def test_setting_has_no_stray_comma() -> None:
