@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -113,3 +114,27 @@ class FrontierForecast:
         logs = log_hat - (self.lines[:, 0] * day + self.lines[:, 1])
         low, high = (math.exp(percentile(logs, q)) for q in self.percentiles)
         return Estimate(math.exp(log_hat - self.log_density(day)), low, high)
+
+    @classmethod
+    def from_document(cls, forecast: dict[str, Any]) -> FrontierForecast:
+        """The forecast a trend.json ``forecast`` object describes (docs/dev/fit-outputs.md); a
+        ``ValueError`` naming the key when the object lacks one or holds a wrong value."""
+        try:
+            lines = np.column_stack(
+                [np.asarray(forecast["lines"][k], dtype=float) for k in ("slope", "intercept")]
+            )
+            made = cls(
+                t0=dt.date.fromisoformat(str(forecast["t0"])),
+                slope=float(forecast["slope_per_day"]),
+                intercept=float(forecast["intercept"]),
+                lines=lines,
+                percentiles=(float(forecast["percentiles"][0]), float(forecast["percentiles"][1])),
+                slope_ci=(float(forecast["slope_per_day_ci"][0]), float(forecast["slope_per_day_ci"][1])),
+            )
+        except KeyError as err:
+            raise ValueError(f"the forecast has no {err.args[0]!r}") from None
+        except (TypeError, ValueError, IndexError) as err:
+            raise ValueError(f"the forecast holds a value of the wrong kind ({err})") from None
+        if lines.size == 0 or not np.all(np.isfinite(lines)):
+            raise ValueError("the forecast's lines must be a non-empty list of finite numbers")
+        return made
