@@ -73,7 +73,14 @@ def forecast_layers(
         "kind:N",
         title=None,
         scale=alt.Scale(domain=[LABEL], range=[[6, 4]]),
-        legend=alt.Legend(orient="bottom", labelLimit=320, symbolStrokeColor=COLOR, symbolType="stroke"),
+        legend=alt.Legend(
+            orient="top",
+            labelLimit=320,
+            symbolStrokeColor=COLOR,
+            symbolType="stroke",
+            symbolSize=400,
+            symbolStrokeWidth=2,
+        ),
     )
     line = frame.mark_line(color=COLOR, strokeWidth=2).encode(
         x=x,

@@ -1,5 +1,5 @@
-/* Leaderboard: a box before every model's name picks it for the compare view (up to four); a bar at the
- * foot of the window names the models picked and links to compare/?models=a,b,c. The pick is kept in
+/* Leaderboard: a box before every model's name picks it for the compare view (up to four); a bar under
+ * the table, held at the foot of the window while the table scrolls by, names the models picked and links to compare/?models=a,b,c. The pick is kept in
  * the tab (sessionStorage) while the reader moves between tracks; the comparison itself lives in the
  * compare view's address. Rows loaded later ("show all") get their box as they arrive. */
 (function () {
@@ -44,7 +44,8 @@
     bar.appendChild(link);
     bar.appendChild(clear);
     bar.appendChild(note);
-    document.body.appendChild(bar);
+    var wrap = table.closest(".lb-wrap") || table;
+    wrap.parentNode.insertBefore(bar, wrap.nextSibling);
 
     function ids() { return picked.map(function (p) { return p[0]; }); }
 
