@@ -73,5 +73,6 @@ def write_compare_page(writer: PageWriter, data: SiteData) -> None:
         hide=("navigation", "toc"),
         raw_html=True,
         scripts=("compare.js",),
+        styles=("views.css",),
         context={"meta": page_meta(data), "models": models, "version": data.ds.version, "max": MAX_MODELS},
     )

@@ -168,6 +168,7 @@ def write_densing_law(writer: PageWriter, data: SiteData) -> None:
         "densing_law.md.j2",
         title="Densing law",
         charts=True,
+        styles=("views.css",),
         context={
             "chart": chart,
             "trend": trend,

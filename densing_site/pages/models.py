@@ -230,6 +230,7 @@ def write_model_pages(writer: PageWriter, data: SiteData) -> list[str]:
             hide=("toc",),
             raw_html=True,
             scripts=("forecast.js",),
+            styles=("views.css",),
             context=context,
         )
         write_model_data(writer, context)
