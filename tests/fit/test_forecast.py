@@ -5,12 +5,14 @@ back-test's placements when the law holds, slows or jumps."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from densing_cli.forecast_report import backtest_lines
 from densing_fit.forecast import CUTOFFS, HORIZON_DAYS, FrontierForecast, fit_forecast, forecast_backtest
 from densing_fit.forecast import forecast_document as document
 from densing_fit.forecast.line import percentile
@@ -190,3 +192,32 @@ def test_back_test_placements_agree_with_the_prediction_interval() -> None:
     assert (point["predicted"], point["prediction_low"], point["prediction_high"]) == pytest.approx(
         (centre[0], low[0], high[0])
     )
+
+
+def test_the_written_forecast_reads_back_as_the_same_line() -> None:
+    frame = _frame(_world(8, np.linspace(0, 900, 40)))
+    written = document(frame, frame, **SETTINGS)
+    fitted = fit_forecast(frame, n_resamples=400, confidence=0.9, seed=0).line
+    read = FrontierForecast.from_document(json.loads(json.dumps(written)))
+    assert read.t0 == fitted.t0 and read.percentiles == fitted.percentiles
+    ours, theirs = read.match_day(8e9, 1e9), fitted.match_day(8e9, 1e9)
+    assert (ours.value, ours.low, ours.high) == pytest.approx(
+        (theirs.value, theirs.low, theirs.high), abs=0.05
+    )
+    with pytest.raises(ValueError, match="no 'lines'"):
+        FrontierForecast.from_document({k: v for k, v in written.items() if k != "lines"})
+
+
+def test_densing_fit_prints_each_cutoff_and_says_when_none_could_be_fitted() -> None:
+    result = _backtest(_world(9, np.linspace(0, 1100, 70)))
+    lines = backtest_lines(result)
+    assert lines[0].startswith("    forecast back-test (7 of 7 cut-offs fitted, 2024-01-01 to 2025-07-01")
+    assert (
+        f"{result['n_inside']} of {result['n_points']} frontier readings inside the 90% prediction band"
+        in lines[0]
+    )
+    assert len(lines) == 8 and all("cut-off" in line for line in lines[1:])
+    none = _backtest(_world(10, np.linspace(0, 300, 20)))  # every reading before the first cut-off
+    assert backtest_lines(none) == [
+        "    forecast back-test: no cut-off could be fitted (the track has no reading from the cut-off on)"
+    ]
