@@ -40,7 +40,8 @@ def write_model_data(writer: PageWriter, context: dict[str, Any]) -> None:
 
 def page_meta(data: SiteData) -> dict[str, Any]:
     """What every comparison shares: data version, tracks (default first) with their benchmarks, the
-    benchmarks' names, the most models shown."""
+    benchmarks' names, the most models shown (the page adds the models to choose from, as [id, name]:
+    JSON, so the search index does not take every model's name for this page's text)."""
     default = data.fit.default_track
     tracks = [data.fit.track()] + [t for t in data.fit.tracks if t.id != default]
     return {
@@ -63,9 +64,7 @@ def page_meta(data: SiteData) -> dict[str, Any]:
 
 def write_compare_page(writer: PageWriter, data: SiteData) -> None:
     """Write the compare page (the model files are written with the model pages)."""
-    models = [
-        {"id": m["id"], "name": m["name"]} for m in rows(data.ds.models.sort_values("name", kind="stable"))
-    ]
+    models = [[m["id"], m["name"]] for m in rows(data.ds.models.sort_values("name", kind="stable"))]
     writer.render_page(
         PAGE,
         "compare.md.j2",
@@ -74,5 +73,5 @@ def write_compare_page(writer: PageWriter, data: SiteData) -> None:
         raw_html=True,
         scripts=("compare.js",),
         styles=("views.css",),
-        context={"meta": page_meta(data), "models": models, "version": data.ds.version, "max": MAX_MODELS},
+        context={"meta": page_meta(data) | {"models": models}, "version": data.ds.version},
     )

@@ -195,6 +195,11 @@ def test_on_a_phone_the_columns_scroll_under_fixed_row_labels(phone: Any, site_u
     assert state["scroll"] > state["client"] and state["moved"] > 0  # the columns scroll in their frame
     assert state["after"] == pytest.approx(state["before"], abs=1)  # the benchmark names stay put
     assert state["page"] <= 390  # the page itself does not
+    phone.execute_script(
+        "document.querySelector('#cmp-table thead th:nth-child(4) button.cmp-remove').click()"
+    )
+    WebDriverWait(phone, 10).until(lambda d: _columns(d) == ["ref-1b", "ref-10b", "ref-0p1b"])
+    assert _query(phone) == "?models=ref-1b,ref-10b,ref-0p1b"  # the address follows on a phone too
     assert not _problems(phone)
 
 

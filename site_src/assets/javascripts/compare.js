@@ -2,7 +2,8 @@
  * benchmark. The selection lives in the address: read on open (ids that are not models, repeats and
  * more than the maximum are reported, not silently dropped), written back whenever it changes. Each
  * model's numbers come from compare/models/<id>.json (written with its model page); what the models
- * share (tracks, benchmark names, data version) from the page's #cmp-meta. Record text only ever
+ * share (tracks, benchmark names, data version) and the models to choose from, from the page's
+ * #cmp-meta. Record text only ever
  * reaches the page as text (textContent), and only http(s) sources become links. */
 (function () {
   "use strict";
@@ -214,9 +215,14 @@
     var meta = JSON.parse(document.getElementById("cmp-meta").textContent);
     var root = table.dataset.root;
     var known = {}, byName = {};
-    Array.prototype.forEach.call(document.querySelectorAll("#cmp-models option"), function (o) {
-      known[o.value] = o.textContent;
-      byName[o.textContent.toLowerCase()] = o.value;
+    var list = document.getElementById("cmp-models");
+    meta.models.forEach(function (m) {
+      known[m[0]] = m[1];
+      byName[m[1].toLowerCase()] = m[0];
+      var option = document.createElement("option");
+      option.value = m[0];
+      option.textContent = m[1];
+      list.appendChild(option);
     });
     var status = document.getElementById("cmp-status");
     var problems = document.getElementById("cmp-problems");
