@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from densing_cli.forecast_report import forecast_lines
 from densing_cli.options import records_option
 
 
@@ -205,6 +206,7 @@ def _track_detail_lines(trend: dict[str, Any]) -> list[str]:
                 doubling = f"doubling {_days(part['doubling_days'])} days [{_days(low)}, {_days(high)}]"
                 counts = f"{part['n_frontier']} frontier of {part['n_models']} models"
                 out.append(f"      {label}: {doubling}, {counts}")
+    out += forecast_lines(trend)
     active = trend.get("active_params")
     if active:
         out.append("    " + _fit_line("per active parameter", active))

@@ -7,6 +7,7 @@
 A fit is one pass per :class:`Track` (a ruler read with the scores of one protocol family):
 ``tracks`` select → ``density`` read and aggregate → ``table`` → ``trend_summary``, driven by
 ``track_fit``; ``pipeline`` runs every track, then ``agreement`` and ``summaries`` look across them.
+The subpackage ``forecast`` continues each track's frontier line as a forecast and back-tests it.
 
 Layering: imports ``densing_data`` only (never ``densing_site``, evaluators or torch).
 """

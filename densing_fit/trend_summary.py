@@ -18,6 +18,7 @@ placed against the line too.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -25,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from densing_fit.errors import FitError
+from densing_fit.forecast import forecast_backtest, forecast_document
 from densing_fit.options import FitOptions
 from densing_fit.size_adjusted import fit_size_adjusted
 from densing_fit.trend import DAYS_PER_MONTH, DensingTrend
@@ -138,6 +140,7 @@ def trend_document(
             confidence=opts.confidence,
             seed=opts.seed,
         ),
+        **_forecasts(in_trend, densities, opts, cut),
         "options": {
             "include_mismatched": opts.include_mismatched,
             "strict_protocol": opts.strict_protocol,
@@ -146,6 +149,22 @@ def trend_document(
         },
     }
     return document, list(summary["frontier"])
+
+
+def _forecasts(
+    in_trend: pd.DataFrame, densities: pd.DataFrame, opts: FitOptions, cut: dt.date
+) -> dict[str, Any]:
+    """``forecast`` (the post-cut frontier line continued, :mod:`densing_fit.forecast`) and its back-test."""
+    settings = {
+        "cut_date": cut,
+        "n_resamples": opts.n_resamples,
+        "confidence": opts.confidence,
+        "seed": opts.seed,
+    }
+    return {
+        "forecast": forecast_document(in_trend, densities, **settings),
+        "forecast_backtest": forecast_backtest(in_trend, densities, **settings),
+    }
 
 
 def _without_added(

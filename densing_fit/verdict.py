@@ -75,7 +75,9 @@ def prediction_interval(
     return centre, np.exp(mid - widened), np.exp(mid + widened)
 
 
-def _residual_sd(trend: DensingTrend, frame: pd.DataFrame) -> float:
+def residual_sd(trend: DensingTrend, frame: pd.DataFrame) -> float:
+    """Standard deviation of the frontier's ln ρ about the fitted line (``frame``: the rows the trend
+    was fitted on; n − 2 degrees of freedom, at least one)."""
     frontier = frame[trend.frontier_mask_]
     residual = np.log(frontier["density"].to_numpy(float)) - np.log(trend.predict(frontier["release_date"]))
     dof = max(residual.size - 2, 1)
@@ -121,7 +123,7 @@ def judge(
             f"only {len(earlier)} models in the trend between {cut_date.isoformat()} and "
             f"{start.isoformat()}, too few for the earlier line (at least {MIN_EARLIER})"
         )
-    sd = _residual_sd(line, earlier)
+    sd = residual_sd(line, earlier)
     out["earlier"]["residual_sd"] = sd
     bounds = _window_bounds(densities, start)
     placed_bounds = _place(line, sd, bounds, confidence)

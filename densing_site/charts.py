@@ -16,6 +16,7 @@ import altair as alt
 import pandas as pd
 import vl_convert
 
+from densing_site.forecast.chart import forecast_layers
 from densing_site.render import PageWriter
 
 WIDTH = 560
@@ -125,6 +126,7 @@ def density_chart(
     tracks: list[tuple[str, str]] | None = None,
     families: list[str] | None = None,
     version: str = "",
+    forecast: list[dict[str, Any]] | None = None,
 ) -> alt.LayerChart:
     """Density against release date on a log axis: models coloured by frontier/trend status, the
     fitted densing line with its confidence band, and a rule at the cut date (ChatGPT's release).
@@ -136,7 +138,8 @@ def density_chart(
     gets a track switch and a title naming the track shown and the data ``version``, with
     ``families`` a highlight control; both controls are HTML selects under the chart. The legend sits
     below the plot, so it never meets the ChatGPT label at the top of the rule; the axes span the data
-    (padded), not empty decades.
+    (padded), not empty decades. ``forecast`` rows (:func:`densing_site.forecast.chart.forecast_rows`)
+    add each track's forecast: its dashed line and prediction band, labelled "forecast, not data".
     """
     tracks = tracks or []
     track_bind = (
@@ -211,6 +214,7 @@ def density_chart(
             )
         )
         layers.append(fitted.mark_line(color="#1f77b4").encode(x=x, y=alt.Y("density:Q", scale=y_scale)))
+    layers += forecast_layers(forecast or [], x, y_scale, in_track)
     layers.append(dots)
     if cut_date and dates and dates[0] <= cut_date <= dates[-1]:
         rule = alt.Chart(pd.DataFrame([{"date": cut_date, "label": "ChatGPT"}]))

@@ -15,6 +15,9 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from densing_site.compare import page as compare
+from densing_site.forecast.files import write_forecast_files
+from densing_site.forecast.model import track_forecast
 from densing_site.pages import (
     agreement,
     benchmarks,
@@ -91,8 +94,12 @@ def generate_pages(data: SiteData, docs_dir: Path = SITE_SRC) -> GeneratedSite:
     contributing.write_contributing(writer, data)
     changelog.write_changelog(writer, data)
     model_ids = models.write_model_pages(writer, data)
+    compare.write_compare_page(writer, data)
+    tracks = list(data.fit.tracks)
+    write_forecast_files(writer, tracks, {t.id: track_forecast(t) for t in tracks}, data.ds.version)
     nav = [
         {"Leaderboard": leaderboard.PAGE},
+        {"Compare": compare.PAGE},
         {"Densing law": densing_law.PAGE},
         {"Tracks": agreement.PAGE},
         {"Ruler": rulers.PAGE},

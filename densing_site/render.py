@@ -106,13 +106,17 @@ class PageWriter:
         hide: tuple[str, ...] = (),
         raw_html: bool = False,
         inline_styles: bool = False,
+        scripts: tuple[str, ...] = (),
+        styles: tuple[str, ...] = (),
     ) -> Path:
         """Render ``template`` with ``context`` (plus ``root``, the path to the site root) into a
         Markdown page with front matter: title, whether it needs the chart scripts, hidden parts, and
         whether the body is HTML only (``raw_html``: mkdocs then skips Markdown for it, see
         ``site_src/hooks/raw_html_pages.py``) and whether its stylesheets are inlined
-        (``inline_styles``, see ``site_src/hooks/inline_styles.py``). ``title`` is plain text (record
-        text included): it is escaped here, once; ``title_fallback`` stands in when it is empty."""
+        (``inline_styles``, see ``site_src/hooks/inline_styles.py``); ``scripts`` and ``styles``: files
+        of ``assets/javascripts/`` and ``assets/stylesheets/`` only this page loads
+        (``site_src/overrides/main.html``). ``title`` is plain text (record text included): it is
+        escaped here, once; ``title_fallback`` stands in when it is empty."""
         meta: dict[str, Any] = {"title": escape.safe_title(title, title_fallback)}
         if charts:
             meta["charts"] = True
@@ -122,6 +126,10 @@ class PageWriter:
             meta["raw_html"] = True
         if inline_styles:
             meta["inline_styles"] = True
+        if scripts:
+            meta["scripts"] = list(scripts)
+        if styles:
+            meta["styles"] = list(styles)
         front = "".join(f"{key}: {json.dumps(value)}\n" for key, value in meta.items())
         body = environment().get_template(template).render(root=root_prefix(rel_path), **context)
         return self.write_text(rel_path, f"---\n{front}---\n\n{body}")

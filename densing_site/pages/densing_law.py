@@ -15,6 +15,8 @@ import pandas as pd
 from densing_site import charts
 from densing_site.cite_boxes import CiteContext, cite_context, trend_citation
 from densing_site.fit_tracks import Track
+from densing_site.forecast.chart import forecast_rows
+from densing_site.forecast.law import law_forecast
 from densing_site.formatting import (
     DAYS_PER_MONTH,
     bound_side,
@@ -112,8 +114,11 @@ def _months(days: Any) -> float | None:
     return None if value is None else value / DAYS_PER_MONTH
 
 
-def track_variant(track: Track, cite: CiteContext, shown: bool) -> dict[str, Any]:
-    """What the page says about one track's fit: headline, fit table, frontier models, citation."""
+def track_variant(
+    track: Track, cite: CiteContext, shown: bool, model_names: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """What the page says about one track's fit: headline, fit table, frontier models, citation, and
+    its forecast (``model_names``: model id -> name, for the forecast's back-test)."""
     names = {r["model"]: r for r in rows(track.densities)}
     return {
         "id": track.id,
@@ -123,6 +128,7 @@ def track_variant(track: Track, cite: CiteContext, shown: bool) -> dict[str, Any
         "doubling": doubling_words(track.trend, cite.confidence),
         "frontier": [names[m] for m in track.trend.get("frontier") or [] if m in names],
         "cite": trend_citation(cite, track, "densing-law/"),
+        "forecast": law_forecast(track, model_names or {}),
     }
 
 
@@ -145,24 +151,28 @@ def write_densing_law(writer: PageWriter, data: SiteData) -> None:
             tracks=[(t.id, t.label) for t in ordered],
             families=sorted({f for f in points["family"] if f}),
             version=version,
+            forecast=forecast_rows(ordered, points),
         ),
         "Density of each model against its release date on a log axis, with the fitted densing line "
-        "and its confidence band; the frontier models are highlighted. A control under the chart "
-        "switches the track; another highlights one family.",
+        "and its confidence band; the frontier models are highlighted. Past the last frontier model the "
+        "line continues, dashed, as a forecast (not data) with its 90% prediction band. A control under "
+        "the chart switches the track; another highlights one family.",
         download=chart_file_name("densing-law", "{track}", version, "svg"),
         default_track=default.id,
         csv_columns=CSV_COLUMNS,
     )
     cite = cite_context(data)
+    names = dict(zip(data.ds.models["id"], data.ds.models["name"], strict=True))
     writer.render_page(
         PAGE,
         "densing_law.md.j2",
         title="Densing law",
         charts=True,
+        styles=("views.css",),
         context={
             "chart": chart,
             "trend": trend,
-            "variants": [track_variant(t, cite, t.id == default.id) for t in ordered],
+            "variants": [track_variant(t, cite, t.id == default.id, names) for t in ordered],
             "version": version,
             "confidence": confidence,
             "cut": cut,

@@ -156,6 +156,7 @@ def write_leaderboard(writer: PageWriter, data: SiteData) -> None:
             hide=("navigation", "toc"),
             raw_html=True,
             inline_styles=True,
+            scripts=("compare-pick.js",),
             context={
                 "rows": table,
                 "rest_url": "rows.html",

@@ -13,6 +13,9 @@ import posixpath
 from typing import Any
 
 from densing_site.cite_boxes import CiteContext, cite_context, density_citation
+from densing_site.compare.links import compare_links, rank_index
+from densing_site.compare.page import write_model_data
+from densing_site.forecast.model import reading_forecast, track_forecast
 from densing_site.formatting import fmt_date, number
 from densing_site.pages.leaderboard import chart_points
 from densing_site.pages.model_tracks import model_readings, rows_by_track
@@ -150,9 +153,15 @@ def model_contexts(data: SiteData) -> list[dict[str, Any]]:
     points = {t.id: chart_points(t, root) for t in data.fit.tracks}
     track_rows = rows_by_track(data)
     cite = cite_context(data)
+    forecasts = {t.id: track_forecast(t) for t in data.fit.tracks}
+    ranks = rank_index(track_rows)
     contexts = []
     for model in models:
         readings, lead = model_readings(data, model, track_rows, points, bench_names)
+        for reading in readings:
+            reading["forecast"] = reading_forecast(
+                forecasts[reading["id"]], reading["row"], model["params_total"]
+            )
         add_citations(cite, model, readings, lead)
         used_by: dict[str, list[str]] = {}
         for reading in readings:
@@ -188,6 +197,8 @@ def model_contexts(data: SiteData) -> list[dict[str, Any]]:
                 "compression": compression.get(model["id"]),
                 "bench_names": bench_names,
                 "long_note": LONG_NOTE,
+                "forecast_version": data.ds.version,
+                "compare": compare_links(model["id"], lead, ranks),
             }
         )
     return contexts
@@ -217,7 +228,10 @@ def write_model_pages(writer: PageWriter, data: SiteData) -> list[str]:
             title_fallback=model["id"],
             hide=("toc",),
             raw_html=True,
+            scripts=("forecast.js",),
+            styles=("views.css",),
             context=context,
         )
+        write_model_data(writer, context)
         ids.append(model["id"])
     return ids

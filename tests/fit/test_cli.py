@@ -25,6 +25,8 @@ def test_fit_writes_the_outputs_and_prints_a_summary(world_dir: tuple[Path, Worl
     assert "densing law (90% CI): doubling time" in output
     assert "before 2022-11-30: no models in the trend" in output
     assert "tracks (default ruler-synthetic-direct, main ruler-synthetic-direct):" in output
+    assert "forecast (frontier fit from 2022-11-30" in output and "a forecast, not data" in output
+    assert "forecast back-test (" in output and "inside the 90% prediction band" in output
     written = sorted(p.name for p in tmp_path.iterdir())
     assert written == [
         "agreement.csv",

@@ -220,7 +220,7 @@ def test_the_track_select_switches_headline_fit_frontier_citation_and_downloads(
         ".filter(v => getComputedStyle(v).visibility === 'visible')"
         ".map(v => [v.dataset.track, v.textContent])"
     )
-    assert [t for t, _ in visible] == [other] * 4  # headline, citation, fit table, frontier
+    assert [t for t, _ in visible] == [other] * 5  # headline, citation, fit table, forecast, frontier
     tracks = json.loads((site_inputs["fit"] / "tracks.json").read_text(encoding="utf-8"))["tracks"]
     label = next(t["label"] for t in tracks if t["id"] == other)
     assert all(label in text for _, text in visible), visible

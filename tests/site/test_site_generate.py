@@ -103,6 +103,7 @@ def test_project_documents_releases_and_nav(tmp_path: Path, repo: Path) -> None:
     nav = json.loads((docs / "nav.json").read_text())
     assert [next(iter(item)) for item in nav] == [
         "Leaderboard",
+        "Compare",
         "Densing law",
         "Tracks",
         "Ruler",
