@@ -107,7 +107,7 @@ def test_every_link_of_the_versioned_site_resolves(versioned: dict[str, Any]) ->
     broken = []
     for page, parsed in pages.items():
         for link in parsed.links:
-            path = link.split("#")[0]
+            path = re.split(r"[?#]", link, maxsplit=1)[0]  # a query (compare/?models=…) names no file
             if re.match(r"^[a-z]+:", path) or path.startswith("//"):
                 continue
             target = _resolve(site, page, path)
