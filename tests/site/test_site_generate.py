@@ -116,9 +116,10 @@ def test_project_documents_releases_and_nav(tmp_path: Path, repo: Path) -> None:
     ]
     # relative links in repository documents: a document the site shows -> its page; any other
     # file -> its GitHub URL at the build's commit (never a branch)
-    assert f"See [the ruler]({REPO_URL}/blob/{COMMIT}/docs/ruler.md) and [x](https://a.org)." in (
-        docs / "method.md"
-    ).read_text()
+    assert (
+        f"See [the ruler]({REPO_URL}/blob/{COMMIT}/docs/ruler.md) and [x](https://a.org)."
+        in (docs / "method.md").read_text()
+    )
     changelog = (docs / "changelog.md").read_text()
     assert f"Frozen under [here]({REPO_URL}/blob/{COMMIT}/releases/README.md)." in changelog
     assert "# Changelog\n\n## 2026" not in changelog
