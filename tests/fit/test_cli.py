@@ -25,10 +25,14 @@ def test_fit_writes_the_outputs_and_prints_a_summary(world_dir: tuple[Path, Worl
     assert "densing law (90% CI): doubling time" in output
     assert "before 2022-11-30: no models in the trend" in output
     assert "tracks (default ruler-synthetic-direct, main ruler-synthetic-direct):" in output
+    assert "densing law per capability (doubling days, 90% intervals; capabilities.json):" in output
+    assert "    knowledge (mmlu): " in output and "MMLU against MMLU-CF: not compared" in output
     written = sorted(p.name for p in tmp_path.iterdir())
     assert written == [
         "agreement.csv",
         "agreement.json",
+        "capabilities.csv",
+        "capabilities.json",
         "compression.csv",
         "densities.csv",
         "densities_by_track.csv",
