@@ -117,7 +117,7 @@ def _sentence(fit: str, low: float, high: float, low_ikp: float, high_ikp: float
         "all_models": "over all models",
         "frontier": "on the frontier",
     }[fit]
-    ours = f"{low:+.4f} to {high:+.4f} per day (90%)"
-    theirs = f"{low_ikp:+.4f} to {high_ikp:+.4f} per day (IKP, 95%, converted)"
+    ours = f"{low:+.5f} to {high:+.5f} per day (90%)"
+    theirs = f"{low_ikp:+.5f} to {high_ikp:+.5f} per day (IKP, 95%, converted)"
     verb = "overlaps" if agrees else "does not overlap"
     return f"Knowledge density growth {what}: {ours}; it {verb} {theirs}."
