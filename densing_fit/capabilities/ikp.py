@@ -1,6 +1,6 @@
 """The knowledge group's slope against Incompressible Knowledge Probes (IKP; Li 2026, arXiv 2604.24827).
 
-IKP regresses each model's accuracy on its 1,400 factual probes (a fraction, hallucinations penalised)
+IKP regresses each model's accuracy on its 1,400 factual probes (the fraction answered correctly)
 on log10 of its parameter count and its release month, over 96 dated open-weight models, and reports
 the release-month coefficient: -0.0010 per month (95% interval -0.0031 to +0.0008), against the
 +0.0117 per month the densing law would predict. That coefficient is on IKP's *accuracy* scale, at a
@@ -67,7 +67,8 @@ def ikp_reference() -> dict[str, Any]:
         "densing_prediction_per_month": DENSING_PREDICTION,
         "densing_doubling_months": DENSING_DOUBLING_MONTHS,
         "scale": (
-            "IKP accuracy (fraction correct, hallucinations penalised) per month at fixed log10 parameters"
+            "IKP accuracy (the fraction of its factual probes answered correctly) per month, at a fixed "
+            "log10 parameter count"
         ),
         "slope_per_day": slope,
         "slope_per_day_ci95": ci,

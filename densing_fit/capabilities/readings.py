@@ -3,10 +3,8 @@ model's aggregate over them, and which readings may enter the group's trend.
 
 The track's rules hold per group: the same chosen scores (its protocol, its bridges, its fallback to
 unstated shots), the same per-benchmark effective sizes, the same aggregate (geometric mean over the
-benchmarks that gave one; a bound among them makes the aggregate a bound) with at least half of the
-group's benchmarks on the track, rounded up, but never more than the track's own minimum (the
-loss-based track's bridged models have two of its tasks, so a group there needs two), and the same
-trend rules (base models with a release date,
+benchmarks that gave one; a bound among them makes the aggregate a bound, and a reading with fewer
+than all of them carries ``missing_benchmarks``), and the same trend rules (base models with a release date,
 exact and precise readings, the ruler's own reference models out, unstated readings out where the
 track keeps them out).
 """
@@ -20,10 +18,15 @@ import numpy as np
 import pandas as pd
 
 from densing_fit.capabilities.registry import CapabilityGroup
-from densing_fit.density import IMPRECISE, Aggregate, aggregate_all, default_min_benchmarks
+from densing_fit.density import IMPRECISE, Aggregate, aggregate_all
 from densing_fit.effective import ABOVE, BELOW
 from densing_fit.track_fit import REFERENCE_MODEL, TrackResult
 from densing_fit.track_select import UNSTATED_FLAG
+
+MIN_BENCHMARKS = 1
+"""Fewest of a group's benchmarks a model's group reading needs. A track's aggregate needs half of its
+set because its benchmarks measure different capabilities; a group's measure one capability in one
+unit (effective size on the track's ruler), so any one of them reads it."""
 
 READING_COLUMNS = [
     "track",
@@ -59,8 +62,8 @@ class GroupReadings:
     left_out: tuple[tuple[str, str], ...]
     """(benchmark, why) for group benchmarks the ruler fits but the track does not read for groups."""
     min_benchmarks: int
-    """Fewest of :attr:`benchmarks` a model's group reading needs: half of them rounded up, at most the
-    track's own minimum (0 when the group has none here)."""
+    """Fewest of :attr:`benchmarks` a model's group reading needs (:data:`MIN_BENCHMARKS`; 0 when the
+    group has none here)."""
     table: pd.DataFrame
     """One row per model with a group reading (columns :data:`READING_COLUMNS`, ``frontier`` False)."""
 
@@ -85,7 +88,7 @@ def read_group(track: TrackResult, group: CapabilityGroup, left_out: Mapping[str
     dropped = tuple((b, left_out[b]) for b in on_ruler if b in left_out)
     if not benches:
         return GroupReadings(group, (), dropped, 0, pd.DataFrame(columns=READING_COLUMNS))
-    minimum = max(1, min(default_min_benchmarks(benches), track.min_benchmarks))
+    minimum = MIN_BENCHMARKS
     models = track.densities
     ids = models["model"].astype(str).tolist()
     aggregates = aggregate_all(track.per_benchmark, ids, benches, minimum)

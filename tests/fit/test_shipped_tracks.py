@@ -114,13 +114,13 @@ def test_capability_groups_keep_each_tracks_rules(shipped: FitResult) -> None:
     # the frontier track's saturated benchmarks stay out of its groups, as out of its aggregate
     assert "mmlu" not in tracks["frontier"]["knowledge"]["benchmarks"]
     assert tracks["frontier"]["knowledge"]["left_out"][0]["benchmark"] == "mmlu"
-    # a loss-based group needs no more benchmarks than the track (bridged models have two of its tasks)
-    loss = _track(shipped, "loss-based")
-    assert tracks["loss-based"]["commonsense"]["min_benchmarks"] == loss.min_benchmarks == 2
-    # the uniform harness's commonsense group is exactly the track's aggregate
-    assert tracks["uniform-harness"]["commonsense"]["n_models"] == int(
-        _track(shipped, "uniform-harness").densities["in_trend"].sum()
-    )
+    # one benchmark of a group reads it; the uniform harness's commonsense group is the track's
+    # aggregate set, so it holds every model of the track's trend and finds the same frontier
+    assert all(g["min_benchmarks"] == 1 for t in tracks.values() for g in t.values() if g["benchmarks"])
+    uniform = _track(shipped, "uniform-harness")
+    group = tracks["uniform-harness"]["commonsense"]
+    assert group["n_models"] >= int(uniform.densities["in_trend"].sum())
+    assert sorted(group["frontier"]["models"]) == sorted(uniform.trend["frontier"])
 
 
 def test_knowledge_is_read_head_on_and_set_against_ikp(shipped: FitResult) -> None:
