@@ -100,6 +100,7 @@ def test_project_documents_releases_and_nav(tmp_path: Path, repo: Path) -> None:
     assert [next(iter(item)) for item in nav] == [
         "Leaderboard",
         "Densing law",
+        "What densifies?",
         "Tracks",
         "Ruler",
         "Benchmarks",
