@@ -58,6 +58,7 @@ bench: check-lock $(VENV)/.bench-installed
 	$(BIN)/python benchmarks/bench_site.py
 	$(BIN)/python benchmarks/bench_eval.py
 	$(BIN)/python benchmarks/bench_hostile.py
+	$(BIN)/python benchmarks/bench_capabilities.py
 
 clean:
 	rm -rf site out .pytest_cache

@@ -34,7 +34,7 @@ from densing_cli.options import records_option
     show_default=True,
     help="Directory for the main track's densities.csv, trend.json, ruler.json; rulers.json, "
     "sensitivity.csv, compression.csv; tracks.json, tracks/<id>/, densities_by_track.csv, "
-    "agreement.csv/json, flags.json.",
+    "agreement.csv/json, flags.json; capabilities.json/csv.",
 )
 @records_option
 @click.option(
@@ -78,6 +78,11 @@ from densing_cli.options import records_option
     help="Date splitting the trend into before and after.",
 )
 @click.option("--no-sensitivity", is_flag=True, help="Skip the ruler × benchmark-set sensitivity table.")
+@click.option(
+    "--no-capabilities",
+    is_flag=True,
+    help="Skip the densing law per capability group (capabilities.json, capabilities.csv).",
+)
 def fit(
     ruler_id: str | None,
     track_id: str | None,
@@ -91,9 +96,11 @@ def fit(
     seed: int,
     cut_date: dt.datetime,
     no_sensitivity: bool,
+    no_capabilities: bool,
 ) -> None:
     """Fit every track (a ruler read with one protocol's scores): effective sizes, densities and the
     densing-law trend; compare the tracks; write everything to OUT."""
+    from densing_cli.capability_lines import capability_lines
     from densing_data.loader import DataError, load
     from densing_fit.errors import FitError
     from densing_fit.options import FitOptions
@@ -118,6 +125,7 @@ def fit(
         seed=seed,
         cut_date=cut_date.date(),
         sensitivity=not no_sensitivity,
+        capabilities=not no_capabilities,
     )
     try:
         result = fit_all(ds, options)
@@ -127,6 +135,8 @@ def fit(
     for line in summary_lines(result.trend, result.ruler, result.densities):
         click.echo(line)
     for line in track_lines(result):
+        click.echo(line)
+    for line in capability_lines(result.capabilities):
         click.echo(line)
     click.echo("wrote " + ", ".join(str(p) for p in written))
 

@@ -41,6 +41,8 @@ class FitOptions:
     """Date splitting the trend in two (ChatGPT's release by default)."""
     sensitivity: bool = True
     """Also fit every ruler × benchmark set for the sensitivity table."""
+    capabilities: bool = True
+    """Also fit the densing law per capability group on every track (capabilities.json)."""
     compare_release: bool = True
     """Also fit each trend without the models added since the previous data release (read from
     ``releases/``), as trend.json's ``without_added``."""

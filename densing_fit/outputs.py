@@ -21,6 +21,8 @@ import pandas as pd
 
 from densing_data.atomic import write_text_atomically
 from densing_fit.agreement import AGREEMENT_COLUMNS
+from densing_fit.capabilities.readings import READING_COLUMNS
+from densing_fit.capabilities.registry import GROUPS
 from densing_fit.flags import FLAG_EXPLANATIONS
 from densing_fit.pipeline import FitResult
 
@@ -84,7 +86,8 @@ BY_TRACK_COLUMNS = [
 def write_outputs(result: FitResult, out_dir: Path | str) -> list[Path]:
     """Write the main track's densities.csv, trend.json, ruler.json; rulers.json, sensitivity.csv,
     compression.csv; and per track tracks/<id>/{densities.csv,trend.json,ruler.json}, tracks.json,
-    densities_by_track.csv, agreement.csv, agreement.json, flags.json (docs/dev/fit-outputs.md)."""
+    densities_by_track.csv, agreement.csv, agreement.json, flags.json; capabilities.json and
+    capabilities.csv when the capabilities were fitted (docs/dev/fit-outputs.md)."""
     out = Path(out_dir)
     files = {
         "densities.csv": densities_csv(result.densities, result.ruler),
@@ -106,6 +109,9 @@ def write_outputs(result: FitResult, out_dir: Path | str) -> list[Path]:
         "agreement.json": json_text(agreement_document(result)),
         "flags.json": json_text(FLAG_EXPLANATIONS),
     }
+    if result.capabilities is not None:
+        files["capabilities.json"] = json_text(result.capabilities)
+        files["capabilities.csv"] = capabilities_csv(result.capability_readings)
     for track in result.tracks:
         folder = f"tracks/{track.track.id}"
         files[f"{folder}/densities.csv"] = densities_csv(track.densities, track.ruler)
@@ -124,6 +130,19 @@ def densities_csv(densities: pd.DataFrame, ruler: dict[str, Any]) -> str:
     """densities.csv text of one track: fixed columns, then four per benchmark of its ruler."""
     columns = FIXED_COLUMNS + [f"{b}_{suffix}" for b in ruler["benchmarks"] for suffix in BENCHMARK_SUFFIXES]
     return csv_text(densities.sort_values("model", kind="mergesort"), columns)
+
+
+def capabilities_csv(readings: pd.DataFrame) -> str:
+    """capabilities.csv text: one row per (track, group, model) group reading, sorted by track (in
+    capabilities.json's order), group (registry order) and model."""
+    if readings.empty:
+        return csv_text(readings, READING_COLUMNS)
+    order = {t: i for i, t in enumerate(dict.fromkeys(readings["track"]))}
+    groups = {g.id: i for i, g in enumerate(GROUPS)}
+    ranked = readings.assign(
+        _t=readings["track"].map(order), _g=readings["group"].map(groups).fillna(len(groups))
+    )
+    return csv_text(ranked.sort_values(["_t", "_g", "model"], kind="mergesort"), READING_COLUMNS)
 
 
 def tracks_document(result: FitResult) -> dict[str, Any]:

@@ -17,6 +17,7 @@ import pandas as pd
 from densing_data.contrib.released_models import baseline_release, released_models
 from densing_data.loader import Dataset
 from densing_fit.agreement import agreement
+from densing_fit.capabilities import capabilities_document, capability_tracks
 from densing_fit.errors import FitError
 from densing_fit.options import FitOptions, track_d0_tokens
 from densing_fit.rulers import FittedRuler, fit_ruler
@@ -61,6 +62,10 @@ class FitResult:
     """Why, in plain words."""
     agreement: list[dict[str, Any]] = field(default_factory=list)
     """One entry per pair of tracks (see :mod:`densing_fit.agreement`)."""
+    capabilities: dict[str, Any] | None = None
+    """The capabilities.json object (densing law per capability group), or None when not asked for."""
+    capability_readings: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """The capabilities.csv table: one row per (track, group, model) group reading."""
 
 
 def default_ruler_id(ds: Dataset) -> str:
@@ -123,6 +128,11 @@ def fit_all(ds: Dataset, options: FitOptions | None = None, **changes: Any) -> F
     if opts.compare_release:
         baseline = baseline_release(frozenset(ds.models["id"].astype(str)), released_models(), ds.version)
     results = tuple(fit_track(ds, t, ruler_of(t), opts, baseline) for t in tracks)
+    extra = capability_tracks(ds) if opts.capabilities and opts.tracks is None else ()
+    capabilities, readings = None, pd.DataFrame()
+    if opts.capabilities:
+        extra_results = tuple(fit_track(ds, t, ruler_of(t), opts) for t in extra)
+        capabilities, readings = capabilities_document(ds, results, extra_results, opts)
     wanted = [t.ruler for t in tracks]
     if opts.sensitivity:
         wanted += sorted(ds.rulers["id"].astype(str))
@@ -130,7 +140,7 @@ def fit_all(ds: Dataset, options: FitOptions | None = None, **changes: Any) -> F
     main = next(r for r in results if r.track.id == main_id)
     sensitivity = pd.DataFrame()
     if opts.sensitivity:
-        by_ruler = {rid: _track_of(rid, tracks, opts) for rid in rulers}
+        by_ruler = {rid: _track_of(rid, [*tracks, *extra], opts) for rid in rulers}
         sensitivity = sensitivity_table(ds, rulers, by_ruler, opts)
     default = DEFAULT_TRACK if any(r.track.id == DEFAULT_TRACK for r in results) else main_id
     return FitResult(
@@ -151,6 +161,8 @@ def fit_all(ds: Dataset, options: FitOptions | None = None, **changes: Any) -> F
         if default == DEFAULT_TRACK
         else f"{default} is the only track asked for.",
         agreement=agreement([(r.track.id, r.densities, r.trend) for r in results]),
+        capabilities=capabilities,
+        capability_readings=readings,
     )
 
 

@@ -29,6 +29,25 @@ def _coefficients(t: np.ndarray, log_n: np.ndarray, y: np.ndarray) -> np.ndarray
     return np.linalg.lstsq(design, y, rcond=None)[0]
 
 
+def _bootstrap_coefficients(t: np.ndarray, log_n: np.ndarray, y: np.ndarray, picks: np.ndarray) -> np.ndarray:
+    """(A, C, B) of every resample (rows of ``picks``), by the closed-form least squares of two
+    centred predictors, all resamples at once; NaNs where a resample's dates or sizes do not vary, or
+    vary together (the design is rank deficient, as :func:`_coefficients` says)."""
+    tp, np_, yp = t[picks], log_n[picks], y[picks]
+    tc = tp - tp.mean(axis=1, keepdims=True)
+    nc = np_ - np_.mean(axis=1, keepdims=True)
+    yc = yp - yp.mean(axis=1, keepdims=True)
+    stt, snn, stn = (tc * tc).sum(axis=1), (nc * nc).sum(axis=1), (tc * nc).sum(axis=1)
+    sty, sny = (tc * yc).sum(axis=1), (nc * yc).sum(axis=1)
+    det = stt * snn - stn**2
+    ok = (stt > 0) & (snn > 0) & (det > 1e-10 * stt * snn)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        a = np.where(ok, (sty * snn - sny * stn) / det, np.nan)
+        c = np.where(ok, (sny * stt - sty * stn) / det, np.nan)
+    b = yp.mean(axis=1) - a * tp.mean(axis=1) - c * np_.mean(axis=1)
+    return np.column_stack([a, c, b])
+
+
 def fit_size_adjusted(
     frame: pd.DataFrame, *, n_resamples: int, confidence: float, random_state: int
 ) -> dict[str, Any]:
@@ -60,9 +79,7 @@ def fit_size_adjusted(
             "error": "the models share one release date or one size, so time and size cannot be separated"
         }
     rng = np.random.default_rng(random_state)
-    draws = np.array(
-        [_coefficients(t[i], log_n[i], y[i]) for i in rng.integers(0, len(y), (n_resamples, len(y)))]
-    )
+    draws = _bootstrap_coefficients(t, log_n, y, rng.integers(0, len(y), (n_resamples, len(y))))
     ok = draws[np.isfinite(draws).all(axis=1)]
     tail = 50.0 * (1.0 - confidence)
     slope_ci = np.percentile(ok[:, 0], [tail, 100.0 - tail]).tolist() if len(ok) else [None, None]

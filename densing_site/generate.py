@@ -30,6 +30,7 @@ from densing_site.pages import (
     leaderboard,
     models,
     rulers,
+    what_densifies,
 )
 from densing_site.paths import HAND_WRITTEN, NAV_FILE, SITE_SRC
 from densing_site.render import MANIFEST, PageWriter
@@ -85,6 +86,7 @@ def generate_pages(data: SiteData, docs_dir: Path = SITE_SRC) -> GeneratedSite:
     writer = PageWriter(docs_dir)
     leaderboard.write_leaderboard(writer, data)
     densing_law.write_densing_law(writer, data)
+    what_densifies.write_what_densifies(writer, data)
     agreement.write_agreement(writer, data)
     rulers.write_rulers(writer, data)
     benchmarks.write_benchmarks(writer, data)
@@ -101,6 +103,7 @@ def generate_pages(data: SiteData, docs_dir: Path = SITE_SRC) -> GeneratedSite:
         {"Leaderboard": leaderboard.PAGE},
         {"Compare": compare.PAGE},
         {"Densing law": densing_law.PAGE},
+        {"What densifies?": what_densifies.PAGE},
         {"Tracks": agreement.PAGE},
         {"Ruler": rulers.PAGE},
         {"Benchmarks": benchmarks.PAGE},

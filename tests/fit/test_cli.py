@@ -27,10 +27,14 @@ def test_fit_writes_the_outputs_and_prints_a_summary(world_dir: tuple[Path, Worl
     assert "tracks (default ruler-synthetic-direct, main ruler-synthetic-direct):" in output
     assert "forecast (frontier fit from 2022-11-30" in output and "a forecast, not data" in output
     assert "forecast back-test (" in output and "inside the 90% prediction band" in output
+    assert "densing law per capability (doubling days, 90% intervals; capabilities.json):" in output
+    assert "    knowledge (mmlu): " in output and "MMLU against MMLU-CF: not compared" in output
     written = sorted(p.name for p in tmp_path.iterdir())
     assert written == [
         "agreement.csv",
         "agreement.json",
+        "capabilities.csv",
+        "capabilities.json",
         "compression.csv",
         "densities.csv",
         "densities_by_track.csv",

@@ -173,6 +173,8 @@ def test_outputs_are_byte_identical_and_free_of_nan(
     assert names == [
         "agreement.csv",
         "agreement.json",
+        "capabilities.csv",
+        "capabilities.json",
         "compression.csv",
         "densities.csv",
         "densities_by_track.csv",

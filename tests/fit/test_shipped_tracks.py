@@ -106,3 +106,29 @@ def test_each_track_gives_a_verdict_with_its_window(shipped: FitResult) -> None:
         verdict = track.trend["verdict"]
         assert verdict["verdict"] in {"holding", "slowed", "faster", "undecided"}
         assert verdict["reason"] and verdict["window"]["end"] >= verdict["window"]["start"]
+
+
+def test_capability_groups_keep_each_tracks_rules(shipped: FitResult) -> None:
+    tracks = {t["track"]: {g["id"]: g for g in t["groups"]} for t in shipped.capabilities["tracks"]}
+    assert list(tracks) == ["paper-settings", "frontier", "uniform-harness", "loss-based", "gemma3-settings"]
+    # the frontier track's saturated benchmarks stay out of its groups, as out of its aggregate
+    assert "mmlu" not in tracks["frontier"]["knowledge"]["benchmarks"]
+    assert tracks["frontier"]["knowledge"]["left_out"][0]["benchmark"] == "mmlu"
+    # one benchmark of a group reads it; the uniform harness's commonsense group is the track's
+    # aggregate set, so it holds every model of the track's trend and finds the same frontier
+    assert all(g["min_benchmarks"] == 1 for t in tracks.values() for g in t.values() if g["benchmarks"])
+    uniform = _track(shipped, "uniform-harness")
+    group = tracks["uniform-harness"]["commonsense"]
+    assert group["n_models"] >= int(uniform.densities["in_trend"].sum())
+    assert sorted(group["frontier"]["models"]) == sorted(uniform.trend["frontier"])
+
+
+def test_knowledge_is_read_head_on_and_set_against_ikp(shipped: FitResult) -> None:
+    head_on = next(t for t in shipped.capabilities["tracks"] if t["track"] == "gemma3-settings")
+    knowledge = next(g for g in head_on["groups"] if g["id"] == "knowledge")
+    assert knowledge["benchmarks"] == ["triviaqa"] and knowledge["status"] == "fitted"
+    assert knowledge["n_models"] >= 20
+    comparisons = shipped.capabilities["knowledge_vs_ikp"]["comparisons"]
+    assert comparisons[0]["track"] == "gemma3-settings" and comparisons[0]["fit"] == "size_adjusted"
+    check = shipped.capabilities["contamination"]
+    assert check["possible"] is False and check["missing"]

@@ -79,3 +79,19 @@ def test_same_seed_same_interval() -> None:
     a = fit_size_adjusted(_models(30), n_resamples=100, confidence=0.9, random_state=7)
     b = fit_size_adjusted(_models(30), n_resamples=100, confidence=0.9, random_state=7)
     assert a == b
+
+
+def test_the_batched_bootstrap_equals_one_least_squares_fit_per_resample() -> None:
+    from densing_fit.size_adjusted import _bootstrap_coefficients, _coefficients
+
+    rng = np.random.default_rng(5)
+    t = rng.integers(0, 1500, 40).astype(float)
+    log_n = rng.uniform(np.log(1e8), np.log(1e11), 40)
+    y = A_TRUE * t + C_TRUE * log_n + rng.normal(0, 0.2, 40)
+    picks = rng.integers(0, 40, (300, 40))
+    picks[0] = 0  # one model drawn 40 times: no spread, no fit
+    picks[1, :] = np.tile([1, 2], 20)  # two models: dates and sizes vary together, rank 2
+    batched = _bootstrap_coefficients(t, log_n, y, picks)
+    one_by_one = np.array([_coefficients(t[i], log_n[i], y[i]) for i in picks])
+    assert np.isnan(batched[:2]).all() and np.isnan(one_by_one[:2]).all()
+    np.testing.assert_allclose(batched[2:], one_by_one[2:], rtol=1e-9, atol=1e-12)

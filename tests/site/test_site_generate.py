@@ -105,6 +105,7 @@ def test_project_documents_releases_and_nav(tmp_path: Path, repo: Path) -> None:
         "Leaderboard",
         "Compare",
         "Densing law",
+        "What densifies?",
         "Tracks",
         "Ruler",
         "Benchmarks",
