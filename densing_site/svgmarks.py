@@ -15,6 +15,8 @@ from typing import Any
 
 BOUND_WORDS = {"lower": "at least", "upper": "at most"}
 """A bound's side in words (a reading ``above_ruler`` is a lower bound, ``below_ruler`` an upper one)."""
+BOUND_COLOR = "#9a9a9a"
+"""The colour of a bound's marker unless it is given another (the stylesheets set it as the default)."""
 EXTENSION_LABEL = "extrapolated past the last frontier point"
 """What the dashed part of a fitted line is (its hover text and the legends say so in full)."""
 
@@ -37,8 +39,10 @@ def point_mark(
     at = f'cx="{px:.1f}" cy="{py:.1f}" r="{radius:.1f}"'
     if bound not in BOUND_WORDS:
         return f'<circle class="{css}" {at} fill="{color}">{tip}</circle>'
-    circle = f'<circle class="{css} pt-open" {at} color="{color}">{tip}</circle>'
-    return circle + f'<path class="pt-arrow" color="{color}" d="{_arrow(px, py, radius, bound, axis)}"/>'
+    # a bound is never in the trend: grey unless told otherwise (the stylesheets' default colour)
+    tint = "" if color == BOUND_COLOR else f' color="{color}"'
+    circle = f'<circle class="{css} pt-open" {at}{tint}>{tip}</circle>'
+    return circle + f'<path class="pt-arrow"{tint} d="{_arrow(px, py, radius, bound, axis)}"/>'
 
 
 def _arrow(px: float, py: float, radius: float, bound: str, axis: str) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from densing_site.cite_boxes import trend_number
 from densing_site.fit_tracks import Track
 from densing_site.pages.eras import headline
 from densing_site.pages.verdict import verdict_view, verdict_views
@@ -182,3 +183,19 @@ def test_both_pages_carry_each_tracks_verdict_from_the_fit_outputs(
     assert law.count('<details class="verdict ') == 1 + len(others)
     table = law.split('<table class="densing-table verdict-table')[1].split("</table>")[0]
     assert table.count("<tr>") == 2 + len(others)  # the header and one row per track
+
+
+def test_the_trend_citation_names_the_fit_since_chatgpt() -> None:
+    after = _fit(102.7, 91.6, 126.9, 10, 51)
+    alone = _track(None, {"date": "2022-11-30", "before": None, "after": after}, **_fit(102.7, 91.6, 126.9))
+    assert "(every one released after ChatGPT, 2022-11-30)" in trend_number(alone, "2026.12.3")
+    overall = _fit(666.0, 500.0, 900.0, 8, 90)
+    before = {"n_models": 26, "error": "the frontier is a single date", "doubling_days": None}
+    both = _track(None, {"date": "2022-11-30", "before": before, "after": after}, **overall)
+    words = trend_number(both, "2026.12.3")
+    assert words.startswith("Track T track (t), ruler r: maximum density doubles every 21.9 months")
+    assert (
+        "; since ChatGPT (2022-11-30) it doubles every 3.4 months, 90% interval 3.0 to 4.2 (10 frontier"
+        in words
+    )
+    assert words.endswith("data version 2026.12.3")
