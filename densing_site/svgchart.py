@@ -189,8 +189,8 @@ def trend_svg(
 
     ``points``: dicts with ``model, name, date, density, status, url, family, organization, tip`` and
     ``bound`` (``"lower"``, ``"upper"`` or empty). ``line``: trend.json ``line``. ``highlight``: a
-    model id drawn large and labelled. ``tips``: hover texts (left out of the phone rendering: phones
-    do not hover, a tap opens the model)."""
+    model id drawn large and labelled (the dashed extension's own label is then left to the caption).
+    ``tips``: hover texts (left out of the phone rendering: phones do not hover, a tap opens the model)."""
     extension = extension or []
     pts = [p for p in points if p.get("density") and p["density"] > 0 and p.get("date")]
     dates = [_day(p["date"]) for p in pts] + [_day(p["date"]) for p in line + extension]
@@ -203,7 +203,8 @@ def trend_svg(
     out = _svg_open(size, label, "dl-svg")
     _y_axis(out, y, size, "Density ρ (log)")
     _x_years(out, x, size)
-    out += svgmarks.fit_paths(line, extension, lambda p: x(_day(p["date"])), y, (10**y.d0, 10**y.d1), _path)
+    y_range = (10**y.d0, 10**y.d1)
+    out += svgmarks.fit_paths(line, extension, lambda p: x(_day(p["date"])), y, y_range, _path, not highlight)
     if cut_date and x.d0 <= _day(cut_date) <= x.d1:
         px = x(_day(cut_date))
         out.append(

@@ -68,11 +68,13 @@ def fit_paths(
     y: Callable[[float], float],
     y_range: tuple[float, float],
     path: Callable[[list[tuple[float, float]]], str],
+    label: bool = True,
 ) -> list[str]:
     """The fitted line's band and line (``line``: trend.json ``line``), then its extrapolation
     (``line_extension``): a fainter band and a dashed line with a hover text and a short label at its
     end. ``x(point)`` and ``y(value)`` map to pixels, ``y_range`` is the axis' value range (the band
-    and line are clamped to it), ``path`` turns pixel points into path data."""
+    and line are clamped to it), ``path`` turns pixel points into path data; ``label=False`` leaves the
+    label out (a chart whose caption says it, where a labelled model may stand there)."""
     out: list[str] = []
     for points, band_css, line_css in ((line, "band", "fit"), (extension, "band band-ext", "fit fit-ext")):
         kept = _in_range(points, y_range)
@@ -85,7 +87,8 @@ def fit_paths(
         out.append(f'<path class="{band_css}" d="{path(upper + lower)}Z"/>')
         if points is extension:
             out.append(f'<path class="{line_css}" d="{path(mid)}"><title>{EXTENSION_LABEL}</title></path>')
-            out.append(_label(mid[-1], mid[0], y(y_range[1])))
+            if label:
+                out.append(_label(mid[-1], mid[0], y(y_range[1])))
         else:
             out.append(f'<path class="{line_css}" d="{path(mid)}"/>')
     return out

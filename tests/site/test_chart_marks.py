@@ -74,6 +74,8 @@ def test_the_trend_chart_draws_bounds_open_and_the_extrapolation_dashed() -> Non
     dashed = re.search(r'class="fit fit-ext" d="M([^"]+)"', svg).group(1)
     assert solid.split("L")[-1] == dashed.split("L")[0]
     assert "fit-ext" not in svgchart.trend_svg(points, line, None)  # no extension, nothing dashed
+    ringed = svgchart.trend_svg(points, line, None, extension=extension, highlight="b", size=svgchart.SMALL)
+    assert "fit-ext" in ringed and "ext-label" not in ringed  # a model page's caption says it instead
 
 
 def test_vega_bound_symbols_point_up_for_at_least_and_down_for_at_most() -> None:
