@@ -100,8 +100,9 @@
     var query = new URLSearchParams(window.location.search), problems = [];
     URL_PARAMS.forEach(function (name) {
       var value = query.get(name), known = paramOptions(spec, name);
-      if (value === null || !known) return;
-      if (known.options.indexOf(value) < 0) problems.push(name + "=" + value + " (expected one of " + known.options.join(", ") + ")");
+      if (value === null) return;
+      if (!known) problems.push(name + "=" + value + " (this chart has no such control)");
+      else if (known.options.indexOf(value) < 0) problems.push(name + "=" + value + " (expected one of " + known.options.join(", ") + ")");
       else view.signal(name, value);
     });
     var box = figure.querySelector(".chart-url-problems");
