@@ -114,7 +114,21 @@ def trend_number(track: Track, version: str, confidence: float | None = 0.9) -> 
     days_words = f"{fmt_number(days)} days" + (f", {level} {span} days" if span else f", {level} unbounded")
     fitted = f"fitted on {trend.get('n_frontier')} frontier models of {trend.get('n_models')} in the trend"
     words = doubling_words(trend, confidence)
-    return f"{head}: maximum density {words} ({days_words}), {fitted}, data version {version}"
+    eras = _era_words(trend, confidence)
+    return f"{head}: maximum density {words} ({days_words}), {fitted}{eras}, data version {version}"
+
+
+def _era_words(trend: dict[str, Any], confidence: float | None) -> str:
+    """What the fit says about the periods: that every model came after ChatGPT, or the fit since
+    ChatGPT (the page's headline) when earlier models enter the fit over all dates."""
+    cut = trend.get("cut") or {}
+    after, date = cut.get("after"), cut.get("date")
+    if not date or not after or after.get("error"):
+        return ""
+    if not cut.get("before"):
+        return f" (every one released after ChatGPT, {date})"
+    counts = f"{after.get('n_frontier')} frontier models of {after.get('n_models')}"
+    return f"; since ChatGPT ({date}) it {doubling_words(after, confidence)} ({counts})"
 
 
 def trend_citation(ctx: CiteContext, track: Track, page: str) -> Citation:

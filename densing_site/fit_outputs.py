@@ -127,7 +127,9 @@ def read_fit_outputs(fit_dir: Path) -> FitOutputs:
 def read_densities(path: Path) -> pd.DataFrame:
     """A densities.csv (top level or of one track): booleans parsed, flags as text, sorted by model."""
     densities = _read_csv(path, DENSITY_COLUMNS)
-    for column in ("frontier", "in_trend"):
+    for column in ("frontier", "in_trend", "frontier_active"):
+        if column not in densities.columns:  # frontier_active: absent from older fit outputs
+            continue
         try:
             densities[column] = densities[column].map(_as_bool).astype(bool)
         except ValueError as err:

@@ -129,3 +129,12 @@ def bound_mark(flags: Any) -> str:
 def bound_words(flags: Any) -> str:
     """``at least `` / ``at most `` for a bounded density in a sentence, else nothing."""
     return {"lower": "at least ", "upper": "at most "}.get(bound_side(flags) or "", "")
+
+
+def interval_words(low: Any, high: Any, flags: Any) -> str:
+    """A density's 90% interval as a tooltip gives it (``0.41–0.66``), or why there is none: ``none:
+    only a lower bound`` for a bounded reading, ``none`` without an interval."""
+    side = bound_side(flags)
+    if side:
+        return f"none: only {'a lower' if side == 'lower' else 'an upper'} bound"
+    return fmt_interval(low, high) or "none"

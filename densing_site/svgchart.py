@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
+from densing_site import svgmarks
+
 STATUS_COLORS = {"frontier": "#d62728", "in trend": "#1f77b4", "not in trend": "#9a9a9a"}
 BENCH_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf")
 
@@ -37,7 +39,7 @@ class Size:
     bottom: int = 34
 
 
-WIDE = Size(width=760, height=340, font=12, radius=4.5, max_x_ticks=10)
+WIDE = Size(width=760, height=300, font=12, radius=4.5, max_x_ticks=10)
 COMPACT = Size(width=360, height=300, font=13, radius=5.5, max_x_ticks=4, left=50, right=10)
 SMALL = Size(width=360, height=230, font=12, radius=4.0, max_x_ticks=5, left=50, right=10)
 
@@ -174,36 +176,35 @@ def trend_svg(
     line: list[dict[str, Any]],
     cut_date: str | None,
     *,
+    extension: list[dict[str, Any]] | None = None,
     size: Size = WIDE,
     highlight: str | None = None,
     label: str = "Density of each model against its release date, with the fitted densing-law trend",
     tips: bool = True,
 ) -> str:
-    """Density (log) against release date: points coloured by status, the fitted line and its band,
-    and a dashed rule at ``cut_date`` labelled ChatGPT (in the top margin, clear of every mark).
+    """Density (log) against release date: points coloured by status (open, with an arrow, when the
+    density is only a bound), the fitted line and its band, dashed past the last frontier point
+    (``extension``: trend.json ``line_extension``), and a dashed rule at ``cut_date`` labelled ChatGPT
+    (in the top margin, clear of every mark).
 
-    ``points``: dicts with ``model, name, date, density, status, url, family, organization, tip``.
-    ``line``: trend.json ``line``. ``highlight``: a model id drawn large and labelled. ``tips``:
-    hover texts (left out of the phone rendering: phones do not hover, a tap opens the model)."""
+    ``points``: dicts with ``model, name, date, density, status, url, family, organization, tip`` and
+    ``bound`` (``"lower"``, ``"upper"`` or empty). ``line``: trend.json ``line``. ``highlight``: a
+    model id drawn large and labelled (the dashed extension's own label is then left to the caption).
+    ``tips``: hover texts (left out of the phone rendering: phones do not hover, a tap opens the model)."""
+    extension = extension or []
     pts = [p for p in points if p.get("density") and p["density"] > 0 and p.get("date")]
-    dates = [_day(p["date"]) for p in pts] + [_day(p["date"]) for p in line]
+    dates = [_day(p["date"]) for p in pts] + [_day(p["date"]) for p in line + extension]
     if not dates:
         return ""
     x = LinearScale(min(dates) - 60, max(dates) + 60, size.left, size.width - size.right)
     band = [v for p in line for v in (p.get("low"), p.get("high")) if v]
+    band += [p["density"] for p in extension if p.get("density")]
     y = LogScale([p["density"] for p in pts] + band, size.height - size.bottom, size.top)
     out = _svg_open(size, label, "dl-svg")
     _y_axis(out, y, size, "Density ρ (log)")
     _x_years(out, x, size)
-    clip = [
-        p for p in line if p.get("low") and p.get("high") and y.d0 <= math.log10(p["density"]) <= y.d1 + 1
-    ]
-    if clip:
-        upper = [(x(_day(p["date"])), y(min(p["high"], 10**y.d1))) for p in clip]
-        lower = [(x(_day(p["date"])), y(max(p["low"], 10**y.d0))) for p in reversed(clip)]
-        out.append(f'<path class="band" d="{_path(upper + lower)}Z"/>')
-        mid = [(x(_day(p["date"])), y(min(max(p["density"], 10**y.d0), 10**y.d1))) for p in clip]
-        out.append(f'<path class="fit" d="{_path(mid)}"/>')
+    y_range = (10**y.d0, 10**y.d1)
+    out += svgmarks.fit_paths(line, extension, lambda p: x(_day(p["date"])), y, y_range, _path, not highlight)
     if cut_date and x.d0 <= _day(cut_date) <= x.d1:
         px = x(_day(cut_date))
         out.append(
@@ -218,12 +219,12 @@ def trend_svg(
         radius = size.radius * (1.8 if big else 1)
         css = "pt pt-me" if big else "pt"
         color = STATUS_COLORS.get(p["status"], "#777")
+        mark = svgmarks.point_mark(
+            px, py, radius, color, bound=p.get("bound"), css=css, title=p["tip"] if tips else ""
+        )
         out.append(
             f'<a href="{escape(p["url"])}" data-f="{escape(p.get("family") or "")}" '
-            f'data-o="{escape(p.get("organization") or "")}"><circle class="{css}" '
-            f'cx="{px:.1f}" cy="{py:.1f}" r="{radius:.1f}" fill="{color}">'
-            + (f"<title>{escape(p['tip'])}</title>" if tips else "")
-            + "</circle></a>"
+            f'data-o="{escape(p.get("organization") or "")}">{mark}</a>'
         )
         if big:
             lx, ly = _label_place(size, px, py, radius, p["name"])
@@ -287,11 +288,19 @@ def ruler_svg(
     for r in readings:
         if not r.get("effective_params"):
             continue
-        tip = f"{r['name']}: score {r['score']:.1f} reads as {fmt_params(r['effective_params'])}"
+        bound = r.get("bound")
+        size_words = f"{svgmarks.BOUND_WORDS[bound]} " if bound in svgmarks.BOUND_WORDS else ""
+        tip = f"{r['name']}: score {r['score']:.1f} reads as {size_words}{fmt_params(r['effective_params'])}"
         out.append(
-            f'<circle class="pt" cx="{x(r["effective_params"]):.1f}" cy="{y(r["score"]):.1f}" '
-            f'r="{size.radius}" '
-            f'fill="{colors.get(r["benchmark"], "#333")}"><title>{escape(tip)}</title></circle>'
+            svgmarks.point_mark(
+                x(r["effective_params"]),
+                y(r["score"]),
+                size.radius,
+                colors.get(r["benchmark"], "#333"),
+                bound=bound,
+                title=tip,
+                axis="x",
+            )
         )
     out.append("</svg>")
     return "".join(out)
@@ -301,6 +310,10 @@ STANDALONE_STYLE = (
     "text{font-family:sans-serif;fill:#555}.grid{stroke:#e5e5e5}.tick-mark{stroke:#bbb}"
     ".band{fill:#1f77b4;opacity:.16}.fit{fill:none;stroke:#1f77b4;stroke-width:2}"
     ".cut{stroke:#777;stroke-dasharray:4 4}.pt{fill-opacity:.85;stroke:#fff;stroke-width:.8}"
+    ".pt-open{fill:#fff;fill-opacity:1;stroke:currentColor;stroke-width:1.5}"
+    ".pt-arrow{fill:none;stroke:currentColor;stroke-width:1.5}"
+    ".pt-open:not([color]),.pt-arrow:not([color]){color:#9a9a9a}.band-ext{opacity:.07}"
+    ".fit-ext{stroke-dasharray:6 4}.ext-label{fill:#1f77b4;font-size:.9em}"
     ".pt-me{stroke:#000;stroke-width:2.5;fill-opacity:1}.me-label,.chart-title{font-weight:700;fill:#222}"
     ".curve{fill:none;stroke-width:2}"
 )

@@ -266,3 +266,57 @@ def paper_sentence() -> str:
         f"{doubling_months(before):.1f} and {doubling_months(after):.1f} "
         "months)."
     )
+
+
+@dataclass(frozen=True)
+class Headline:
+    """A track's headline: the frontier fit since ChatGPT, the earlier era beside it, and the fit
+    over all dates (the same fit when no model came before ChatGPT)."""
+
+    cut: str
+    """The cut date (ChatGPT's release)."""
+    after: str
+    """The doubling time of the frontier since the cut, with its interval, in words (``""``: no fit)."""
+    after_detail: str
+    before: str
+    """The period before the cut in words: its frontier line, or why there is none, or no model."""
+    before_short: str
+    """The same in a few words (the reason a line is missing is left out)."""
+    overall: str
+    """The fit over every date in words; ``""`` when it is the fit since the cut (no model before)."""
+    n_frontier: int | None = None
+    n_models: int | None = None
+    """Frontier models and models in the trend since the cut."""
+
+
+def headline(track: Track, confidence: float | None = 0.9) -> Headline:
+    """The headline of ``track`` from trend.json ``cut`` (see :class:`Headline`)."""
+    cut = track.trend.get("cut") or {}
+    after, before = cut.get("after"), cut.get("before")
+    after_detail = ""
+    if after and not after.get("error"):
+        after_detail = (
+            f"{after.get('n_frontier')} frontier models of {after.get('n_models')} in the trend, "
+            f"released from {after.get('first_release') or cut.get('date')}"
+        )
+    n_before = int(number((before or {}).get("n_models")) or 0)
+    if not before:
+        before_words = short = "no model before ChatGPT, so this is also the fit over all dates"
+        short = "no model"
+    elif before.get("error") or number(before.get("doubling_days")) is None:
+        reason = before.get("error") or "density does not grow"
+        before_words = f"no frontier line ({n_before} models: {reason})"
+        short = f"no frontier line ({n_before} models)"
+    else:
+        before_words = short = doubling_words(before, confidence)
+    fitted = after and not after.get("error")
+    return Headline(
+        cut=str(cut.get("date") or ""),
+        after=doubling_words(after, confidence) if after else "",
+        after_detail=after_detail,
+        before=before_words,
+        before_short=short,
+        overall=doubling_words(track.trend, confidence) if before or not after else "",
+        n_frontier=int(number(after.get("n_frontier")) or 0) if fitted else None,
+        n_models=int(number(after.get("n_models")) or 0) if fitted else None,
+    )

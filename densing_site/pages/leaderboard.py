@@ -12,8 +12,10 @@ from typing import Any
 from densing_site import svgchart
 from densing_site.cite_boxes import cite_context, trend_citation
 from densing_site.fit_tracks import Track
-from densing_site.formatting import bound_side, doubling_words, fmt_date, fmt_interval, fmt_params, number
+from densing_site.formatting import bound_side, fmt_date, fmt_interval, fmt_params, number
 from densing_site.links import PAPER_URL, REPO_URL, SITE_URL
+from densing_site.pages.eras import headline
+from densing_site.pages.verdict import verdict_views
 from densing_site.render import PageWriter, environment, root_prefix
 from densing_site.sitedata import SiteData
 from densing_site.tables import rows, split_flags
@@ -54,6 +56,8 @@ def leaderboard_rows(data: SiteData, track: Track | None = None) -> list[dict[st
         ]
         for key in ("rank", "rank_low", "rank_high"):  # a range only with a rank
             row[key] = None if number(row.get(key)) is None or row["rank"] is None else int(number(row[key]))
+        rank_active = number(row.get("rank_active"))
+        row["rank_active"] = None if rank_active is None else int(rank_active)
         row["bound"] = bound_side(row["flags"])
         out.append(row)
     out.sort(
@@ -92,6 +96,7 @@ def chart_points(track: Track, root: str) -> list[dict[str, Any]]:
                 "name": row["name"],
                 "date": date,
                 "density": density,
+                "bound": bound_side(row.get("flags")) or "",
                 "status": status,
                 "family": row.get("family") or "",
                 "organization": row.get("organization") or "",
@@ -105,13 +110,13 @@ def chart_points(track: Track, root: str) -> list[dict[str, Any]]:
 
 
 def density_tip(row: dict[str, Any]) -> str:
-    """``density 0.52 (90% interval 0.41–0.66)``, ``density ≤ 0.02 (upper bound)``: a point's density
-    as a chart's hover text gives it."""
+    """``density 0.52 (90% interval 0.41–0.66)``, ``density at most 0.02 (an upper bound: no 90%
+    interval)``: a point's density as a chart's hover text gives it."""
     density = number(row.get("density"))
     side = bound_side(row.get("flags"))
     if side:
-        mark = "≥" if side == "lower" else "≤"
-        return f"density {mark} {density:.3g} ({side} bound)"
+        words, kind = ("at least", "a lower") if side == "lower" else ("at most", "an upper")
+        return f"density {words} {density:.3g} ({kind} bound: no 90% interval)"
     interval = fmt_interval(row.get("density_low"), row.get("density_high"))
     return f"density {density:.3g}" + (f" (90% interval {interval})" if interval else "")
 
@@ -126,6 +131,7 @@ def write_leaderboard(writer: PageWriter, data: SiteData) -> None:
     """Write the leaderboard of every track (the default track's is the home page)."""
     default = data.fit.default_track
     cite = cite_context(data)
+    verdicts = verdict_views(list(data.fit.tracks), cite.confidence)
     switch = [
         {"id": t.id, "label": t.label, "url": track_url(t.id, default), "n": t.n_citable}
         for t in data.fit.tracks
@@ -134,21 +140,16 @@ def write_leaderboard(writer: PageWriter, data: SiteData) -> None:
         page = track_page(track.id, default)
         root = root_prefix(page)
         table = leaderboard_rows(data, track)
-        points = chart_points(track, root)
-        line, cut = track.trend.get("line") or [], (track.trend.get("cut") or {}).get("date")
-        flags = sorted(
-            {f for r in table for f in r["flag_list"]}
-            | {f for r in table for s in r["scores"] for f in s["flags"]}
-        )
-        benchmarks = [s["benchmark"] for s in table[0]["scores"]] if table else []
         title = "Leaderboard" if track.id == default else f"Leaderboard, {track.label} track"
         rest = environment().get_template("leaderboard_rows.html.j2")
         writer.write_text(
             rest_rows_path(track.id, default),
             rest.render(rows=table, root=root, title=title, version=data.ds.version),
         )
-        chart_wide = svgchart.trend_svg(points, line, cut, size=svgchart.WIDE)
-        download = write_chart_file(writer, data, track, line, cut)
+        flags = sorted(
+            {f for r in table for f in r["flag_list"]}
+            | {f for r in table for s in r["scores"] for f in s["flags"]}
+        )
         writer.render_page(
             page,
             "leaderboard.md.j2",
@@ -164,7 +165,7 @@ def write_leaderboard(writer: PageWriter, data: SiteData) -> None:
                 "is_default": track.id == default,
                 "default_reason": data.fit.default_reason,
                 "switch": switch,
-                "benchmarks": benchmarks,
+                "benchmarks": [s["benchmark"] for s in table[0]["scores"]] if table else [],
                 "aggregate": set(track.trend.get("benchmarks") or data.fit.aggregate_benchmarks),
                 "benchmark_names": _benchmark_names(data),
                 "families": sorted({r["family"] for r in table if r["family"]}),
@@ -179,17 +180,33 @@ def write_leaderboard(writer: PageWriter, data: SiteData) -> None:
                 "paper_url": PAPER_URL,
                 "repo_url": REPO_URL,
                 "trend": track.trend,
-                "chart_wide": chart_wide,
-                "chart_download": download,
                 "cite": trend_citation(cite, track, track_url(track.id, default)),
-                "doubling": doubling_words(track.trend, cite.confidence),
-                "chart_compact": svgchart.trend_svg(points, line, cut, size=svgchart.COMPACT, tips=False),
-                # the legend names the ChatGPT rule only when the chart's dates reach it
-                "cut_shown": 'class="cut"' in chart_wide,
-                "status_colors": svgchart.STATUS_COLORS,
+                "headline": headline(track, cite.confidence),
+                "verdict": verdicts[track.id],
                 "moe": any(r.get("params_active") for r in table),
+                **chart_context(writer, data, track, root),
             },
         )
+
+
+def chart_context(writer: PageWriter, data: SiteData, track: Track, root: str) -> dict[str, Any]:
+    """The headline chart of a track's leaderboard: its wide and phone renderings, its download, and
+    what its legend must explain (the ChatGPT rule, bounds, the dashed extrapolation)."""
+    points = chart_points(track, root)
+    line, cut = track.trend.get("line") or [], (track.trend.get("cut") or {}).get("date")
+    extension = track.trend.get("line_extension") or []
+    wide = svgchart.trend_svg(points, line, cut, extension=extension, size=svgchart.WIDE)
+    compact = svgchart.trend_svg(points, line, cut, extension=extension, size=svgchart.COMPACT, tips=False)
+    return {
+        "chart_wide": wide,
+        "chart_compact": compact,
+        "chart_download": write_chart_file(writer, data, track, line, cut),
+        # the legend names the ChatGPT rule, bounds and the extrapolation only when the chart has them
+        "cut_shown": 'class="cut"' in wide,
+        "bounds_shown": sorted({p["bound"] for p in points if p["bound"]}),
+        "extension_shown": "fit-ext" in wide,
+        "status_colors": svgchart.STATUS_COLORS,
+    }
 
 
 def chart_file_name(kind: str, track_id: str, version: str, ext: str) -> str:
@@ -206,8 +223,9 @@ def write_chart_file(
     version = data.ds.version
     points = [p | {"url": f"{SITE_URL}models/{p['model']}/"} for p in chart_points(track, "")]
     title = f"Density over release date, {track.label} track ({track.id}), data version {version}"
+    extension = track.trend.get("line_extension") or []
     svg = svgchart.standalone_svg(
-        svgchart.trend_svg(points, line, cut, size=svgchart.WIDE, label=title), title
+        svgchart.trend_svg(points, line, cut, extension=extension, size=svgchart.WIDE, label=title), title
     )
     path = f"charts/trend-{track.id}.svg"
     if svg:

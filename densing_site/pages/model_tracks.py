@@ -12,7 +12,7 @@ from typing import Any
 
 from densing_site import svgchart
 from densing_site.fit_tracks import Track
-from densing_site.formatting import fmt_score, number
+from densing_site.formatting import bound_side, fmt_score, number
 from densing_site.pages.leaderboard import track_benchmarks, track_url
 from densing_site.sitedata import SiteData
 from densing_site.tables import rows, split_flags
@@ -41,6 +41,7 @@ def per_benchmark(data: SiteData, row: dict[str, Any] | None, benchmarks: list[s
                 "score_id": row.get(f"{bench}_score_id"),
                 "effective_params": n_hat,
                 "density": None if n_hat is None or not params else n_hat / params,
+                "bound": bound_side(flag),
                 "flags": [(f, data.fit.flag_text(f)) for f in split_flags(flag)],
             }
         )
@@ -119,7 +120,7 @@ def reading_charts(
     (``points``: the track's :func:`~densing_site.pages.leaderboard.chart_points`) and its scores on
     the track's ruler. Empty strings where there is nothing to draw."""
     track = data.fit.track(reading["id"])
-    out: dict[str, Any] = {"trend": "", "ruler": "", "ruler_colors": {}}
+    out: dict[str, Any] = {"trend": "", "ruler": "", "ruler_colors": {}, "bounds": [], "ruler_bounds": []}
     if reading["density"] is not None and any(p["model"] == model["id"] for p in points):
         # the model, its family and the frontier: enough context, and a page that stays small when
         # the data hold thousands of models
@@ -132,10 +133,13 @@ def reading_charts(
             shown,
             track.trend.get("line") or [],
             (track.trend.get("cut") or {}).get("date"),
+            extension=track.trend.get("line_extension") or [],
             size=svgchart.SMALL,
             highlight=model["id"],
             label=f"{model['id']} on the densing-law trend of the {track.label} track",
         )
+        out["bounds"] = sorted({p["bound"] for p in shown if p.get("bound")})
+        out["extension"] = "fit-ext" in out["trend"]
     curves_of = _ruler_curves(data, reading["ruler"])
     marks = [
         {
@@ -143,6 +147,7 @@ def reading_charts(
             "name": b["benchmark"],
             "score": b["score"],
             "effective_params": b["effective_params"],
+            "bound": b["bound"],
         }
         for b in reading["per_benchmark"]
         if b["effective_params"] and b["score"] is not None
@@ -156,6 +161,7 @@ def reading_charts(
             label=f"{model['id']}'s scores on the {reading['ruler']} ruler's curves ({track.label} track)",
         )
         out["ruler_colors"] = svgchart.bench_colors(list(curves))
+        out["ruler_bounds"] = sorted({m["bound"] for m in marks if m["bound"]})
     return out
 
 

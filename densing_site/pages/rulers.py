@@ -1,4 +1,5 @@
-"""The ruler page: each ruler's fitted curve per benchmark, with its points, parameters and fit quality."""
+"""The ruler page: each ruler's fitted curve per benchmark, with its points, parameters and fit quality,
+its extrapolation back-test and, for a chained ruler, each benchmark's chain link."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from typing import Any
 
 from densing_site import charts
 from densing_site.cite_boxes import CiteContext, cite_context, ruler_citation
+from densing_site.pages.ruler_checks import backtest_view, chain_links
 from densing_site.render import PageWriter
 from densing_site.sitedata import SiteData
 from densing_site.tables import rows
@@ -43,6 +45,7 @@ def _benchmark_section(
     stderr = fit.get("stderr") or {}
     return {
         "id": bench,
+        "links": chain_links(bench, fit),
         "chart": chart,
         "fit": fit,
         "params": [{"name": k, "value": params[k], "stderr": stderr.get(k)} for k in sorted(params)],
@@ -61,16 +64,19 @@ def write_rulers(writer: PageWriter, data: SiteData) -> None:
     for ruler_id, ruler in ordered_rulers(data):
         benchmarks = ruler.get("benchmarks") or {}
         tracks = [t.id for t in data.fit.tracks if t.ruler == ruler_id]
+        parts = [
+            _benchmark_section(writer, cite, ruler_id, b, benchmarks[b], tracks) for b in sorted(benchmarks)
+        ]
         sections.append(
             {
                 "id": ruler_id,
                 "ruler": ruler,
                 "record": records.get(ruler_id),
                 "default": ruler_id == data.fit.ruler.get("ruler"),
-                "benchmarks": [
-                    _benchmark_section(writer, cite, ruler_id, b, benchmarks[b], tracks)
-                    for b in sorted(benchmarks)
-                ],
+                "backtest": backtest_view(ruler),
+                "chain": [c for c in ruler.get("chain") or [] if isinstance(c, dict)],
+                "links": [link for b in parts for link in b.get("links") or []],
+                "benchmarks": parts,
             }
         )
     writer.render_page(

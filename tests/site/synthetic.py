@@ -3,8 +3,9 @@
 A reference family ("Ref", density 1) defines a direct ruler on three benchmarks whose scores follow
 ``S = floor + (top - floor) * expit(slope * (ln N - mid))``. Every other model gets a density that
 doubles every ``DOUBLING_MONTHS`` months (with noise) and scores read off the same curves at its
-effective size. Some models are MoE, instruct or compressed children; one model and one score are
-corrected, one score retracted; ``hostile=True`` adds a model whose text tries to inject markup.
+effective size. Some models are MoE, instruct or compressed children, some read only as bounds (a
+score above the ruler's top or below its floor); one model and one score are corrected, one score
+retracted; ``hostile=True`` adds a model whose text tries to inject markup.
 """
 
 from __future__ import annotations
@@ -101,8 +102,12 @@ def synthetic_records(n_models: int, *, seed: int = 0, hostile: bool = False) ->
             extra["kind"] = "instruct"
         models.append(_model(model_id, f"{family}-{params / 1e9:.1f}B", family, date, int(params), **extra))
         values = {b: _score(b, density * params) + rng.normal(0, 0.5) for b in BENCHMARKS}
-        if i % 10 == 5:  # a score above the ruler's reach: its effective size is only a bound
+        if i % 10 == 5:  # a score above the ruler's reach: its effective size is only a lower bound
             values["hellaswag"] = 99.5
+        if i % 20 == 15:  # on the benchmark the density is read from too
+            values["mmlu"] = 97.0
+        if i % 10 == 1:  # a score below the ruler's floor: only an upper bound
+            values["mmlu"] = 20.0
         scores += [_score_record(model_id, b, v) for b, v in values.items()]
     if hostile:
         models.append(_hostile_model())

@@ -172,7 +172,8 @@ def test_every_chart_has_a_box_and_a_named_download(built_site: Path) -> None:
     title = re.search(r"<title>([^<]+)</title>", svg).group(1)
     assert f"track ({link.group(2)}), data version " in title
     assert 'href="https://' in svg  # points link to the published model pages, not relative paths
-    assert '<details class="cite-box"' in home.split('id="lb-chart"')[1].split("</figure>")[0]
+    after_chart = home.split('id="lb-chart"')[1].split("</figure>")[1]  # the box right after the chart
+    assert after_chart.lstrip().startswith('<div class="lb-cite"><details class="cite-box"')
     ruler = (built_site / "ruler" / "index.html").read_text(encoding="utf-8")
     assert ruler.count('<details class="cite-box"') == ruler.count('<figure class="densing-chart"') > 0
 

@@ -198,6 +198,7 @@ def test_chart_tooltip_shows_hostile_name_as_text(browser: Any, site_url: str) -
     offset = browser.execute_script(script)
     assert offset is not None, "the hostile model is not on the density chart"
     svg = browser.find_element(By.CSS_SELECTOR, "figure.densing-chart .densing-chart__view svg")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", svg)
     ActionChains(browser).move_to_element_with_offset(svg, round(offset[0]), round(offset[1])).perform()
     tooltip = WebDriverWait(browser, 10).until(
         lambda d: d.find_element(By.ID, "vg-tooltip-element").get_attribute("innerHTML") or None

@@ -42,6 +42,12 @@ CSV_HEADER = [
     "released",
     "kind",
     "flags",
+    "params_active",
+    "rank per active parameter",
+    "density per active parameter",
+    "density per active parameter 90% interval low",
+    "density per active parameter 90% interval high",
+    "view ranked per",
 ]
 DESKTOP = {"width": 1400, "height": 1000, "deviceScaleFactor": 1, "mobile": False}
 
@@ -94,6 +100,16 @@ def test_the_download_matches_the_view_and_names_every_number(
         flags = set(str(fit.loc[r["model"], "flags"]).split(";"))
         expected = [side[f] for f in side if f in flags]
         assert r["density_bound"] == (expected[0] if len(expected) == 1 else ""), r
+    for r in rows:  # density per active parameter: its own columns, for every row
+        truth = fit.loc[r["model"]]
+        assert r["view ranked per"] == "total parameter"
+        if not pd.isna(truth["density_active"]):
+            assert float(r["density per active parameter"]) == pytest.approx(
+                truth["density_active"], rel=1e-5
+            )
+        if not pd.isna(truth["rank_active"]):
+            assert int(r["rank per active parameter"]) == truth["rank_active"]
+        assert (r["params_active"] != "") == (not pd.isna(truth["params_active"]))
 
 
 def test_rank_ranges_are_shown_under_each_rank_and_explained(
@@ -205,7 +221,9 @@ def test_the_track_select_switches_headline_fit_frontier_citation_and_downloads(
     )
     shown = "return Array.from(document.querySelectorAll('.dl-variant.is-shown')).map(v => v.dataset.track)"
     assert set(browser.execute_script(shown)) == {default}
-    headline = browser.find_element(By.CSS_SELECTOR, ".dl-headline.is-shown").text
+    headline = browser.find_element(By.CSS_SELECTOR, ".dl-variant.is-shown .dl-headline").text
+    verdict = browser.find_element(By.CSS_SELECTOR, ".dl-variant.is-shown details.verdict")
+    assert verdict.get_attribute("data-track") == default and verdict.is_displayed()
     fit_top = browser.find_element(By.ID, "fit").rect["y"]
     select = next(
         Select(s)
@@ -214,13 +232,15 @@ def test_the_track_select_switches_headline_fit_frontier_citation_and_downloads(
     )
     select.select_by_value(other)
     WebDriverWait(browser, 5).until(lambda d: set(d.execute_script(shown)) == {other})
-    assert browser.find_element(By.CSS_SELECTOR, ".dl-headline.is-shown").text != headline
+    assert browser.find_element(By.CSS_SELECTOR, ".dl-variant.is-shown .dl-headline").text != headline
+    assert f"track={other}" in browser.current_url  # the view is kept in the address
     visible = browser.execute_script(
         "return Array.from(document.querySelectorAll('.dl-variant'))"
         ".filter(v => getComputedStyle(v).visibility === 'visible')"
         ".map(v => [v.dataset.track, v.textContent])"
     )
-    assert [t for t, _ in visible] == [other] * 5  # headline, citation, fit table, forecast, frontier
+    # headline and verdict, citation, fit table, forecast, frontier
+    assert [t for t, _ in visible] == [other] * 5
     tracks = json.loads((site_inputs["fit"] / "tracks.json").read_text(encoding="utf-8"))["tracks"]
     label = next(t["label"] for t in tracks if t["id"] == other)
     assert all(label in text for _, text in visible), visible

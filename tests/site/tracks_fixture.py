@@ -11,6 +11,7 @@ tested before the fitter writes these files itself. Does nothing when ``tracks.j
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import json
 import math
@@ -20,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from densing_fit.rank_range import rank_ranges
+from densing_fit.verdict import judge
 
 DEFAULT_TRACK = "paper-settings"
 SECOND_TRACK = "uniform-harness"
@@ -82,7 +84,8 @@ def _scaled_trend(trend: dict[str, Any], factor: float) -> dict[str, Any]:
 
 
 def _second_track(fit_dir: Path, base: pd.DataFrame, trend: dict[str, Any], ruler: str) -> dict[str, Any]:
-    """Write ``tracks/uniform-harness/``: a re-reading of two thirds of ``base``'s models."""
+    """Write ``tracks/uniform-harness/``: a re-reading of two thirds of ``base``'s models (its verdict
+    judged again, by the fitter's own rule, on the re-read densities)."""
     keep = [i for i, m in enumerate(base["model"]) if int(hashlib.sha256(m.encode()).hexdigest(), 16) % 3]
     second = base.iloc[keep].copy()
     for column in ("density", "density_low", "density_high"):
@@ -90,14 +93,30 @@ def _second_track(fit_dir: Path, base: pd.DataFrame, trend: dict[str, Any], rule
             "" if v == "" else f"{float(v) * _factor(m):.6g}"
             for v, m in zip(second[column], second["model"], strict=True)
         ]
+    scaled = _scaled_trend(trend, 0.8)
+    if "verdict" in scaled:
+        scaled["verdict"] = _judged(second, scaled)
     return _write_track(
-        fit_dir,
-        SECOND_TRACK,
-        "Uniform harness",
-        _finish(second, SECOND_TRACK),
-        _scaled_trend(trend, 0.8),
-        ruler,
+        fit_dir, SECOND_TRACK, "Uniform harness", _finish(second, SECOND_TRACK), scaled, ruler
     )
+
+
+def _judged(frame: pd.DataFrame, trend: dict[str, Any]) -> dict[str, Any]:
+    """The verdict of a re-read track (``densing_fit.verdict.judge`` on its densities), as trend.json
+    holds it (floats rounded as the fitter writes them)."""
+    table = pd.DataFrame(
+        {
+            "model": frame["model"],
+            "kind": frame["kind"],
+            "flags": frame["flags"],
+            "density": pd.to_numeric(frame["density"], errors="coerce"),
+            "in_trend": frame["in_trend"].eq("true"),
+            "release_date": pd.to_datetime(frame["release_date"]).dt.date,
+        }
+    )
+    cut = dt.date.fromisoformat((trend.get("cut") or {}).get("date") or "2022-11-30")
+    verdict = judge(table, cut_date=cut, n_resamples=200, confidence=0.9, seed=0)
+    return json.loads(json.dumps(verdict, default=float))
 
 
 def _write_track(

@@ -5,7 +5,8 @@
  * SVG and PNG are drawn from the chart as it is shown, CSV from its points of the track shown
  * (columns from the figure's densing-chart__csv JSON). A chart with a "track" param (the densing-law
  * chart) also switches the page's [data-variants="track"] blocks: each holds one .dl-variant per
- * track (data-track) and the one of the track shown gets .is-shown.
+ * track (data-track) and the one of the track shown gets .is-shown. Its "track" and "per" (density per
+ * total or per active parameter) are kept in the address, so a view can be shared.
  * Touch screens: a first tap on a chart point (Vega or the static SVG charts) shows its details with
  * a link to the model's page; a second tap on the same point, or the link, opens the page.
  * Runs inside document$ (mkdocs-material) so it also works with instant navigation. */
@@ -86,12 +87,56 @@
     });
   }
 
-  function followTrack(figure, view) {
-    try { view.signal("track"); } catch (error) { return; }
-    view.addSignalListener("track", function (name, value) {
-      figure.dataset.shown = value;
-      showVariants(value);
+  /* The chart's controls kept in the address (?track=ID&per=active): the values a param's select
+   * offers are the only ones taken; others are reported under the chart, not applied. */
+  var URL_PARAMS = ["track", "per"];
+
+  function paramOptions(spec, name) {
+    var param = (spec.params || []).filter(function (p) { return p.name === name; })[0];
+    return param && param.bind && param.bind.options ? { first: param.value, options: param.bind.options } : null;
+  }
+
+  function readAddress(figure, view, spec) {
+    var query = new URLSearchParams(window.location.search), problems = [];
+    URL_PARAMS.forEach(function (name) {
+      var value = query.get(name), known = paramOptions(spec, name);
+      if (value === null) return;
+      if (!known) problems.push(name + "=" + value + " (this chart has no such control)");
+      else if (known.options.indexOf(value) < 0) problems.push(name + "=" + value + " (expected one of " + known.options.join(", ") + ")");
+      else view.signal(name, value);
     });
+    var box = figure.querySelector(".chart-url-problems");
+    if (box && problems.length) {
+      box.textContent = "Ignored in the address: " + problems.join("; ") + ".";
+      box.hidden = false;
+    }
+    return view.runAsync();
+  }
+
+  function writeAddress(view, spec) {
+    var query = new URLSearchParams(window.location.search);
+    URL_PARAMS.forEach(function (name) {
+      var known = paramOptions(spec, name);
+      if (!known) return;
+      var value = view.signal(name);
+      if (value === known.first) query.delete(name);
+      else query.set(name, value);
+    });
+    var text = query.toString();
+    window.history.replaceState(null, "", window.location.pathname + (text ? "?" + text : "") + window.location.hash);
+  }
+
+  function followTrack(figure, view, spec) {
+    try { view.signal("track"); } catch (error) { return Promise.resolve(); }
+    URL_PARAMS.forEach(function (name) {
+      if (!paramOptions(spec, name)) return;
+      view.addSignalListener(name, function () {
+        figure.dataset.shown = view.signal("track");
+        showVariants(view.signal("track"));
+        writeAddress(view, spec);
+      });
+    });
+    return readAddress(figure, view, spec);
   }
 
   function draw(figure) {
@@ -101,8 +146,9 @@
     var spec = JSON.parse(figure.querySelector("script.densing-chart__spec").textContent);
     window.vegaEmbed(view, spec, OPTIONS).then(function (result) {
       figure.densingView = result.view;  /* the Vega view, for tests and the curious */
-      followTrack(figure, result.view);
       setupDownloads(figure, spec);
+      return followTrack(figure, result.view, spec);
+    }).then(function () {
       figure.classList.add("densing-chart--drawn");
     }).catch(function (error) {
       console.error("chart " + figure.id + " could not be drawn:", error);

@@ -3,7 +3,10 @@
  * by any column, filter by family, kind, size, date, flag and text; the view (filters, sort, all)
  * lives in the URL query so it can be shared, and parameters that make no sense are reported, not
  * silently applied. "Download this view" saves the rows shown as CSV. The chart's highlight control
- * dims every point but one family's or organization's. Runs inside document$ (mkdocs-material).
+ * dims every point but one family's or organization's. "Density per" (tracks with mixtures of experts)
+ * shows and ranks density per active parameter instead of per total parameter (per=active in the URL).
+ * The verdict box ("is the law still holding?") opens on screens wider than a phone.
+ * Runs inside document$ (mkdocs-material).
  * Rows carry data-f (family), data-lo/data-hi
  * (density interval), data-c="1" when citable; their flags are the .lb-flag chips (their hover texts
  * come from the JSON in #lb-flag-texts); cells carry data-s when their sort value differs from their
@@ -11,7 +14,7 @@
 (function () {
   "use strict";
   var FIELDS = ["q", "family", "kind", "pmin", "pmax", "from", "to", "flag"];
-  var KEYS = FIELDS.concat(["sort", "dir", "all"]);
+  var KEYS = FIELDS.concat(["sort", "dir", "all", "per"]);
   var DATE = /^\d{4}-\d{2}-\d{2}$/;
 
   function readState(form, keys) {
@@ -36,6 +39,9 @@
     if (state.sort && keys.indexOf(state.sort) < 0) reject("sort", "no such column");
     if (state.dir && state.dir !== "asc" && state.dir !== "desc") reject("dir", "expected asc or desc");
     if (state.all && state.all !== "1") reject("all", "expected 1");
+    if (state.per && !(state.per === "active" && document.getElementById("lb-per"))) {
+      reject("per", document.getElementById("lb-per") ? "expected active" : "no mixture of experts on this track");
+    }
     return { state: state, problems: problems };
   }
 
@@ -88,17 +94,69 @@
    * is only a bound says so), the track and the data version on every row. */
   var CSV_HEADER = ["rank", "rank 90% range low", "rank 90% range high", "model", "name", "track", "data_version",
     "density", "density 90% interval low", "density 90% interval high", "density_bound", "effective_params",
-    "effective_params 90% interval low", "effective_params 90% interval high", "params", "released", "kind", "flags"];
+    "effective_params 90% interval low", "effective_params 90% interval high", "params", "released", "kind", "flags",
+    "params_active", "rank per active parameter", "density per active parameter",
+    "density per active parameter 90% interval low", "density per active parameter 90% interval high",
+    "view ranked per"];
 
-  function toCsv(table, rows) {
+  /* "density" is always per total parameter; the columns "per active parameter" repeat it for dense
+   * models (their active parameters are all of them); "view ranked per" says which one ordered this view. */
+  function toCsv(table, rows, per) {
     var lines = [CSV_HEADER.join(",")];
     rows.forEach(function (row) {
-      var c = row.cells, d = row.dataset;
-      lines.push([c[0].dataset.s, d.rl, d.rh, d.id, c[1].querySelector("a").textContent, table.dataset.track,
-        table.dataset.version, c[2].dataset.s, d.lo, d.hi, d.b ? d.b + " bound" : "", c[3].dataset.s, d.elo, d.ehi,
-        row._params, row._date, row._kind, d.g.split(" ").join(";")].map(csvField).join(","));
+      var c = row.cells, d = row.dataset, moe = d.da !== undefined;
+      lines.push([row._rank, d.rl, d.rh, d.id, c[1].querySelector("a").textContent, table.dataset.track,
+        table.dataset.version, row._density, d.lo, d.hi, d.b ? d.b + " bound" : "", c[3].dataset.s, d.elo, d.ehi,
+        row._params, row._date, row._kind, d.g.split(" ").join(";"), d.pa, d.ra,
+        moe ? d.da : row._density, moe ? d.dal : d.lo, moe ? d.dah : d.hi,
+        per === "active" ? "active parameter" : "total parameter"].map(csvField).join(","));
     });
     return lines.join("\n") + "\n";
+  }
+
+  /* Show a row per total parameter (as built) or per active parameter: the rank cell shows rank_active
+   * (no range), the density cell a mixture of experts' density per active parameter with its 90%
+   * interval, the red bar the per-active frontier. Each cell's sort value (data-s) follows. */
+  function showPer(row, per) {
+    if (row._per === per) return;
+    var rank = row.cells[0], density = row.cells[2], d = row.dataset;
+    if (!row._built) row._built = [rank.innerHTML, density.innerHTML, row.classList.contains("lb-frontier")];
+    if (per === "active") {
+      rank.textContent = d.ra || "–";
+      rank.setAttribute("data-s", d.ra || "");
+      if (d.da !== undefined) {
+        density.textContent = (d.b === "lower" ? "≥ " : d.b === "upper" ? "≤ " : "") + d.dat;
+        if (d.dai) {
+          var small = document.createElement("small");
+          small.textContent = d.dai;
+          density.appendChild(small);
+        }
+        density.setAttribute("data-s", d.da);
+      }
+      row.classList.toggle("lb-frontier", d.fa === "1");
+    } else {
+      rank.innerHTML = row._built[0];
+      rank.setAttribute("data-s", row._rank);
+      density.innerHTML = row._built[1];
+      density.setAttribute("data-s", row._density);
+      row.classList.toggle("lb-frontier", row._built[2]);
+    }
+    row._per = per;
+  }
+
+  var PER_WORDS = {
+    "": ["per total parameter (the default)", "90% range", "90% interval"],
+    active: ["per active parameter (ranks without a 90% range)", "per active param.", "per active param., 90% interval"]
+  };
+
+  function showPerWords(table, per) {
+    var words = PER_WORDS[per] || PER_WORDS[""];
+    var note = document.getElementById("lb-per-words");
+    if (note) note.textContent = words[0];
+    var heads = table.tHead.rows[0].cells;
+    heads[0].querySelector("small").textContent = words[1];
+    heads[2].querySelector("small").textContent = words[2];
+    table.classList.toggle("lb-per-active", per === "active");
   }
 
   /* Hover text of every flag chip and flagged score, from the fit's flags.json (sent once, as JSON). */
@@ -125,6 +183,9 @@
     explainFlags(rows);
     rows.forEach(function (row, i) {
       row._order = first + i;
+      row._per = "";  /* as built: per total parameter */
+      row._rank = row.cells[0].getAttribute("data-s") || "";
+      row._density = row.cells[2].getAttribute("data-s") || "";
       row._text = (row.dataset.id + " " + row.cells[1].textContent).toLowerCase();
       row._params = row.cells[PARAMS].dataset.s;
       row._date = row.cells[RELEASED].textContent;
@@ -174,13 +235,16 @@
     function shownRows() { return rows.filter(function (r) { return !r.hidden; }).sort(function (a, b) { return a._pos - b._pos; }); }
 
     function apply() {
+      rows.forEach(function (row) { showPer(row, state.per); });
+      showPerWords(table, state.per);
       var column = keys.indexOf(state.sort);
-      var numeric = column >= 0 && headers[column].dataset.type === "num";
-      var dir = state.dir === "asc" ? 1 : state.dir === "desc" ? -1 : numeric && state.sort !== "rank" ? -1 : 1;
+      var ordered = column >= 0 ? column : state.per === "active" ? 0 : -1;  /* per active: by its rank */
+      var numeric = ordered >= 0 && headers[ordered].dataset.type === "num";
+      var dir = state.dir === "asc" ? 1 : state.dir === "desc" ? -1 : numeric && keys[ordered] !== "rank" ? -1 : 1;
       var sorted = rows.slice();
-      if (column >= 0) {
+      if (ordered >= 0) {
         sorted.sort(function (a, b) {
-          return compare(cellValue(a, column, numeric), cellValue(b, column, numeric), dir) || a._order - b._order;
+          return compare(cellValue(a, ordered, numeric), cellValue(b, ordered, numeric), dir) || a._order - b._order;
         });
       }
       var words = state.q.toLowerCase().split(/\s+/).filter(Boolean);
@@ -231,6 +295,11 @@
       return Promise.resolve();
     }
     all.addEventListener("change", function () { state.all = all.checked ? "1" : ""; update(); });
+    var per = document.getElementById("lb-per");
+    if (per) {
+      per.value = state.per;
+      per.addEventListener("change", function () { state.per = per.value; apply(); });
+    }
     headers.forEach(function (th, i) {
       var button = th.querySelector("button");
       if (!button) return;
@@ -242,7 +311,7 @@
       });
     });
     document.getElementById("lb-download").addEventListener("click", function () {
-      var blob = new Blob([toCsv(table, shownRows())], { type: "text/csv" });
+      var blob = new Blob([toCsv(table, shownRows(), state.per)], { type: "text/csv" });
       var link = document.createElement("a");
       link.href = URL.createObjectURL(blob);
       link.download = "densing-leaderboard-" + table.dataset.track + "-" + table.dataset.version + ".csv";
@@ -250,7 +319,7 @@
       link.click();
       link.remove();
     });
-    table.densingCsv = function () { return toCsv(table, shownRows()); };  /* for tests and the curious */
+    table.densingCsv = function () { return toCsv(table, shownRows(), state.per); };  /* for tests and the curious */
     update().then(ready);
   }
 
@@ -285,6 +354,11 @@
 
   function init() {
     setupHighlight();
+    var verdict = document.getElementById("lb-verdict");
+    if (verdict && !verdict.dataset.ready) {
+      verdict.dataset.ready = "1";
+      if (window.matchMedia("(min-width: 45em)").matches) verdict.open = true;
+    }
     var table = document.getElementById("leaderboard");
     if (!table || table.dataset.setup) return;
     table.dataset.setup = "1";
