@@ -7,7 +7,7 @@ newest models read only as bounds says so). Then:
 - the **earlier line** is the frontier fit (ln ρ_max = A·t + B, bootstrap interval) on the models in
   the trend released from the cut date (ChatGPT) up to the window;
 - the **recent slope** is the same fit on the window's own models (their frontier within the window),
-  when at least two of its dates set a new maximum;
+  when at least three of its dates set a new maximum;
 - the **test** asks where the window's densest exact reading falls against the earlier line's 90%
   *prediction* interval at its date: the band of the line (bootstrap) widened by the frontier's own
   scatter about it (the residual standard deviation of the earlier fit). Below the interval: the
@@ -36,6 +36,9 @@ WINDOW_DAYS = 365
 """Length of the recent window (the last twelve months before the newest reading)."""
 MIN_EARLIER = 4
 """Fewest models in the trend before the window for an earlier line."""
+MIN_RECENT_FRONTIER = 3
+"""Fewest frontier points of the window for its own slope: through two points a line has no scatter
+to measure, and its bootstrap interval collapses onto the estimate."""
 
 
 @dataclass(frozen=True)
@@ -116,7 +119,7 @@ def judge(
         "n_earlier": len(earlier),
         "n_recent": len(recent),
         "earlier": _fit_summary(line),
-        "recent": _fit_summary(_fit(recent, n_resamples, confidence, seed) if len(recent) >= 3 else None),
+        "recent": _recent_summary(recent, n_resamples, confidence, seed),
     }
     if line is None:
         return out | _undecided(
@@ -198,6 +201,17 @@ def _place(line: DensingTrend, sd: float, frame: pd.DataFrame, confidence: float
             frame["model"], dates, frame["density"].astype(float), centre, low, high, strict=True
         )
     ]
+
+
+def _recent_summary(
+    recent: pd.DataFrame, n_resamples: int, confidence: float, seed: int
+) -> dict[str, Any] | None:
+    """The window's own frontier fit, or None with fewer than :data:`MIN_RECENT_FRONTIER` frontier
+    points."""
+    trend = _fit(recent, n_resamples, confidence, seed) if len(recent) >= MIN_RECENT_FRONTIER else None
+    if trend is None or trend.n_frontier_ < MIN_RECENT_FRONTIER:
+        return None
+    return _fit_summary(trend)
 
 
 def _fit_summary(trend: DensingTrend | None) -> dict[str, Any] | None:

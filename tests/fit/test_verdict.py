@@ -92,3 +92,14 @@ def test_no_exact_reading_in_the_window_gives_no_verdict() -> None:
     rows.append(_row("bound", 1300, _law(1300) * 3, flags="above_ruler", in_trend=False))
     verdict = _judge(rows)
     assert verdict["verdict"] == "undecided" and "no exact reading" in verdict["reason"]
+
+
+def test_the_windows_own_slope_needs_three_frontier_points() -> None:
+    rows = _earlier(np.random.default_rng(5))
+    two = [*rows, *_recent([1000, 1200], 1.0)]
+    assert _judge(two)["recent"] is None  # a line through two points has no interval to speak of
+    three = [*rows, *_recent([1000, 1100, 1200], 1.0)]
+    recent = _judge(three)["recent"]
+    assert recent is not None and recent["n_frontier"] == 3
+    low, high = recent["slope_per_day_ci"]
+    assert low < recent["slope_per_day"] < high
