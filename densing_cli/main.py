@@ -11,6 +11,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "validate": ("densing_cli.data_commands", "validate"),
     "export": ("densing_cli.data_commands", "export"),
     "fit": ("densing_cli.fit_commands", "fit"),
+    "density": ("densing_cli.density_commands", "density"),
     "build": ("densing_cli.site_commands", "build"),
     "evaluate": ("densing_cli.eval_commands", "evaluate"),
     "import-lm-eval": ("densing_cli.eval_commands", "import_lm_eval"),

@@ -16,6 +16,7 @@ from pathlib import Path
 from densing_site.pages import (
     agreement,
     benchmarks,
+    calculator,
     changelog,
     compression,
     contributing,
@@ -84,6 +85,7 @@ def generate_pages(data: SiteData, docs_dir: Path = SITE_SRC) -> GeneratedSite:
     data_citation.write_data_page(writer, data)
     contributing.write_contributing(writer, data)
     changelog.write_changelog(writer, data)
+    has_calculator = calculator.write_calculator(writer, data)
     model_ids = models.write_model_pages(writer, data)
     nav = [
         {"Leaderboard": leaderboard.PAGE},
@@ -92,6 +94,7 @@ def generate_pages(data: SiteData, docs_dir: Path = SITE_SRC) -> GeneratedSite:
         {"Ruler": rulers.PAGE},
         {"Benchmarks": benchmarks.PAGE},
         {"Compression": compression.PAGE},
+        *([{"Calculator": calculator.PAGE}] if has_calculator else []),
         *({title: page} for title, page in written_docs),
         {"Data & citation": data_citation.PAGE},
         {"Contributing": contributing.PAGE},
