@@ -76,7 +76,10 @@ def track_lines(model: ModelInput, o: TrackOutcome, benchmarks: Mapping[str, Any
     """One track's block."""
     lines = [f"{o.track} ({o.label}; ruler {o.ruler})"]
     if o.effective_params is None:
-        lines.append(f"  no density: fewer than {o.min_benchmarks} of its benchmarks gave an effective size")
+        lines.append(
+            f"  no density: it needs {o.min_benchmarks} of its {len(o.benchmarks)} benchmarks, and "
+            f"{o.n_benchmarks} gave an effective size"
+        )
     else:
         bound = BOUND_WORDS.get(o.bound or "", "")
         if bound:

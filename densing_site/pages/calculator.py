@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
+from densing_data import Dataset
 from densing_data.schema.records import ModelKind
 from densing_fit.calculator.presets import presets
 from densing_fit.outputs import CALCULATOR_FILE
@@ -42,9 +44,9 @@ def presets_file(version: str) -> str:
     return f"presets-{data_file(version).removeprefix('density-')}"
 
 
-def read_calculator(data: SiteData) -> dict[str, Any] | None:
+def read_calculator(fit_dir: Path) -> dict[str, Any] | None:
     """The fit's calculator.json, or None when the fitter wrote none (an older fit directory)."""
-    path = data.fit_dir / CALCULATOR_FILE
+    path = fit_dir / CALCULATOR_FILE
     if not path.is_file():
         return None
     try:
@@ -55,12 +57,17 @@ def read_calculator(data: SiteData) -> dict[str, Any] | None:
 
 def write_calculator(writer: PageWriter, data: SiteData) -> bool:
     """Write the page, its data file and presets; False (nothing written) without calculator.json."""
-    doc = read_calculator(data)
+    return write_calculator_files(writer, data.ds, data.fit_dir)
+
+
+def write_calculator_files(writer: PageWriter, ds: Dataset, fit_dir: Path) -> bool:
+    """The calculator page for the records ``ds`` and the fit outputs in ``fit_dir``."""
+    doc = read_calculator(fit_dir)
     if doc is None:
         return False
     version = str(doc["data_version"])
-    writer.write_bytes(f"{FOLDER}/{data_file(version)}", (data.fit_dir / CALCULATOR_FILE).read_bytes())
-    models = presets(data.ds, doc["benchmarks"])
+    writer.write_bytes(f"{FOLDER}/{data_file(version)}", (fit_dir / CALCULATOR_FILE).read_bytes())
+    models = presets(ds, doc["benchmarks"])
     compact = json.dumps(models, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     writer.write_text(f"{FOLDER}/{presets_file(version)}", compact + "\n")
     tracks = [
