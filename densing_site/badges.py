@@ -47,6 +47,11 @@ class Badge:
         return badge_path(self.track, self.model)
 
     @property
+    def alt(self) -> str:
+        """The image's alt text: the model by its id (a slug, never record text), track and what it is."""
+        return f"Density of {self.model} on the {self.track} track (90% interval), Densing Law leaderboard"
+
+    @property
     def model_url(self) -> str:
         """The model page's address (the badge links there)."""
         return f"{SITE_URL}models/{self.model}/"
@@ -108,9 +113,10 @@ def badge_svg(badge: Badge) -> str:
     title = xml_text(badge.title)
     url = xml_text(badge.model_url)
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
-        f'width="{width}" height="{HEIGHT}" viewBox="0 0 {width} {HEIGHT}" role="img" aria-label="{title}">'
-        f"<title>{title}</title>"
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        f'width="{width}" height="{HEIGHT}" viewBox="0 0 {width} {HEIGHT}" role="img" '
+        'aria-labelledby="title">'
+        f'<title id="title">{title}</title>'
         f'<a href="{url}" xlink:href="{url}" target="_top">'
         f'<rect width="{left}" height="{HEIGHT}" fill="{COLORS["label"]}"/>'
         f'<rect x="{left}" width="{right}" height="{HEIGHT}" fill="{fill}"/>'
@@ -133,10 +139,9 @@ def markdown_alt(text: str) -> str:
 
 
 def badge_snippets(badge: Badge) -> dict[str, str]:
-    """What to paste into a model card or README: Markdown and HTML, both linking to the model page.
-    The alt text names the model by its id (a slug), the track and the data version."""
-    image = f"{SITE_URL}{badge.path}"
-    alt = f"Density of {badge.model} on the {badge.track} track (90% interval), Densing Law leaderboard"
+    """What to paste into a model card or README: Markdown and HTML, both linking to the model page
+    (alt text: :attr:`Badge.alt`)."""
+    image, alt = f"{SITE_URL}{badge.path}", badge.alt
     return {
         "markdown": f"[![{markdown_alt(alt)}]({image})]({badge.model_url})",
         "html": (

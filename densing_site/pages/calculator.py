@@ -19,6 +19,7 @@ from densing_data.schema.records import ModelKind
 from densing_fit.calculator.presets import presets
 from densing_fit.outputs import CALCULATOR_FILE
 from densing_site.errors import SiteError
+from densing_site.escape import json_for_html
 from densing_site.pages.leaderboard import track_url
 from densing_site.render import PageWriter
 from densing_site.sitedata import SiteData
@@ -68,8 +69,7 @@ def write_calculator_files(writer: PageWriter, ds: Dataset, fit_dir: Path) -> bo
     version = str(doc["data_version"])
     writer.write_bytes(f"{FOLDER}/{data_file(version)}", (fit_dir / CALCULATOR_FILE).read_bytes())
     models = presets(ds, doc["benchmarks"])
-    compact = json.dumps(models, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    writer.write_text(f"{FOLDER}/{presets_file(version)}", compact + "\n")
+    writer.write_text(f"{FOLDER}/{presets_file(version)}", str(json_for_html(models)) + "\n")
     tracks = [
         {"id": t["id"], "label": t["label"], "url": track_url(t["id"], doc["default_track"])}
         for t in doc["tracks"]

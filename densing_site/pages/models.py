@@ -218,7 +218,9 @@ def add_badges(
     for reading in readings:
         badge = badges.get((model["id"], reading["id"]))
         reading["badge"] = (
-            None if badge is None else {"path": badge.path, "title": badge.title, **badge_snippets(badge)}
+            None
+            if badge is None
+            else {"path": badge.path, "title": badge.title, "alt": badge.alt, **badge_snippets(badge)}
         )
 
 

@@ -61,7 +61,7 @@ def test_the_svg_links_to_the_model_page_and_escapes_the_name_once() -> None:
     root = ET.fromstring(text)  # well-formed: the name did not break out of its element
     assert root.tag == f"{SVG}svg" and root.get("role") == "img"
     assert root.find(f"{SVG}title").text == badge.title  # the name reads as written, escaped once
-    assert root.get("aria-label") == badge.title
+    assert root.get("aria-labelledby") == root.find(f"{SVG}title").get("id")
     link = root.find(f"{SVG}a")
     assert link.get("href") == "https://densing-law.github.io/leaderboard/models/llama-x/"
     texts = [t.text for t in link.iter(f"{SVG}text")]
@@ -121,7 +121,12 @@ def test_the_model_page_shows_the_badge_and_its_snippets(
             f"(https://densing-law.github.io/leaderboard/badges/{track}/{model}.svg)]({page})"
         )
         assert html.startswith(f'<a href="{page}"><img src=') and html.endswith("></a>")
-        if model == HOSTILE_ID:  # the name is the image's alt text as written: escaped once, never markup
-            assert image.get_attribute("alt").startswith(f"Density of {HOSTILE_NAME}:")
+        assert (
+            image.get_attribute("alt")
+            == f"Density of {model} on the {track} track (90% interval), Densing Law leaderboard"
+        )
+        if model == HOSTILE_ID:  # the name reads as written under the badge: escaped once, never markup
+            note = box.find_element(By.CSS_SELECTOR, "p.badge-title").text
+            assert note.startswith(f"Density of {HOSTILE_NAME}:")
             assert browser.execute_script("return window.__alerts") == []
             assert not browser.find_elements(By.CSS_SELECTOR, "details.badge-box img:not(.badge-preview)")
