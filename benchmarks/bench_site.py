@@ -48,11 +48,11 @@ TARGET_TABLE_S = 1.0
 TARGET_CHART_S = 2.0
 TARGET_CALCULATOR_BYTES = 300_000
 CALCULATOR_QUERY = (
-    "model=llama-2-7b&total=6738415616&date=2023-07-18&s=mmlu%3D45.3%3A5%3A%3F%40llama2-paper"
+    "model=llama-2-7b&total=7000000000&date=2023-07-18&s=mmlu%3D45.3%3A5%3A%3F%40llama2-paper"
     "&s=bbh%3D32.6%3A3%3A%3F%40llama2-paper&s=math%3D2.5%3A4%3A%3F%40llama2-paper"
-    "&s=hellaswag%3D78.6%3A10%3A%3F%40obsscaling&s=arc-challenge%3D53.1%3A25%3A%3F%40obsscaling"
+    "&s=hellaswag%3D77.743477%3A10%3A%3F%40obsscaling&s=arc-challenge%3D53.071672%3A25%3A%3F%40obsscaling"
 )
-"""A shared address: some of llama-2-7b's recorded scores (the numbers matter little for the weight)."""
+"""A shared address: five of llama-2-7b's recorded scores, as the page writes them after a preset."""
 _RESOURCE = re.compile(r'<(?:script|link)\b[^>]*?\s(?:src|href)="([^"]+\.(?:js|css))"')
 
 

@@ -89,6 +89,7 @@ def write_calculator_files(writer: PageWriter, ds: Dataset, fit_dir: Path) -> bo
         raw_html=True,
         page_assets=ASSETS,
         site_scripts=False,
+        inline_styles=True,
         context={
             "config": config,
             "version": version,

@@ -519,6 +519,8 @@
     });
   }
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
-  else init();
+  // The page's scripts come after its content and before the theme's bundle: start at once when the
+  // form is already there, without waiting for the bundle (DOMContentLoaded).
+  if (document.getElementById("calc-config") || document.readyState !== "loading") init();
+  else document.addEventListener("DOMContentLoaded", init);
 })();
