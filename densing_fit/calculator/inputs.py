@@ -133,13 +133,19 @@ def check_score(
     return ScoreInput(bench, number, _shots(shots, where), _cot(cot, where), _protocol(protocol, where))
 
 
+NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+"""A decimal number as the page accepts one too (no hex, no underscores, no words)."""
+
+
 def _number(value: Any, what: str) -> float:
     if isinstance(value, bool):
         raise InputError(f"{what} {value!r} is not a number")
-    try:
-        number = float(str(value).strip()) if not isinstance(value, (int, float)) else float(value)
-    except ValueError:
-        raise InputError(f"{what} {value!r} is not a number (e.g. 65.1)") from None
+    if isinstance(value, (int, float)):
+        number = float(value)
+    elif NUMBER.fullmatch(str(value).strip()):
+        number = float(str(value).strip())
+    else:
+        raise InputError(f"{what} {value!r} is not a number (e.g. 65.1)")
     if not math.isfinite(number):
         raise InputError(f"{what} {value!r} is not a finite number")
     return number

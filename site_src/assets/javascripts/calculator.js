@@ -8,6 +8,7 @@
   const COT_WORDS = { cot: true, nocot: false, "?": null, "": null };
   const SPEC = /^([a-z0-9][a-z0-9._+-]*)=([^:@]*)(?::([^:@]*))?(?::([^:@]*))?(?:@(.*))?$/;
   const SLUG = /^[a-z0-9](?:[a-z0-9._+-]{0,118}[a-z0-9])?$/;
+  const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
   const COUNT_HINT = "expected e.g. 7241732096, 7.24B, 300M or 2T";
   const SCALE = { K: 3, M: 6, B: 9, T: 12 };
   const state = { doc: null, config: null, presets: null, loading: null, model: null };
@@ -51,6 +52,7 @@
   function checkDate(raw) {
     const [low, high] = state.doc.constants.date_range;
     const text = String(raw || "").trim();
+    if (!text) throw new Error("Release date is missing (YYYY-MM-DD)");
     const valid = /^\d{4}-\d{2}-\d{2}$/.test(text) && !isNaN(Date.parse(text + "T00:00:00Z")) &&
       new Date(text + "T00:00:00Z").toISOString().slice(0, 10) === text;
     if (!valid) throw new Error(`Release date '${text}' is not a date (expected YYYY-MM-DD)`);
@@ -66,7 +68,8 @@
     }
     const text = String(row.value).trim();
     const value = Number(text);
-    if (text === "" || !Number.isFinite(value)) throw new Error(`${where}: the score '${row.value}' is not a number (e.g. 65.1)`);
+    if (!NUMBER.test(text)) throw new Error(`${where}: the score '${row.value}' is not a number (e.g. 65.1)`);
+    if (!Number.isFinite(value)) throw new Error(`${where}: the score '${row.value}' is not a finite number`);
     if (value < 0 || value > bench.maximum) throw new Error(`${where}: score ${text} is outside [0, ${bench.maximum}] for ${row.benchmark}`);
     const shotsText = String(row.shots === null || row.shots === undefined ? "" : row.shots).trim();
     let shots = null;
@@ -247,6 +250,10 @@
     if (model !== null && !SLUG.test(model)) {
       errors.push(`The address names model '${model}', which is not a model id; the inputs are read as a new model`);
       model = null;
+    }
+    const date = query.get("date") || "";
+    if (date && !/^\d{4}-\d{2}-\d{2}$/.test(date) || date && isNaN(Date.parse(date + "T00:00:00Z"))) {
+      errors.push(`Release date '${date}' in the address is not a date (expected YYYY-MM-DD)`);
     }
     const version = query.get("v");
     const raw = {
