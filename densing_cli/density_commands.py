@@ -163,7 +163,7 @@ def _inputs(
         )
     base: dict[str, Any] = {"scores": ()}
     if scores_file is not None:
-        model = input_from_mapping(_read_file(scores_file), maxima, str(scores_file))
+        model = input_from_mapping(_load_inputs_file(scores_file), maxima, str(scores_file))
         base = vars(model).copy()
     elif from_model is not None:
         base = vars(recorded_input(ds, from_model, maxima)).copy()
@@ -185,7 +185,7 @@ def _inputs(
     )
 
 
-def _read_file(path: Path) -> Any:
+def _load_inputs_file(path: Path) -> Any:
     """A YAML or JSON file's content (InputError naming the file and line when it cannot be read)."""
     from densing_fit.calculator.inputs import InputError
 
