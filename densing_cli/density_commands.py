@@ -164,6 +164,10 @@ def _inputs(
     base: dict[str, Any] = {"scores": ()}
     if scores_file is not None:
         model = input_from_mapping(_load_inputs_file(scores_file), maxima, str(scores_file))
+        if model.model_id is not None and model.model_id not in set(ds.models["id"].astype(str)):
+            raise InputError(
+                f"{scores_file}: model {model.model_id!r} is not a recorded model (data {ds.version})"
+            )
         base = vars(model).copy()
     elif from_model is not None:
         base = vars(recorded_input(ds, from_model, maxima)).copy()

@@ -4,7 +4,9 @@ The fitter's ``calculator.json`` (rulers, their covariances and error terms, bri
 readings; :mod:`densing_fit.calculator.export`) is copied next to the page under the data version's
 name, ``density-<version>.json``, with the recorded models as presets, ``presets-<version>.json``
 (loaded when the preset search is first used). ``site_src/assets/javascripts/density-engine.js``
-reads the inputs exactly as ``densing fit``; ``calculator.js`` is the form, the URL and the words.
+reads the inputs exactly as ``densing fit``; ``calculator-form.js`` (the form, its checks and the
+address), ``calculator-results.js`` (the result in words) and ``calculator.js`` (loading and updating)
+are the page.
 """
 
 from __future__ import annotations
@@ -26,7 +28,13 @@ from densing_site.sitedata import SiteData
 
 PAGE = "calculator/index.md"
 FOLDER = "calculator"
-ASSETS = ("stylesheets/calculator.css", "javascripts/density-engine.js", "javascripts/calculator.js")
+ASSETS = (
+    "stylesheets/calculator.css",
+    "javascripts/density-engine.js",
+    "javascripts/calculator-form.js",
+    "javascripts/calculator-results.js",
+    "javascripts/calculator.js",
+)
 """What only the calculator page loads (besides its data file)."""
 _VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,40}$")
 
