@@ -56,6 +56,7 @@ lock: install-test
 bench: check-lock $(VENV)/.bench-installed
 	$(BIN)/python benchmarks/bench_fit.py
 	$(BIN)/python benchmarks/bench_site.py
+	$(BIN)/python benchmarks/calculator_agreement.py
 	$(BIN)/python benchmarks/bench_eval.py
 	$(BIN)/python benchmarks/bench_hostile.py
 	$(BIN)/python benchmarks/bench_capabilities.py

@@ -102,3 +102,50 @@ def throttled_loads(site: Path, runs: int) -> list[dict[str, float]]:
         server.shutdown()
         server.server_close()
     return results
+
+
+CALCULATOR_MEASURE = """
+const entries = performance.getEntriesByType('resource').concat(performance.getEntriesByType('navigation'));
+const track = document.querySelector('.calc-track');
+return {ready: window.__calc || null, transferred: entries.reduce((a, e) => a + e.transferSize, 0),
+        decoded: entries.reduce((a, e) => a + e.decodedBodySize, 0), requests: entries.length,
+        presets: entries.some(e => e.name.includes('/presets-')), shown: Boolean(track)};
+"""
+"""Bytes of the calculator's first load and when its first result was on screen."""
+CALCULATOR_PROBE = """
+(function frame() {
+  const track = document.querySelector('.calc-track');
+  if (track && track.getBoundingClientRect().height > 0) { window.__calc = performance.now(); return; }
+  requestAnimationFrame(frame);
+})();
+"""
+
+
+def calculator_loads(site: Path, query: str, runs: int) -> list[dict[str, float]]:
+    """Open ``calculator/?query`` of ``site`` ``runs`` times under Slow 4G, gzip served, cache disabled;
+    bytes, requests and the second its first track's result was laid out, for each load."""
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_GzipHandler, directory=str(site))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    driver = headless_chromium()
+    results = []
+    try:
+        driver.execute_cdp_cmd("Network.enable", {})
+        driver.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": True})
+        driver.execute_cdp_cmd("Network.emulateNetworkConditions", SLOW_4G)
+        driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": CALCULATOR_PROBE})
+        driver.set_page_load_timeout(120)
+        for _ in range(runs):
+            driver.get("about:blank")
+            driver.get(f"http://127.0.0.1:{server.server_address[1]}/calculator/?{query}")
+            driver.execute_script("return new Promise(r => setTimeout(r, 1500))")
+            m = driver.execute_script(CALCULATOR_MEASURE)
+            results.append(
+                {k: (float(v) / 1000 if k == "ready" and v else float(v or 0)) for k, v in m.items()}
+            )
+    finally:
+        driver.quit()
+        server.shutdown()
+        server.server_close()
+    return results

@@ -11,6 +11,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "validate": ("densing_cli.data_commands", "validate"),
     "export": ("densing_cli.data_commands", "export"),
     "fit": ("densing_cli.fit_commands", "fit"),
+    "density": ("densing_cli.density_commands", "density"),
     "build": ("densing_cli.site_commands", "build"),
     "build-version": ("densing_cli.site_commands", "build_version"),
     "keep-published": ("densing_cli.site_commands", "keep_published"),

@@ -10,7 +10,9 @@ fewer than :data:`MIN_PAIRS` models measured both ways is not fitted, and its sc
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -69,6 +71,22 @@ class Bridge:
         self._x_mean, self._sxx = float(x.mean()), sxx
         return self
 
+    @classmethod
+    def from_summary(cls, spec: BridgeSpec, summary: Mapping[str, Any]) -> Bridge:
+        """The fitted bridge that :meth:`summary` described (its line and the terms of its prediction
+        error), so another model's scores can be converted without the calibration pairs."""
+        bridge = cls(spec)
+        try:
+            bridge.slope_, bridge.intercept_ = float(summary["slope"]), float(summary["intercept"])
+            bridge.residual_sd_, bridge.n_pairs_ = float(summary["residual_sd"]), int(summary["n_pairs"])
+            bridge._x_mean, bridge._sxx = float(summary["x_mean"]), float(summary["sxx"])
+        except (KeyError, TypeError, ValueError) as err:
+            raise FitError(
+                f"bridge into {spec.benchmark}: its summary lacks a fitted line ({err!r}); expected slope, "
+                "intercept, residual_sd, n_pairs, x_mean and sxx as Bridge.summary() writes them"
+            ) from None
+        return bridge
+
     def convert(self, source_scores: object) -> tuple[np.ndarray, np.ndarray]:
         """Converted scores and the standard deviation of each (prediction error of the line)."""
         check_is_fitted(self, "slope_")
@@ -88,4 +106,6 @@ class Bridge:
             "intercept": self.intercept_,
             "residual_sd": self.residual_sd_,
             "n_pairs": self.n_pairs_,
+            "x_mean": self._x_mean,
+            "sxx": self._sxx,
         }

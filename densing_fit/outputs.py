@@ -21,6 +21,7 @@ import pandas as pd
 
 from densing_data.atomic import write_text_atomically
 from densing_fit.agreement import AGREEMENT_COLUMNS
+from densing_fit.calculator.export import calculator_document
 from densing_fit.capabilities.readings import READING_COLUMNS
 from densing_fit.capabilities.registry import GROUPS
 from densing_fit.flags import FLAG_EXPLANATIONS
@@ -59,6 +60,8 @@ FIXED_COLUMNS = [
     "frontier_active",
 ]
 """densities.csv columns before the per-benchmark ones."""
+CALCULATOR_FILE = "calculator.json"
+"""What the density calculator reads (:mod:`densing_fit.calculator.export`)."""
 BENCHMARK_SUFFIXES = ("score", "score_id", "effective_params", "flag")
 BY_TRACK_COLUMNS = [
     "model",
@@ -86,8 +89,8 @@ BY_TRACK_COLUMNS = [
 def write_outputs(result: FitResult, out_dir: Path | str) -> list[Path]:
     """Write the main track's densities.csv, trend.json, ruler.json; rulers.json, sensitivity.csv,
     compression.csv; and per track tracks/<id>/{densities.csv,trend.json,ruler.json}, tracks.json,
-    densities_by_track.csv, agreement.csv, agreement.json, flags.json; capabilities.json and
-    capabilities.csv when the capabilities were fitted (docs/dev/fit-outputs.md)."""
+    densities_by_track.csv, agreement.csv, agreement.json, flags.json, calculator.json; capabilities.json
+    and capabilities.csv when the capabilities were fitted (docs/dev/fit-outputs.md)."""
     out = Path(out_dir)
     files = {
         "densities.csv": densities_csv(result.densities, result.ruler),
@@ -108,6 +111,7 @@ def write_outputs(result: FitResult, out_dir: Path | str) -> list[Path]:
         ),
         "agreement.json": json_text(agreement_document(result)),
         "flags.json": json_text(FLAG_EXPLANATIONS),
+        CALCULATOR_FILE: precise_json_text(calculator_document(result)),
     }
     if result.capabilities is not None:
         files["capabilities.json"] = json_text(result.capabilities)
@@ -211,18 +215,21 @@ def csv_text(frame: pd.DataFrame, columns: list[str]) -> str:
     return buffer.getvalue()
 
 
-def clean_json(value: Any) -> Any:
-    """``value`` with numpy scalars made plain, floats rounded to 10 significant digits, NaN/inf -> None."""
+def clean_json(value: Any, rounded: bool = True) -> Any:
+    """``value`` with numpy scalars made plain, floats rounded to 10 significant digits (kept whole
+    when not ``rounded``), NaN/inf -> None."""
     if isinstance(value, dict):
-        return {str(k): clean_json(v) for k, v in value.items()}
+        return {str(k): clean_json(v, rounded) for k, v in value.items()}
     if isinstance(value, (list, tuple, np.ndarray)):
-        return [clean_json(v) for v in value]
+        return [clean_json(v, rounded) for v in value]
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
     if isinstance(value, (int, np.integer)):
         return int(value)
     if isinstance(value, (float, np.floating)):
-        return float("%.10g" % value) if math.isfinite(value) else None  # noqa: UP031
+        if not math.isfinite(value):
+            return None
+        return float("%.10g" % value) if rounded else float(value)  # noqa: UP031
     if value is None or value is pd.NA:
         return None
     if isinstance(value, (dt.date, pd.Timestamp)):
@@ -233,3 +240,17 @@ def clean_json(value: Any) -> Any:
 def json_text(value: Any) -> str:
     """Deterministic JSON text (sorted keys, indent 2, trailing newline); refuses NaN."""
     return json.dumps(clean_json(value), indent=2, sort_keys=True, allow_nan=False, ensure_ascii=False) + "\n"
+
+
+def precise_json_text(value: Any) -> str:
+    """Compact JSON with every float whole (its shortest round-trip form), sorted keys, a trailing
+    newline: calculator.json, whose reader re-does the fit's finite differences (ten digits of a
+    two-step ruler's covariance move an interval by 1e-7)."""
+    text = json.dumps(
+        clean_json(value, rounded=False),
+        sort_keys=True,
+        allow_nan=False,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return text + "\n"

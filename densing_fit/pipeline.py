@@ -20,7 +20,7 @@ from densing_fit.agreement import agreement
 from densing_fit.capabilities import capabilities_document, capability_tracks
 from densing_fit.errors import FitError
 from densing_fit.options import FitOptions, track_d0_tokens
-from densing_fit.rulers import FittedRuler, fit_ruler
+from densing_fit.rulers import FittedRuler, benchmark_defaults, fit_ruler
 from densing_fit.summaries import compression_table, sensitivity_table
 from densing_fit.track_fit import TrackResult, fit_track
 from densing_fit.tracks import DEFAULT_REASON, DEFAULT_TRACK, TRACKS, Track, find_track, ruler_track
@@ -66,6 +66,8 @@ class FitResult:
     """The capabilities.json object (densing law per capability group), or None when not asked for."""
     capability_readings: pd.DataFrame = field(default_factory=pd.DataFrame)
     """The capabilities.csv table: one row per (track, group, model) group reading."""
+    benchmark_info: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Benchmark id -> name, floor, maximum, default_shots, default_cot (the records' benchmarks)."""
 
 
 def default_ruler_id(ds: Dataset) -> str:
@@ -163,7 +165,22 @@ def fit_all(ds: Dataset, options: FitOptions | None = None, **changes: Any) -> F
         agreement=agreement([(r.track.id, r.densities, r.trend) for r in results]),
         capabilities=capabilities,
         capability_readings=readings,
+        benchmark_info=benchmark_info(ds),
     )
+
+
+def benchmark_info(ds: Dataset) -> dict[str, dict[str, Any]]:
+    """Benchmark id -> name, floor, maximum and standard setting, JSON-ready."""
+    return {
+        bench: {
+            "name": info["name"],
+            "floor": info["floor"],
+            "maximum": info["maximum"],
+            "default_shots": info["setting"].shots,
+            "default_cot": info["setting"].cot,
+        }
+        for bench, info in benchmark_defaults(ds).items()
+    }
 
 
 def _track_of(ruler_id: str, tracks: list[Track], opts: FitOptions) -> Track:

@@ -43,3 +43,9 @@ def protocol_family(slug: object) -> str | None:
 def in_family(slug: object, family: str) -> bool:
     """True when ``slug`` belongs to ``family`` (a family id above, or else one exact slug)."""
     return protocol_family(slug) == family or str(slug) == family
+
+
+def family_patterns() -> dict[str, str]:
+    """Family id -> the regular expression of its slugs (also valid in JavaScript: the site's
+    calculator reads them from calculator.json)."""
+    return {family: pattern.pattern for family, pattern in _FAMILY_SLUGS.items()}

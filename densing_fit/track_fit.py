@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,6 +44,9 @@ class TrackResult:
     """The ruler.json object, with the track's bridges under ``bridges``."""
     bridges: list[dict[str, Any]] = field(default_factory=list)
     """Summaries of the track's bridges (fitted or why not)."""
+    fitted_ruler: FittedRuler | None = None
+    """The fitted ruler the track read (its estimators: what the calculator export and
+    :mod:`densing_fit.calculator` read new models with)."""
 
     def summary(self) -> dict[str, Any]:
         """The track's entry in tracks.json."""
@@ -123,6 +127,56 @@ def mark_reference_models(densities: pd.DataFrame, members: frozenset[str]) -> p
     return out
 
 
+@dataclass(frozen=True)
+class TrackReading:
+    """Steps 1 to 3 of a track's pass on a set of models: their scores selected, read and aggregated."""
+
+    benchmarks: tuple[str, ...]
+    """The benchmarks aggregated."""
+    min_benchmarks: int
+    """Fewest benchmarks an aggregate needed."""
+    per_benchmark: pd.DataFrame
+    """One row per (model, benchmark) with a chosen score (see :func:`densing_fit.density.read_scores`)."""
+    densities: pd.DataFrame
+    """One row per model of the data set (columns as densities.csv, without the trend's)."""
+    bridges: list[dict[str, Any]]
+    """Summaries of the track's bridges (fitted or why not)."""
+
+
+def read_track(
+    ds: Dataset,
+    track: Track,
+    ruler: FittedRuler,
+    opts: FitOptions,
+    fitted_bridges: Mapping[str, Mapping[str, Any]] | None = None,
+) -> TrackReading:
+    """Select the scores of ``track``'s protocol in ``ds``, read them on its fitted ``ruler`` and
+    aggregate per model (with the track's unstated fallback, and its ruler's own models flagged).
+    ``fitted_bridges`` (benchmark -> bridge summary of an earlier pass) converts with those lines
+    instead of fitting the bridges on ``ds``: how one new model is read as the whole data set was."""
+    bench_set = track.benchmark_set(ruler.benchmarks)
+    minimum = opts.min_benchmarks or track.min_benchmarks or default_min_benchmarks(bench_set)
+    settings = {b: ruler.settings[b] for b in ruler.benchmarks}
+    standard = {b: d["setting"].cot for b, d in benchmark_defaults(ds).items()}
+    chosen, bridges = select_track_scores(
+        ds.scores, track, settings, opts.include_mismatched, standard, fitted_bridges
+    )
+    per_bench = read_scores(chosen, ruler)
+    densities = densities_table(ds, per_bench, ruler.benchmarks, bench_set, minimum, track.id)
+    if track.unstated_fallback and not track.allow_unstated:
+        # second reading, with unstated scores, only of the models the stated ones left without a density
+        lax = dataclasses.replace(track, allow_unstated=True)
+        unread = ds.scores["model"].isin(densities.loc[densities["effective_params"].isna(), "model"])
+        chosen_lax, _ = select_track_scores(
+            ds.scores[unread], lax, settings, opts.include_mismatched, standard, fitted_bridges
+        )
+        per_lax = read_scores(chosen_lax, ruler)
+        lax_table = densities_table(ds, per_lax, ruler.benchmarks, bench_set, minimum, track.id)
+        densities, per_bench = _fall_back(densities, per_bench, lax_table, per_lax)
+    densities = mark_reference_models(densities, ruler.members)
+    return TrackReading(bench_set, minimum, per_bench, densities, bridges)
+
+
 def fit_track(
     ds: Dataset,
     track: Track,
@@ -132,37 +186,22 @@ def fit_track(
 ) -> TrackResult:
     """Run ``track``'s pass on ``ds`` with its fitted ``ruler``; ``baseline`` (the previous data
     release's version and model ids) adds the trend without the models added since."""
-    bench_set = track.benchmark_set(ruler.benchmarks)
-    minimum = opts.min_benchmarks or track.min_benchmarks or default_min_benchmarks(bench_set)
-    settings = {b: ruler.settings[b] for b in ruler.benchmarks}
-    standard = {b: d["setting"].cot for b, d in benchmark_defaults(ds).items()}
-    chosen, bridges = select_track_scores(ds.scores, track, settings, opts.include_mismatched, standard)
-    per_bench = read_scores(chosen, ruler)
-    densities = densities_table(ds, per_bench, ruler.benchmarks, bench_set, minimum, track.id)
-    if track.unstated_fallback and not track.allow_unstated:
-        # second reading, with unstated scores, only of the models the stated ones left without a density
-        lax = dataclasses.replace(track, allow_unstated=True)
-        unread = ds.scores["model"].isin(densities.loc[densities["effective_params"].isna(), "model"])
-        chosen_lax, _ = select_track_scores(
-            ds.scores[unread], lax, settings, opts.include_mismatched, standard
-        )
-        per_lax = read_scores(chosen_lax, ruler)
-        lax_table = densities_table(ds, per_lax, ruler.benchmarks, bench_set, minimum, track.id)
-        densities, per_bench = _fall_back(densities, per_bench, lax_table, per_lax)
-    densities = mark_reference_models(densities, ruler.members)
+    reading = read_track(ds, track, ruler, opts)
+    densities = reading.densities
     track_opts = dataclasses.replace(opts, d0_tokens=track_d0_tokens(opts, track))
     trend, frontier = trend_document(
-        densities, track_opts, ruler.ruler_id, ds.version, bench_set, track.id, baseline=baseline
+        densities, track_opts, ruler.ruler_id, ds.version, reading.benchmarks, track.id, baseline=baseline
     )
     densities["frontier"] = densities["model"].isin(frontier)
     densities["frontier_active"] = densities["model"].isin(trend["active_params"]["frontier"])
     return TrackResult(
         track=track,
-        benchmarks=bench_set,
-        min_benchmarks=minimum,
-        per_benchmark=per_bench,
+        benchmarks=reading.benchmarks,
+        min_benchmarks=reading.min_benchmarks,
+        per_benchmark=reading.per_benchmark,
         densities=densities,
         trend=trend,
-        ruler={**ruler.summary, "bridges": bridges},
-        bridges=bridges,
+        ruler={**ruler.summary, "bridges": reading.bridges},
+        bridges=reading.bridges,
+        fitted_ruler=ruler,
     )

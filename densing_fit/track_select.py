@@ -59,6 +59,7 @@ def select_track_scores(
     settings: Mapping[str, Setting],
     include_mismatched: bool = False,
     standard_cot: Mapping[str, bool | None] | None = None,
+    fitted_bridges: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
     """The chosen score per (model, benchmark) of ``track`` and the summaries of its bridges.
 
@@ -67,6 +68,9 @@ def select_track_scores(
     ``standard_cot``: benchmark -> its standard formulation (the benchmark record's default); a
     score that states its shots but not whether it used chain-of-thought is taken to follow it
     (MMLU 5-shot reports almost never say "no CoT"). A score that states no shots is unstated.
+    ``fitted_bridges``: benchmark -> the summary of a bridge fitted before (as this function returns
+    it); given, the track's bridges convert with those lines instead of being fitted on ``scores``
+    (reading one new model with the lines the whole data set gave).
     """
     wanted = scores[scores["benchmark"].isin(list(settings))]
     own = wanted
@@ -95,7 +99,8 @@ def select_track_scores(
         on_source = scores[scores["benchmark"] == spec.from_benchmark]
         in_source = np.asarray([in_family(p, spec.source) for p in on_source["protocol"]], dtype=bool)
         source = _as_benchmark(on_source[in_source], spec.benchmark)
-        bridged, summary = _bridge(spec, select_scores(source, settings), chosen)
+        fitted = None if fitted_bridges is None else fitted_bridges.get(spec.benchmark, {})
+        bridged, summary = _bridge(spec, select_scores(source, settings), chosen, fitted)
         summaries.append(summary)
         if not bridged.empty:
             replaced = (chosen["benchmark"] == spec.benchmark) & chosen["model"].isin(bridged["model"])
@@ -114,13 +119,11 @@ def _standard(cot: object, default: bool | None) -> object:
 
 
 def _bridge(
-    spec: BridgeSpec, source: pd.DataFrame, chosen: pd.DataFrame
+    spec: BridgeSpec, source: pd.DataFrame, chosen: pd.DataFrame, fitted: Mapping[str, Any] | None = None
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """Converted rows for the models with no used score of their own on the bridge's benchmark."""
+    """Converted rows for the models with no used score of their own on the bridge's benchmark; the
+    bridge is fitted on the models measured both ways, unless ``fitted`` (its earlier summary) is given."""
     on_bench = chosen[chosen["benchmark"] == spec.benchmark]
-    target = on_bench[on_bench["status"] == ""].set_index("model")["value"]
-    pairs = source[source["model"].isin(target.index)]
-    bridge = Bridge(spec)
     described = {
         "benchmark": spec.benchmark,
         "source": spec.source,
@@ -128,7 +131,7 @@ def _bridge(
         "why": spec.why,
     }
     try:
-        bridge.fit(pairs["value"].to_numpy(), target.loc[pairs["model"]].to_numpy())
+        bridge = _fit_bridge(spec, source, on_bench) if fitted is None else _described_bridge(spec, fitted)
     except FitError as err:
         return pd.DataFrame(columns=COLUMNS), described | {"error": str(err)}
     rows = source[~source["model"].isin(set(on_bench.loc[on_bench["used"], "model"]))].copy()
@@ -136,3 +139,17 @@ def _bridge(
     rows["value"], rows["bridge_sd"] = value, sd
     rows["status"], rows["used"], rows["shots_unstated"] = BRIDGED, True, False
     return rows, described | bridge.summary() | {"n_converted": len(rows), "error": None}
+
+
+def _fit_bridge(spec: BridgeSpec, source: pd.DataFrame, on_bench: pd.DataFrame) -> Bridge:
+    """The bridge's line fitted on the models with an accepted score of the track's own protocol."""
+    target = on_bench[on_bench["status"] == ""].set_index("model")["value"]
+    pairs = source[source["model"].isin(target.index)]
+    return Bridge(spec).fit(pairs["value"].to_numpy(), target.loc[pairs["model"]].to_numpy())
+
+
+def _described_bridge(spec: BridgeSpec, fitted: Mapping[str, Any]) -> Bridge:
+    """The bridge an earlier fit described (FitError when that fit could not fit it)."""
+    if not fitted or fitted.get("error"):
+        raise FitError(fitted.get("error") or f"bridge into {spec.benchmark}: not fitted")
+    return Bridge.from_summary(spec, fitted)

@@ -21,6 +21,7 @@ from densing_site.forecast.model import track_forecast
 from densing_site.pages import (
     agreement,
     benchmarks,
+    calculator,
     changelog,
     compression,
     contributing,
@@ -95,6 +96,7 @@ def generate_pages(data: SiteData, docs_dir: Path = SITE_SRC) -> GeneratedSite:
     data_citation.write_data_page(writer, data)
     contributing.write_contributing(writer, data)
     changelog.write_changelog(writer, data)
+    has_calculator = calculator.write_calculator(writer, data)
     model_ids = models.write_model_pages(writer, data)
     compare.write_compare_page(writer, data)
     tracks = list(data.fit.tracks)
@@ -108,6 +110,7 @@ def generate_pages(data: SiteData, docs_dir: Path = SITE_SRC) -> GeneratedSite:
         {"Ruler": rulers.PAGE},
         {"Benchmarks": benchmarks.PAGE},
         {"Compression": compression.PAGE},
+        *([{"Calculator": calculator.PAGE}] if has_calculator else []),
         *({title: page} for title, page in written_docs),
         {"Data & citation": data_citation.PAGE},
         {"Contributing": contributing.PAGE},

@@ -108,15 +108,20 @@ class PageWriter:
         inline_styles: bool = False,
         scripts: tuple[str, ...] = (),
         styles: tuple[str, ...] = (),
+        page_assets: tuple[str, ...] = (),
+        site_scripts: bool = True,
     ) -> Path:
         """Render ``template`` with ``context`` (plus ``root``, the path to the site root) into a
         Markdown page with front matter: title, whether it needs the chart scripts, hidden parts, and
         whether the body is HTML only (``raw_html``: mkdocs then skips Markdown for it, see
         ``site_src/hooks/raw_html_pages.py``) and whether its stylesheets are inlined
         (``inline_styles``, see ``site_src/hooks/inline_styles.py``); ``scripts`` and ``styles``: files
-        of ``assets/javascripts/`` and ``assets/stylesheets/`` only this page loads
-        (``site_src/overrides/main.html``). ``title`` is plain text (record text included): it is
-        escaped here, once; ``title_fallback`` stands in when it is empty."""
+        of ``assets/javascripts/`` and ``assets/stylesheets/`` only this page loads, after the theme's
+        bundle; ``page_assets``: stylesheets and scripts under ``assets/`` only this page loads, its
+        scripts before the theme's bundle (``site_src/overrides/main.html``); ``site_scripts=False``
+        leaves out mkdocs.yml's site-wide scripts (``site_src/hooks/page_scripts.py``). ``title`` is
+        plain text (record text included): it is escaped here, once; ``title_fallback`` stands in when
+        it is empty."""
         meta: dict[str, Any] = {"title": escape.safe_title(title, title_fallback)}
         if charts:
             meta["charts"] = True
@@ -130,6 +135,10 @@ class PageWriter:
             meta["scripts"] = list(scripts)
         if styles:
             meta["styles"] = list(styles)
+        if page_assets:
+            meta["page_assets"] = list(page_assets)
+        if not site_scripts:
+            meta["site_scripts"] = False
         front = "".join(f"{key}: {json.dumps(value)}\n" for key, value in meta.items())
         body = environment().get_template(template).render(root=root_prefix(rel_path), **context)
         return self.write_text(rel_path, f"---\n{front}---\n\n{body}")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import posixpath
 from typing import Any
 
+from densing_site.badges import Badge, badge_snippets, write_badges
 from densing_site.cite_boxes import CiteContext, cite_context, density_citation
 from densing_site.compare.links import compare_links, rank_index
 from densing_site.compare.page import write_model_data
@@ -140,8 +141,10 @@ def score_rows(
     return out, legend, notes
 
 
-def model_contexts(data: SiteData) -> list[dict[str, Any]]:
-    """The context of every model page, sorted by model id."""
+def model_contexts(
+    data: SiteData, badges: dict[tuple[str, str], Badge] | None = None
+) -> list[dict[str, Any]]:
+    """The context of every model page, sorted by model id; ``badges``: (model, track) -> its badge."""
     scores = group_by(rows(data.ds.scores.sort_values(["benchmark", "id"], kind="stable")), "model")
     old_models, old_scores = _history(data)
     models = rows(data.ds.models.sort_values("id", kind="stable"))
@@ -163,6 +166,7 @@ def model_contexts(data: SiteData) -> list[dict[str, Any]]:
                 forecasts[reading["id"]], reading["row"], model["params_total"]
             )
         add_citations(cite, model, readings, lead)
+        add_badges(badges or {}, model, readings)
         used_by: dict[str, list[str]] = {}
         for reading in readings:
             for b in reading["used"]:
@@ -216,10 +220,26 @@ def add_citations(
             reading["cite"] = density_citation(cite, model, reading, anchor)
 
 
+def add_badges(
+    badges: dict[tuple[str, str], Badge], model: dict[str, Any], readings: list[dict[str, Any]]
+) -> None:
+    """Give every reading with a density its badge (``badge``: path, Markdown and HTML to copy; None
+    without one)."""
+    for reading in readings:
+        badge = badges.get((model["id"], reading["id"]))
+        reading["badge"] = (
+            None
+            if badge is None
+            else {"path": badge.path, "title": badge.title, "alt": badge.alt, **badge_snippets(badge)}
+        )
+
+
 def write_model_pages(writer: PageWriter, data: SiteData) -> list[str]:
-    """Write one page per current model; return the model ids."""
+    """Write one page per current model and its badges; return the model ids."""
+    names = {str(m): str(n) for m, n in zip(data.ds.models["id"], data.ds.models["name"], strict=True)}
+    badges = write_badges(writer, data.fit.tracks, names, data.ds.version)
     ids = []
-    for context in model_contexts(data):
+    for context in model_contexts(data, badges):
         model = context["model"]
         writer.render_page(
             model_page_path(model["id"]),

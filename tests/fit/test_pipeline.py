@@ -173,6 +173,7 @@ def test_outputs_are_byte_identical_and_free_of_nan(
     assert names == [
         "agreement.csv",
         "agreement.json",
+        "calculator.json",
         "capabilities.csv",
         "capabilities.json",
         "compression.csv",
