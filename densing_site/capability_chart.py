@@ -61,7 +61,8 @@ def capability_chart(
 ) -> alt.LayerChart:
     """The chart (``points``: :data:`POINT_COLUMNS`, ``group`` the group's label; ``lines``:
     :data:`LINE_COLUMNS`); ``tracks``: (id, label), the first shown first; ``groups``: the group
-    labels in display order (their colours)."""
+    labels in display order (their colours). Offer only tracks with a fitted line: Vega cannot size a
+    log axis for a layer the track select leaves empty."""
     bind = (
         {
             "bind": alt.binding_select(
@@ -132,5 +133,6 @@ def capability_chart(
         )
         .add_params(track)
     )
-    chart = alt.layer(band, line, dots).properties(width="container", height=HEIGHT, autosize=FIT_WIDTH)
+    layers = [band, line, dots] if not lines.empty else [dots]
+    chart = alt.layer(*layers).properties(width="container", height=HEIGHT, autosize=FIT_WIDTH)
     return chart.properties(title=track_title(dict(tracks), version)).resolve_scale(color="shared")

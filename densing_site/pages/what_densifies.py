@@ -155,19 +155,22 @@ def page_context(writer: PageWriter, data: SiteData, caps: Capabilities) -> dict
     labels = {g["id"]: g["label"] for g in document["groups"]}
     tracks = ordered_tracks(document, data.fit.default_track)
     version = document.get("data_version") or data.ds.version
+    lines = chart_lines(document, labels)
+    drawn = [t for t in tracks if (lines["track"] == t["track"]).any()] or tracks[:1]
+    points = chart_points(caps, labels, root_prefix(PAGE))
     chart = charts.save_chart(
         writer,
         "what-densifies",
         capability_chart(
-            chart_points(caps, labels, root_prefix(PAGE)),
-            chart_lines(document, labels),
-            tracks=[(t["track"], t["label"]) for t in tracks],
+            points[points["track"].isin([t["track"] for t in drawn])],
+            lines,
+            tracks=[(t["track"], t["label"]) for t in drawn],
             groups=[g["label"] for g in document["groups"]],
             version=version,
         ),
         CHART_DESCRIPTION,
         download=chart_file_name("what-densifies", "{track}", version, "svg"),
-        default_track=tracks[0]["track"] if tracks else "",
+        default_track=drawn[0]["track"] if drawn else "",
         csv_columns=CSV_COLUMNS,
     )
     variants = [

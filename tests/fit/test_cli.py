@@ -33,9 +33,9 @@ def test_fit_writes_the_outputs_and_prints_a_summary(world_dir: tuple[Path, Worl
     assert written == [
         "agreement.csv",
         "agreement.json",
+        "calculator.json",
         "capabilities.csv",
         "capabilities.json",
-        "calculator.json",
         "compression.csv",
         "densities.csv",
         "densities_by_track.csv",

@@ -222,6 +222,7 @@ def test_leaderboard_picks_lead_to_the_compare_view(browser: Any, site_url: str)
     _compare(browser, browser.current_url)
     assert _columns(browser) == ids[:4]
     assert not _problems(browser)
+    browser.execute_script("window.sessionStorage.clear()")  # the shared browser's next test starts unpicked
 
 
 def test_a_model_page_compares_it_with_its_neighbours(browser: Any, site_url: str) -> None:
