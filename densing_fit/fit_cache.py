@@ -19,8 +19,9 @@ Results are kept in memory (the same ruler fitted for several tracks, sensitivit
 fits of ``densing pr-summary``) and on disk, one JSON file per fit under
 ``$DENSING_CACHE_DIR/fits`` (default ``~/.cache/densing/fits``; ``DENSING_CACHE_DIR=off`` turns the
 disk part off, as it does for the records' parse cache). Floats are stored as ``float.hex`` so a
-result read back is bit for bit the one computed; an unreadable or malformed file is ignored and
-the fit recomputed. Writes are atomic; at most :data:`MAX_FILES` files are kept (oldest removed).
+result read back is bit for bit the one computed; a file that is unreadable, malformed or does not
+match its own SHA-256 is ignored and the fit recomputed. Writes are atomic; at most
+:data:`MAX_FILES` files are kept (the oldest removed).
 """
 
 from __future__ import annotations
@@ -191,23 +192,34 @@ def _read_file(key: str) -> dict[str, Any] | None:
         data = json.loads((folder / f"{key}.json").read_text(encoding="utf-8"))
         if data.get("format") != FORMAT or data.get("key") != key:
             return None
+        if data.get("sha256") != _checksum(key, data["fields"]):
+            return None  # damaged on disk: a flipped digit would otherwise pass as a number
         return {name: _decode(value) for name, value in data["fields"].items()}
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return None
+
+
+def _checksum(key: str, encoded: dict[str, Any]) -> str:
+    text = json.dumps({"key": key, "fields": encoded}, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _write_file(key: str, fields: dict[str, Any]) -> None:
     folder = fits_dir()
     if folder is None:
         return
+    encoded = {k: _encode(v) for k, v in fields.items()}
+    data = {"format": FORMAT, "key": key, "fields": encoded, "sha256": _checksum(key, encoded)}
+    tmp = None
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        data = {"format": FORMAT, "key": key, "fields": {k: _encode(v) for k, v in fields.items()}}
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".fit-", suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump(data, handle)
         os.replace(tmp, folder / f"{key}.json")
     except OSError:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
         return
     if folder not in _pruned:
         _pruned.add(folder)
@@ -217,12 +229,12 @@ def _write_file(key: str, fields: dict[str, Any]) -> None:
 def _prune(folder: Path) -> None:
     """Once per process and folder: above :data:`MAX_FILES` files, remove the oldest half."""
     ages = []
-    for entry in os.scandir(folder):
-        try:
+    try:
+        for entry in os.scandir(folder):
             if entry.name.endswith(".json"):
                 ages.append((entry.stat().st_mtime, entry.path))
-        except OSError:
-            continue
+    except OSError:
+        return
     if len(ages) <= MAX_FILES:
         return
     for _, path in sorted(ages)[: len(ages) - MAX_FILES // 2]:

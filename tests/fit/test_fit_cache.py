@@ -101,7 +101,18 @@ def test_a_damaged_or_foreign_file_is_ignored_and_rewritten(cache: Path) -> None
     first = LossLaw().fit(n, d, loss)
     (path,) = cache.glob("*.json")
     good = path.read_text(encoding="utf-8")
-    for damaged in ("{not json", json.dumps({"format": 1, "key": "someone else's", "fields": {}})):
+    stored = json.loads(good)
+    digit = stored["fields"]["theta"]["hex"][1]
+    head, tail = digit.split(".", 1)
+    changed = "7" if tail[2] != "7" else "8"
+    flipped = f"{head}.{tail[:2]}{changed}{tail[3:]}"  # one hex digit of a stored parameter, still a number
+    stored["fields"]["theta"]["hex"][1] = flipped
+    assert float.fromhex(flipped) != float.fromhex(digit)
+    for damaged in (
+        "{not json",
+        json.dumps({"format": 1, "key": "someone else's", "fields": {}}),
+        json.dumps(stored),
+    ):
         path.write_text(damaged, encoding="utf-8")
         fit_cache.forget_in_memory()
         again = LossLaw().fit(n, d, loss)
