@@ -40,7 +40,10 @@ TINY: dict[str, tuple[list[str], list[str]]] = {
     "bench_contrib.py": (["--tiny"], ["check-pr of the release PR", "ok=True"]),
     "bench_site.py": (["--tiny"], ["synthetic 1x", "leaderboard on Slow 4G", "table on screen at"]),
     "bench_eval.py": (["--tiny"], ["tokens/s", "densing, packed prefix", "vs plain forward pass"]),
-    "gpu_check.py": (["--tiny", "--out", "{tmp}"], ["===== summary =====", "end to end: densing evaluate"]),
+    "gpu_check.py": (
+        ["--tiny", "--out", "{tmp}"],
+        ["===== summary =====", "benchmark: exit 0 after", "end to end: densing evaluate, 4 items"],
+    ),
 }
 
 
