@@ -13,12 +13,15 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.optimize import OptimizeResult, least_squares
 
 from densing_fit import fit_cache
 from densing_fit.errors import FitError
+
+if TYPE_CHECKING:
+    from scipy.optimize import OptimizeResult
 
 Z_90 = 1.6448536269514722
 """Two-sided 90% normal quantile, for intervals of effective sizes."""
@@ -78,6 +81,9 @@ def _fit_from_starts(
     what: str,
     jac: Callable[..., np.ndarray] | None,
 ) -> CurveFit:
+    # imported here: with every fit reused from the cache, densing fit never loads scipy.optimize (0.15 s)
+    from scipy.optimize import least_squares
+
     lower, upper = bounds
     best: OptimizeResult | None = None
     failures: list[str] = []

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +18,7 @@ from densing_fit import LossLaw, fit_cache
 from densing_fit.curves import conditional_loss, direct_jacobian, direct_residuals
 from densing_fit.optimize import fit_curve
 
+ROOT = Path(__file__).resolve().parents[2]
 EVALUATIONS = {"count": 0}
 
 
@@ -143,3 +147,17 @@ def test_the_key_follows_the_source_of_the_residual_function(tmp_path: Path) -> 
         spec.loader.exec_module(module)
         keys.append(fit_cache.fit_key((module.residuals, None), np.ones(2)))
     assert None not in keys and keys[0] != keys[1]
+
+
+def test_a_process_whose_fits_are_all_stored_does_not_load_the_optimizer(cache: Path) -> None:
+    code = (
+        "import sys, numpy as np; from densing_fit import LossLaw; "
+        "from tests.fit.test_fit_cache import _ladder; "
+        "LossLaw().fit(*_ladder()); print('scipy.optimize' in sys.modules)"
+    )
+    env = dict(os.environ, DENSING_CACHE_DIR=str(cache.parent))
+    runs = [
+        subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True)
+        for _ in range(2)
+    ]
+    assert [r.stdout.strip() for r in runs] == ["True", "False"], [r.stderr for r in runs]
