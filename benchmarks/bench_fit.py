@@ -193,7 +193,7 @@ def shipped_wall_clock(work: Path, records: Path | None, repeats: int) -> None:
     shown = " ".join(["densing fit --out DIR", *extra[:1], *(["RECORDS"] if records else []), *extra[2:]])
     env = dict(os.environ, DENSING_CACHE_DIR=str(work / "cache"))
     if os.environ.get("PYTHONDONTWRITEBYTECODE"):
-        print("note: PYTHONDONTWRITEBYTECODE is set, so every run compiles the repository's modules afresh")
+        print("note: PYTHONDONTWRITEBYTECODE is set: modules without a cached .pyc are compiled on every run")
     if records is None:
         timed_cli(work / "parse", ["--no-sensitivity", "--resamples", "10"], env)  # fills the parse cache
         for path in (work / "cache" / "fits").glob("*.json"):
