@@ -29,6 +29,16 @@ def _coefficients(t: np.ndarray, log_n: np.ndarray, y: np.ndarray) -> np.ndarray
     return np.linalg.lstsq(design, y, rcond=None)[0]
 
 
+def _resampled_coefficients(t: np.ndarray, log_n: np.ndarray, y: np.ndarray, picks: np.ndarray) -> np.ndarray:
+    """:func:`_coefficients` of each resample (one row of ``picks`` each): the ranks of all the design
+    matrices in one stacked call (the same singular values, matrix by matrix), then least squares."""
+    designs = np.stack([t[picks], log_n[picks], np.ones(picks.shape)], axis=-1)
+    draws = np.full((len(picks), 3), np.nan)
+    for row in np.flatnonzero(np.linalg.matrix_rank(designs) == 3):
+        draws[row] = np.linalg.lstsq(designs[row], y[picks[row]], rcond=None)[0]
+    return draws
+
+
 def fit_size_adjusted(
     frame: pd.DataFrame, *, n_resamples: int, confidence: float, random_state: int
 ) -> dict[str, Any]:
@@ -60,9 +70,7 @@ def fit_size_adjusted(
             "error": "the models share one release date or one size, so time and size cannot be separated"
         }
     rng = np.random.default_rng(random_state)
-    draws = np.array(
-        [_coefficients(t[i], log_n[i], y[i]) for i in rng.integers(0, len(y), (n_resamples, len(y)))]
-    )
+    draws = _resampled_coefficients(t, log_n, y, rng.integers(0, len(y), (n_resamples, len(y))))
     ok = draws[np.isfinite(draws).all(axis=1)]
     tail = 50.0 * (1.0 - confidence)
     slope_ci = np.percentile(ok[:, 0], [tail, 100.0 - tail]).tolist() if len(ok) else [None, None]

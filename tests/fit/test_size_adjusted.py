@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from densing_fit.size_adjusted import fit_size_adjusted
+from densing_fit.size_adjusted import _coefficients, _resampled_coefficients, fit_size_adjusted
 
 A_TRUE, C_TRUE, B_TRUE = 0.002, -0.4, 1.5
 
@@ -79,3 +79,20 @@ def test_same_seed_same_interval() -> None:
     a = fit_size_adjusted(_models(30), n_resamples=100, confidence=0.9, random_state=7)
     b = fit_size_adjusted(_models(30), n_resamples=100, confidence=0.9, random_state=7)
     assert a == b
+
+
+def test_resampled_coefficients_equal_one_fit_per_resample_bit_for_bit() -> None:
+    rng = np.random.default_rng(4)
+    n = 12
+    t = rng.uniform(0, 900, n)
+    t[:5] = 100.0  # small resamples that draw only these share one date: rank deficient
+    log_n = np.log(rng.uniform(1e9, 7e10, n))
+    log_n[5:9] = log_n[5]  # ... or one size
+    y = rng.normal(size=n)
+    picks = rng.integers(0, n, (500, n))
+    picks[:20] = rng.integers(0, 5, (20, n))
+    picks[20:40] = rng.integers(5, 9, (20, n))
+    expected = np.array([_coefficients(t[i], log_n[i], y[i]) for i in picks])
+    got = _resampled_coefficients(t, log_n, y, picks)
+    assert np.isnan(expected[:40]).all() and np.isfinite(expected[40:]).any()
+    assert got.tobytes() == expected.tobytes()
