@@ -80,7 +80,7 @@ def recall(key: str | None) -> dict[str, Any] | None:
     if key in _memory:
         _memory.move_to_end(key)
         return _copy(_memory[key])
-    fields = _read_file(key)
+    fields = _load_entry(key)
     if fields is not None:
         _remember(key, fields)
         return _copy(fields)
@@ -92,7 +92,7 @@ def store(key: str | None, fields: dict[str, Any]) -> None:
     if key is None:
         return
     _remember(key, _copy(fields))
-    _write_file(key, fields)
+    _save_entry(key, fields)
 
 
 def forget_in_memory() -> None:
@@ -184,7 +184,7 @@ def _decode(value: Any) -> Any:
     raise ValueError(f"unexpected stored value {value!r}")
 
 
-def _read_file(key: str) -> dict[str, Any] | None:
+def _load_entry(key: str) -> dict[str, Any] | None:
     folder = fits_dir()
     if folder is None:
         return None
@@ -204,7 +204,7 @@ def _checksum(key: str, encoded: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _write_file(key: str, fields: dict[str, Any]) -> None:
+def _save_entry(key: str, fields: dict[str, Any]) -> None:
     folder = fits_dir()
     if folder is None:
         return
