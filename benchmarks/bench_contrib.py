@@ -3,11 +3,14 @@ repository the size of the seed data (100 models, 2,500 scores) with a pull requ
 scores and 4 corrections; then ``verify-release`` on this repository's own releases (the record check
 and the rebuild of 2026.11.0 from its records commit) and the weight of the tracked release files.
 
-Run: ``.venv/bin/python benchmarks/bench_contrib.py``; prints seconds per step.
+Run: ``.venv/bin/python benchmarks/bench_contrib.py``; prints seconds per step. ``--tiny`` runs the
+synthetic part on 5 models with 5 scores each and skips this repository's releases (CI checks them
+with ``densing verify-release``), so ``make test`` keeps the script working in a few seconds.
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import subprocess
 import sys
@@ -69,22 +72,47 @@ def build(root: Path, n_models: int = 100, per_model: int = 25) -> RepoLayout:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--models", type=int, default=100, help="models of the synthetic repository")
+    parser.add_argument("--per-model", type=int, default=25, help="scores per model")
+    parser.add_argument("--tiny", action="store_true", help="5 models, 5 scores each; no repository part")
+    args = parser.parse_args()
+    n_models, per_model = (5, 5) if args.tiny else (args.models, args.per_model)
+    synthetic_repo(n_models, per_model)
+    if not args.tiny:
+        this_repository()
+
+
+def synthetic_repo(n_models: int, per_model: int) -> None:
+    """check-pr, release and verify-release on a synthetic repository; print seconds per step."""
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
-        layout = build(Path(tmp) / "repo")
-        print(f"build synthetic repo (100 models, 2,500 scores): {time.perf_counter() - start:.2f} s")
+        layout = build(Path(tmp) / "repo", n_models, per_model)
+        print(
+            f"build synthetic repo ({n_models} models, {n_models * per_model:,} scores): "
+            f"{time.perf_counter() - start:.2f} s"
+        )
         extra = [
             score(f"m{i:03d}-{i + 1}b.mmlu.new", f"m{i:03d}-{i + 1}b", 55.0, protocol="new")
-            for i in range(100)
+            for i in range(min(100, n_models))
         ]
         fixes = [
-            score(f"m00{i}-{i + 1}b.mmlu.p0", f"m00{i}-{i + 1}b", 21.5 + i, revision=2, correction_note="fix")
-            for i in range(4)
+            score(
+                f"m{i:03d}-{i + 1}b.mmlu.p0",
+                f"m{i:03d}-{i + 1}b",
+                21.5 + i,
+                revision=2,
+                correction_note="fix",
+            )
+            for i in range(min(4, n_models))
         ]
         append_record_groups({"score": extra + fixes}, records_dir=layout.records_dir)
         start = time.perf_counter()
         result = check_pr(layout, "main")
-        print(f"check-pr (104 records appended): {time.perf_counter() - start:.2f} s, ok={result.report.ok}")
+        print(
+            f"check-pr ({len(extra) + len(fixes)} records appended): {time.perf_counter() - start:.2f} s, "
+            f"ok={result.report.ok}"
+        )
         start = time.perf_counter()
         cut_release(layout, "2026.11.0", dt.date(2026, 11, 23))
         print(f"release 2026.11.0 (3 formats, checksums): {time.perf_counter() - start:.2f} s")
@@ -98,6 +126,10 @@ def main() -> None:
         start = time.perf_counter()
         ok = verify_release(layout, "2026.11.0").report.ok
         print(f"verify-release (rebuild from the commit): {time.perf_counter() - start:.2f} s, ok={ok}")
+
+
+def this_repository() -> None:
+    """The weight of this repository's tracked releases, its record check and a rebuild of 2026.11.0."""
     real = RepoLayout(root=REPO_ROOT)
     listing = subprocess.run(["git", "-C", str(REPO_ROOT), "ls-files", "-z", "releases"], capture_output=True)
     weight = sum((REPO_ROOT / n).stat().st_size for n in listing.stdout.decode().split("\0") if n)

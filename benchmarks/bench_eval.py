@@ -17,6 +17,12 @@ parameters (``count_parameters``) and forwarded tokens those actually run throug
 each shared prefix once). "MFU executed" counts the output head only where logits were computed.
 The GPU peak is looked up from the device name (dense bf16 / fp32) or given with --peak-tflops; on a
 CPU it is measured with a large matmul and labelled so.
+
+``--tiny`` (for ``make test``) runs every step on the CPU in a few seconds: the 'tiny' preset, 8 items,
+one pass per engine, the check against the plain forward pass on 2 requests; lm-eval (the peer, from
+``requirements/bench.txt``) joins only where it is installed, and the run says so where it is not.
+Asked for explicitly (``--engines ...,peer``, the default outside ``--tiny``) without lm-eval
+installed, the script prints what to install and exits with status 3 (:data:`EXIT_MISSING`).
 """
 
 from __future__ import annotations
@@ -37,10 +43,12 @@ from evaluators.items import LocatedItem, TaskItem
 from evaluators.modeling import count_parameters
 from evaluators.requests import LoglikRequest, RequestBuilder
 from evaluators.scoring import reference_nll
-from evaluators.sources import require
+from evaluators.sources import MissingExtraError, require
 from evaluators.synthetic import PRESETS, build_model, build_tokenizer
 from evaluators.tasks import build_prompts, get_task
 
+EXIT_MISSING = 3
+"""Exit status when a package the asked-for run needs (lm-eval for the peer) is not installed."""
 GPU_PEAK_TFLOPS = {  # dense, without sparsity: (bf16, fp32)
     "H100 SXM": (989.4, 66.9),
     "H100 80GB HBM3": (989.4, 66.9),
@@ -171,8 +179,10 @@ def best_of(runners: dict, repeats: int, budget: float | None = None) -> dict:
     return best
 
 
-def peak_flops(device: torch.device, dtype: torch.dtype, override: float | None) -> tuple[float, str]:
-    """Peak FLOP/s of the device and where the figure comes from."""
+def peak_flops(
+    device: torch.device, dtype: torch.dtype, override: float | None, size: int = 2048
+) -> tuple[float, str]:
+    """Peak FLOP/s of the device and where the figure comes from (on a CPU: a ``size``³ matmul)."""
     if override:
         return override * 1e12, f"{override} TFLOP/s (given)"
     if device.type == "cuda":
@@ -182,13 +192,13 @@ def peak_flops(device: torch.device, dtype: torch.dtype, override: float | None)
                 value = bf16 if dtype == torch.bfloat16 else fp32
                 return value * 1e12, f"{value} TFLOP/s ({name} datasheet, dense)"
         raise SystemExit(f"unknown GPU {name!r}: pass --peak-tflops")
-    a = torch.randn(2048, 2048, dtype=dtype)
+    a = torch.randn(size, size, dtype=dtype)
     a @ a
     started, reps = time.perf_counter(), 8
     for _ in range(reps):
         a @ a
-    value = reps * 2 * 2048**3 / (time.perf_counter() - started)
-    return value, f"{value / 1e9:.1f} GFLOP/s (measured 2048^3 {dtype} matmul on this CPU)"
+    value = reps * 2 * size**3 / (time.perf_counter() - started)
+    return value, f"{value / 1e9:.1f} GFLOP/s (measured {size}^3 {dtype} matmul on this CPU)"
 
 
 def compare(ours: dict[str, float], peer: dict[str, float]) -> tuple[float, float]:
@@ -239,7 +249,32 @@ def parse_args() -> argparse.Namespace:
         "torch.profiler and print its most expensive operators by self time on the device",
     )
     parser.add_argument("--profile-rows", type=int, default=25, help="operators the profile table lists")
-    return parser.parse_args()
+    parser.add_argument(
+        "--tiny",
+        action="store_true",
+        help="tiny model, 8 items, one pass, on the CPU; lm-eval only where installed (for make test)",
+    )
+    args = parser.parse_args()
+    if args.tiny:
+        args.preset, args.dtype, args.items, args.subjects, args.shots = "tiny", "fp32", 8, 2, 1
+        args.repeats, args.threads, args.check_plain = 1, args.threads or 1, args.check_plain or 2
+    return args
+
+
+def peer_available(args: argparse.Namespace) -> bool:
+    """Whether lm-eval can be imported; with ``--tiny`` and without it, drop the peer and say so."""
+    if "peer" not in args.engines.split(","):
+        return True
+    try:
+        require("lm_eval", "lm-eval", extra="bench")
+    except MissingExtraError as err:
+        message = f"lm-eval (the peer) is not installed: {err}; or pip install -r requirements/bench.txt"
+        if not args.tiny:
+            print(f"bench_eval: {message}", file=sys.stderr)
+            return False
+        print(f"{message}. --tiny: the peer is left out.")
+        args.engines = ",".join(e for e in args.engines.split(",") if e != "peer")
+    return True
 
 
 def describe(args: argparse.Namespace, model, requests, device, peak_note: str) -> None:
@@ -330,6 +365,8 @@ def check_plain(best: dict, model, requests, count: int) -> None:
 
 def main() -> None:
     args = parse_args()
+    if not peer_available(args):
+        sys.exit(EXIT_MISSING)
     if args.threads:
         torch.set_num_threads(args.threads)
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
@@ -343,7 +380,7 @@ def main() -> None:
     longest = max(r.length for r in requests)
     peer_bs = args.peer_batch_size or str(max(1, args.batch_tokens // longest))
     peer_bs = peer_bs if peer_bs == "auto" else int(peer_bs)
-    peak, peak_note = peak_flops(device, dtype, args.peak_tflops)
+    peak, peak_note = peak_flops(device, dtype, args.peak_tflops, 512 if args.tiny else 2048)
     describe(args, model, requests, device, peak_note)
     chosen = args.engines.split(",")
     runners = {

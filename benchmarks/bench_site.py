@@ -13,6 +13,7 @@ out, after navigation start; median of --runs loads).
     .venv/bin/python benchmarks/bench_site.py                 # shipped, 100 and 1,000 models
     .venv/bin/python benchmarks/bench_site.py --base 171 --scales 10   # 1,710 models
     .venv/bin/python benchmarks/bench_site.py --scales "" --runs 5       # shipped only
+    .venv/bin/python benchmarks/bench_site.py --tiny   # 10 synthetic models, one throttled load (make test)
 
 Then it opens the density calculator the same way, with a shared address (a recorded model's inputs),
 and prints its first load: the bytes its HTML, styles, scripts and data file weigh (decoded and on the
@@ -96,7 +97,14 @@ def main() -> None:
     parser.add_argument("--no-shipped", action="store_true", help="skip the shipped records")
     parser.add_argument("--runs", type=int, default=3, help="throttled loads of the leaderboard (median)")
     parser.add_argument("--no-browser", action="store_true", help="skip the throttled Chromium loads")
+    parser.add_argument(
+        "--tiny",
+        action="store_true",
+        help="10 synthetic models instead of the shipped ones and the larger sets, loaded once in Chromium",
+    )
     args = parser.parse_args()
+    if args.tiny:
+        args.base, args.scales, args.no_shipped, args.runs = 10, "1", True, 1
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-site-") as tmp:
         if not args.no_shipped:
@@ -109,6 +117,8 @@ def main() -> None:
             work = Path(tmp) / f"synthetic-{n}"
             records = write_synthetic_records(work / "records", n, seed=scale)
             rows.append(run(f"synthetic {scale}x", records, work))
+            if args.tiny and not args.no_browser:
+                report_throttled(work / "site", args.runs)
     synthetic = rows if args.no_shipped else rows[1:]
     if len(synthetic) >= 2:
         small, large = synthetic[0], synthetic[-1]

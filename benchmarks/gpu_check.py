@@ -14,7 +14,13 @@ and each step has a time limit, so a slow step cannot take the others' results w
 
     python3 benchmarks/gpu_check.py --out "$OUT"                 # on the GPU machine
     python3 benchmarks/gpu_check.py --out "$OUT" --profile packedc   # and where the packed path's time goes
-    python benchmarks/gpu_check.py --tiny --out /tmp/gpu-check   # the same logic on a CPU, in a minute
+    python benchmarks/gpu_check.py --tiny --out /tmp/gpu-check   # the same logic on a CPU, in seconds
+
+Without ``--tiny`` the check needs a CUDA device: on a machine without one it says so and exits with
+status 3 (:data:`EXIT_MISSING`) before doing anything. ``--tiny`` (run by ``make test``) needs neither a
+GPU nor lm-eval: the 'tiny' model on the CPU, the eager engines only (compiling takes minutes on a
+CPU), lm-eval where installed (``bench_eval.py --tiny`` says when it is not), and ``densing evaluate``
+end to end once, without ``--compile``, on 4 one-shot items in a work folder under ``--out``.
 """
 
 from __future__ import annotations
@@ -31,6 +37,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 ENGINES = "packed,packedc,plain,plainc,peer"
 """Engines the benchmark compares: packed prefix and no reuse, each eager and compiled, and lm-eval."""
+TINY_ENGINES = "packed,plain,peer"
+"""Engines of ``--tiny``: eager only."""
+EXIT_MISSING = 3
+"""Exit status when the check is asked for on a machine without a CUDA device."""
 sys.path.insert(0, str(ROOT))
 
 
@@ -53,13 +63,24 @@ def versions() -> str:
     )
 
 
-def run_logged(command: list[str], log: Path, limit: float) -> tuple[int, float]:
-    """Run ``command`` with its output copied to ``log`` and to stdout; (exit status, seconds)."""
+def cuda_available() -> bool:
+    """Whether torch sees a CUDA device."""
+    import torch
+
+    return torch.cuda.is_available()
+
+
+def run_logged(
+    command: list[str], log: Path, limit: float, env_extra: dict[str, str] | None = None
+) -> tuple[int, float]:
+    """Run ``command`` (environment plus ``env_extra``) with its output copied to ``log`` and to
+    stdout; (exit status, seconds)."""
     started = time.perf_counter()
     env = dict(
         os.environ,
         PYTHONUNBUFFERED="1",
         PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+        **(env_extra or {}),
     )
     with log.open("w", encoding="utf-8") as sink:
         sink.write(f"$ {' '.join(command)}\n")
@@ -81,7 +102,7 @@ def run_logged(command: list[str], log: Path, limit: float) -> tuple[int, float]
     return status, time.perf_counter() - started
 
 
-def setup_e2e(folder: Path, preset: str, items: int) -> None:
+def setup_e2e(folder: Path, preset: str, items: int, subjects: int = 8, shots: int = 5) -> None:
     """Save a random-weight model (bf16 on CUDA) with the bench tokenizer, and an MMLU-shaped task file."""
     import torch
 
@@ -97,23 +118,31 @@ def setup_e2e(folder: Path, preset: str, items: int) -> None:
     model = model.to(torch.bfloat16 if cuda else torch.float32)
     model.save_pretrained(folder / "model")
     tokenizer.save_pretrained(folder / "model")
-    rows = [located.item.model_dump(exclude_none=True) for located in workload(items, 8, 5, seed=1)]
+    rows = [
+        located.item.model_dump(exclude_none=True) for located in workload(items, subjects, shots, seed=1)
+    ]
     (folder / "mmlu.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
 
 
-def e2e(out: Path, preset: str, items: int, limit: float) -> list[str]:
-    """Time ``densing evaluate`` end to end, as is and with ``--compile``; lines comparing wall and
-    scoring time."""
-    folder = Path("/tmp/densing-gpu-check")
+def e2e(out: Path, preset: str, items: int, limit: float, tiny: bool = False) -> list[str]:
+    """Time ``densing evaluate`` end to end, as is and (unless ``tiny``) with ``--compile``; lines
+    comparing wall and scoring time. The model is saved under /tmp (a 1B model does not belong in
+    ``out``), or under ``out`` with ``tiny``, where the set-up also runs in this process."""
+    folder = out / "e2e-work" if tiny else Path("/tmp/densing-gpu-check")
     folder.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    setup = [sys.executable, __file__, "--out", str(out), "--setup-e2e", str(folder)]
-    setup += ["--preset", preset, "--items", str(items)]
-    status, _ = run_logged(setup, out / "e2e-setup.log", limit / 3)
-    if status != 0:
-        return [f"end to end: setup failed (exit {status}), see e2e-setup.log"]
+    shots = 1 if tiny else 5
+    if tiny:
+        setup_e2e(folder, preset, items, subjects=2, shots=shots)
+    else:
+        setup = [sys.executable, __file__, "--out", str(out), "--setup-e2e", str(folder)]
+        setup += ["--preset", preset, "--items", str(items)]
+        status, _ = run_logged(setup, out / "e2e-setup.log", limit / 3)
+        if status != 0:
+            return [f"end to end: setup failed (exit {status}), see e2e-setup.log"]
     lines = []
-    for number, extra in enumerate(([], ["--compile"])):
+    variants = ([],) if tiny else ([], ["--compile"])
+    for number, extra in enumerate(variants):
         result = folder / "out.json"
         for stale in (result, folder / "out.json.partial"):
             if stale.is_dir():
@@ -123,11 +152,12 @@ def e2e(out: Path, preset: str, items: int, limit: float) -> list[str]:
             elif stale.exists():
                 stale.unlink()
         command = [sys.executable, "-m", "densing_cli.main", "evaluate", "--model", str(folder / "model")]
-        command += ["--task", "mmlu", "--data", str(folder / "mmlu.jsonl"), "--shots", "5"]
+        command += ["--task", "mmlu", "--data", str(folder / "mmlu.jsonl"), "--shots", str(shots)]
         command += ["--out", str(result), "--no-record", "--no-progress", *extra]
-        remaining = (limit - (time.perf_counter() - started)) / (2 - number)
+        remaining = (limit - (time.perf_counter() - started)) / (len(variants) - number)
         log = out / f"e2e{'-' + extra[0].strip('-') if extra else ''}.log"
-        status, wall = run_logged(command, log, remaining)
+        # one CPU thread in --tiny, as bench_eval's --tiny: OpenMP barriers stall on a shared small CPU
+        status, wall = run_logged(command, log, remaining, {"OMP_NUM_THREADS": "1"} if tiny else None)
         label = f"end to end{' ' + extra[0] if extra else ''}"
         if status != 0 or not result.exists():
             lines.append(f"{label}: densing evaluate failed (exit {status}) after {wall:.1f} s, see {log}")
@@ -167,26 +197,19 @@ def main() -> None:
     if args.setup_e2e is not None:
         setup_e2e(args.setup_e2e, args.preset, args.items)
         return
+    if not args.tiny and not cuda_available():
+        print(
+            "gpu_check: no CUDA device here; this check measures a GPU. Run it on the GPU machine, or "
+            "with --tiny to run its logic on this CPU.",
+            file=sys.stderr,
+        )
+        sys.exit(EXIT_MISSING)
     args.out.mkdir(parents=True, exist_ok=True)
     summary = [f"versions: {versions()}"]
     bench = [sys.executable, str(ROOT / "benchmarks" / "bench_eval.py")]
     if args.tiny:
-        bench += [
-            "--preset",
-            "tiny",
-            "--items",
-            "16",
-            "--subjects",
-            "2",
-            "--repeats",
-            "1",
-            "--check-plain",
-            "4",
-            "--engines",
-            ENGINES,
-        ]
-        bench += ["--threads", "1"]
-        preset, items = "tiny", 12
+        bench += ["--tiny", "--engines", TINY_ENGINES]
+        preset, items = "tiny", 4
     else:
         bench += ["--preset", "llama-1b", "--dtype", "bf16", "--items", "2000", "--subjects", "8"]
         bench += ["--batch-tokens", "32768", "--repeats", "2", "--check-plain", "32"]
@@ -200,7 +223,7 @@ def main() -> None:
     summary += [line for line in lines if line.startswith(("command:", "device:", "workload:"))]
     table = [i for i, line in enumerate(lines) if line.startswith("engine ")]
     summary += lines[table[0] :] if table else ["(no table: see bench.log)"]
-    summary += e2e(args.out, preset, items, args.e2e_limit)
+    summary += e2e(args.out, preset, items, args.e2e_limit, tiny=args.tiny)
     text = "\n".join(summary) + "\n"
     (args.out / "summary.txt").write_text(text, encoding="utf-8")
     print("\n===== summary =====\n" + text, end="")

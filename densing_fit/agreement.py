@@ -1,10 +1,10 @@
 """Step 5: how far the tracks agree, for the models two tracks both read.
 
 For each pair of tracks (in display order): the models *citable* on both (see
-:mod:`densing_fit.table`), the Spearman rank correlation of their densities
-(:func:`scipy.stats.spearmanr`), the median ratio of the densities (track a over track b: rulers
-differ, so absolute densities sit on different scales even when the order agrees), each track's
-doubling time with its interval, and one plain-words sentence saying whether they agree.
+:mod:`densing_fit.table`), the Spearman rank correlation of their densities (:func:`spearman`: the
+numbers of :func:`scipy.stats.spearmanr`), the median ratio of the densities (track a over track b:
+rulers differ, so absolute densities sit on different scales even when the order agrees), each
+track's doubling time with its interval, and one plain-words sentence saying whether they agree.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 AGREE_RHO = 0.7
 """Spearman ρ at or above which two tracks are said to rank models alike."""
@@ -50,6 +50,33 @@ def agreement(tracks: Sequence[tuple[str, pd.DataFrame, dict[str, Any]]]) -> lis
     return rows
 
 
+def spearman(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+    """Spearman's rank correlation of ``a`` and ``b`` and its two-sided p-value (t approximation).
+
+    The same operations as :func:`scipy.stats.spearmanr` (average ranks, ``np.corrcoef`` of the
+    stacked ranks, ``t = rho sqrt(dof / ((1 + rho)(1 - rho)))``, ``p = 2 stdtr(dof, -|t|)``), so the same
+    numbers bit for bit, without importing ``scipy.stats``, which costs 0.4 s of every densing fit.
+    ``nan, nan`` for fewer than two points, a constant input or a nan, as scipy gives.
+    """
+    pair = np.column_stack((np.asarray(a, dtype=float), np.asarray(b, dtype=float)))
+    n = pair.shape[0]
+    constant = n > 1 and ((pair[:, 0][0] == pair[:, 0]).all() or (pair[:, 1][0] == pair[:, 1]).all())
+    if n <= 1 or constant or np.isnan(pair).any():
+        return float("nan"), float("nan")
+    ranked = np.apply_along_axis(_average_ranks, 0, pair)
+    rho = np.corrcoef(ranked, rowvar=0)
+    dof = n - 2
+    with np.errstate(divide="ignore"):
+        t = rho * np.sqrt((dof / ((rho + 1.0) * (1.0 - rho))).clip(0))
+    p_value = 2 * special.stdtr(dof, -np.abs(t))
+    return float(rho[1, 0]), float(p_value[1, 0])
+
+
+def _average_ranks(values: np.ndarray) -> np.ndarray:
+    """Ranks from 1, ties sharing their mean rank (exact halves, whatever the algorithm)."""
+    return pd.Series(values).rank(method="average").to_numpy(dtype=float)
+
+
 def _citable(table: pd.DataFrame) -> pd.Series:
     return table.loc[table["citable"].astype(bool)].set_index("model")["density"]
 
@@ -66,8 +93,7 @@ def _pair(
     common = sorted(set(a.index) & set(b.index))
     rho = p_value = ratio = None
     if len(common) >= MIN_COMMON:
-        result = stats.spearmanr(a[common].to_numpy(), b[common].to_numpy())
-        rho, p_value = float(result.statistic), float(result.pvalue)
+        rho, p_value = spearman(a[common].to_numpy(), b[common].to_numpy())
     if common:
         ratio = float(np.median(a[common].to_numpy() / b[common].to_numpy()))
     da, (la, ha) = trend_a.get("doubling_days"), trend_a.get("doubling_days_ci") or [None, None]

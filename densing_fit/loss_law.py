@@ -15,7 +15,6 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
-from scipy.special import logsumexp
 
 from densing_fit.curves import D_SCALE, N_SCALE, unscale_loss_params
 from densing_fit.errors import FitError, check_is_fitted
@@ -44,8 +43,30 @@ def law_log_loss(theta: np.ndarray, n_scaled: np.ndarray, d_scaled: np.ndarray) 
     second = theta[2] - theta[3] * np.log(d_scaled)
     if len(theta) == 4:
         return np.logaddexp(first, second)
-    e = max(float(theta[4]), 1e-300)
-    return logsumexp(np.stack(np.broadcast_arrays(first, second, np.full_like(first, np.log(e)))), axis=0)
+    return log_sum_exp3(first, second, float(np.log(max(float(theta[4]), 1e-300))))
+
+
+def log_sum_exp3(first: np.ndarray, second: np.ndarray, third: float) -> np.ndarray:
+    """``ln(e^first + e^second + e^third)`` elementwise, without overflow.
+
+    The same operations, in the same order, as :func:`scipy.special.logsumexp` over the three
+    stacked terms (the largest term, or the tied largest ones, taken out of the sum and added back
+    as ``ln(count) + max``), so the value is bit for bit the same, at a fraction of the cost of the
+    general function's array-API dispatch: the loss-law fit evaluates it tens of thousands of times.
+    """
+    top = np.maximum(np.maximum(first, second), third)
+    ties = (first == top, second == top, third == top)
+    count = (np.asarray(ties[0], dtype=float) + ties[1]) + ties[2]
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        rest = (
+            np.exp(np.where(ties[0], -np.inf, first) - top) + np.exp(np.where(ties[1], -np.inf, second) - top)
+        ) + np.exp(np.where(ties[2], -np.inf, third) - top)
+        rest = np.where(rest == 0, rest, rest / count)
+        out = np.log1p(rest) + np.log(count) + top
+        finite = np.isfinite(out)
+        if np.all(finite):
+            return out
+        return np.where(finite, out, np.log((np.exp(first) + np.exp(second)) + np.exp(third)))
 
 
 def law_residuals(
@@ -58,14 +79,26 @@ def law_residuals(
 def law_jacobian(
     theta: np.ndarray, n_scaled: np.ndarray, d_scaled: np.ndarray, loss: np.ndarray
 ) -> np.ndarray:
-    """Jacobian of :func:`law_residuals` with respect to the internal parameters."""
-    total = np.exp(law_log_loss(theta, n_scaled, d_scaled))
-    first = np.exp(theta[0] - theta[1] * np.log(n_scaled)) / total
-    second = np.exp(theta[2] - theta[3] * np.log(d_scaled)) / total
-    columns = [first, -first * np.log(n_scaled), second, -second * np.log(d_scaled)]
+    """Jacobian of :func:`law_residuals` with respect to the internal parameters.
+
+    Each term's share of the loss: ``d ln L / d ln a' = a' N^-alpha / L``, ``d ln L / d alpha =
+    -ln N`` times that, the same for ``b'`` and ``beta`` with D, and ``d ln L / d E = 1 / L``.
+    """
+    ln_n, ln_d = np.log(n_scaled), np.log(d_scaled)
+    first = theta[0] - theta[1] * ln_n
+    second = theta[2] - theta[3] * ln_d
+    if len(theta) == 4:
+        total = np.exp(np.logaddexp(first, second))
+    else:
+        total = np.exp(log_sum_exp3(first, second, float(np.log(max(float(theta[4]), 1e-300)))))
+    out = np.empty((total.size, len(theta)))
+    out[:, 0] = np.exp(first) / total
+    out[:, 1] = -out[:, 0] * ln_n
+    out[:, 2] = np.exp(second) / total
+    out[:, 3] = -out[:, 2] * ln_d
     if len(theta) == 5:
-        columns.append(1.0 / total)
-    return np.column_stack(columns)
+        out[:, 4] = 1.0 / total
+    return out
 
 
 def law_ln_n(loss: np.ndarray, d: float, theta: np.ndarray) -> np.ndarray:

@@ -19,7 +19,7 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from densing_fit.errors import FitError, check_is_fitted
 
@@ -180,8 +180,10 @@ class DensingTrend:
         """Lower percentile (in %) of the expanded-percentile interval at ``confidence``."""
         k = self.n_frontier_
         df = max(k - 2, 1)
-        z = np.sqrt(k / df) * stats.t.ppf(1 - (1 - self.confidence) / 2, df)
-        return float(stats.norm.sf(z) * 100)
+        # Student's t quantile and the normal upper tail: scipy.stats.t.ppf and norm.sf compute exactly
+        # these, but importing scipy.stats costs 0.4 s of every densing fit
+        z = np.sqrt(k / df) * special.stdtrit(df, 1 - (1 - self.confidence) / 2)
+        return float(special.ndtr(-z) * 100)
 
     def _set_intervals(self) -> None:
         slopes = self.bootstrap_params_[:, 0]

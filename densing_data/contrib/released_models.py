@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from densing_data.contrib.layout import REPO_ROOT, RepoLayout
+from densing_data.contrib.layout import REPO_ROOT, RepoLayout, VersionError, parse_version
 from densing_data.contrib.release_files import MANIFEST, release_versions
 
 __all__ = ["baseline_release", "released_models"]
@@ -45,16 +45,26 @@ def baseline_release(
     With ``current_version`` (the records' DATA_VERSION, CalVer ``YYYY.MM.N``) only releases of an
     earlier month count, so the comparison is with the previous month's data and "added" means added
     in this month's versions and since: neither a patch release (``.1``) nor records merged after a
-    release shrink it to themselves.
+    release shrink it to themselves. A ``current_version`` that is not CalVer (``"unversioned"``, which
+    :func:`densing_data.load` reports for records without a DATA_VERSION file, or a name given to
+    records built in memory) has no month, so it is treated as None: every release counts. Release
+    versions come from ``releases/<version>/`` folders, which :func:`released_models` keeps to CalVer;
+    one that is not raises :class:`~densing_data.contrib.layout.VersionError`.
     """
+    month = _month(current_version)
     for version, models in reversed(releases):
-        if current_version is not None and _key(version)[:2] >= _key(current_version)[:2]:
+        if month is not None and parse_version(version)[:2] >= month:
             continue
         if models < current_models:
             return version, models
     return None
 
 
-def _key(version: str) -> tuple[int, ...]:
-    """``YYYY.MM.N`` as a tuple of integers, for ordering."""
-    return tuple(int(part) for part in version.split("."))
+def _month(version: str | None) -> tuple[int, int] | None:
+    """(year, month) of a CalVer version; None for None or a version that is not CalVer."""
+    if version is None:
+        return None
+    try:
+        return parse_version(version)[:2]
+    except VersionError:
+        return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from densing_data import load
-from densing_data.contrib.layout import RepoLayout
+from densing_data.contrib.layout import RepoLayout, VersionError
 from densing_data.contrib.released_models import baseline_release, released_models
 from densing_fit import FitOptions, Track, fit_all
 from densing_fit.trend_summary import trend_document
@@ -43,6 +44,27 @@ def test_a_release_holds_the_models_of_its_manifest_and_every_earlier_one(tmp_pa
     assert baseline_release(frozenset("abcd"), found, "2027.01.0") == ("2026.12.0", frozenset("abc"))
     assert baseline_release(frozenset("abcd"), found, "2026.11.0") is None
     assert released_models(RepoLayout(tmp_path / "nowhere")) == []
+
+
+def test_records_without_a_calver_version_are_compared_with_every_release(tmp_path: Path) -> None:
+    # load() names records without a DATA_VERSION file "unversioned"; records built in memory (the
+    # fit benchmark's synthetic world) carry any name: neither has a month, so every release counts,
+    # as without a version (this raised "invalid literal for int()" before)
+    _manifest(tmp_path, "2026.11.0", ["a", "b"])
+    _manifest(tmp_path, "2026.12.0", ["c"])
+    found = released_models(RepoLayout(tmp_path))
+    for label in ("unversioned", "bench", "2026.12", "2026.13.0", ""):
+        assert baseline_release(frozenset("abcd"), found, label) == ("2026.12.0", frozenset("abc")), label
+    with pytest.raises(VersionError, match="'next' is not CalVer"):
+        baseline_release(frozenset("abcd"), [("next", frozenset("a"))], "2026.12.0")
+
+
+def test_a_dataset_built_in_memory_under_any_name_is_fitted(tmp_path: Path) -> None:
+    cut = dt.date(2022, 11, 30)
+    _era_world(tmp_path / "records", 300.0, 90.0, cut)
+    ds = dataclasses.replace(load(tmp_path / "records"), version="bench")
+    fitted = fit_all(ds, FAST, tracks=(MATCHED,))  # compares with this repository's releases
+    assert fitted.data_version == "bench" and fitted.trend["data_version"] == "bench"
 
 
 def test_the_trend_without_the_added_models_is_fitted_on_the_released_ones(tmp_path: Path) -> None:

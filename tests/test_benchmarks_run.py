@@ -1,0 +1,93 @@
+"""Every benchmark script runs at a tiny scale and prints its figures, so none of them rots unnoticed.
+
+Each script in ``benchmarks/`` with a ``__main__`` is run as a subprocess with its tiny-scale flag
+(see ``benchmarks/README.md``); it must exit 0 and print the figures it exists for. Where a script
+needs something this machine may lack (lm-evaluation-harness for ``bench_eval.py``'s peer, a CUDA
+device for ``gpu_check.py`` without ``--tiny``), it must say what is missing and exit with status 3.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT / "benchmarks"
+EXIT_MISSING = 3
+
+FIGURE = re.compile(r"\d+\.\d+ s\b")
+"""A figure in seconds, as every script prints them."""
+
+TINY: dict[str, tuple[list[str], list[str]]] = {
+    # script: (arguments after the script, lines its output must hold)
+    "bench_fit.py": (
+        ["--tiny"],
+        [
+            "rulers + densities + bootstrap (target < 5 s): OK",
+            "fit cache cold (every curve fitted)",
+            "outputs byte-identical, cold and warm: yes",
+            "of which loss-law fits",
+            "write_outputs",
+        ],
+    ),
+    "bench_data.py": (["--tiny"], ["load, cold", "load, warm", "densing validate"]),
+    "bench_contrib.py": (["--tiny"], ["check-pr of the release PR", "ok=True"]),
+    "bench_site.py": (["--tiny"], ["synthetic 1x", "leaderboard on Slow 4G", "table on screen at"]),
+    "bench_eval.py": (["--tiny"], ["tokens/s", "densing, packed prefix", "vs plain forward pass"]),
+    "gpu_check.py": (
+        ["--tiny", "--out", "{tmp}"],
+        ["===== summary =====", "benchmark: exit 0 after", "end to end: densing evaluate, 4 items"],
+    ),
+}
+
+
+def _run(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, DENSING_CACHE_DIR=str(tmp_path / "cache"), PYTHONUNBUFFERED="1")
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
+    )
+
+
+def test_every_benchmark_script_has_a_tiny_run() -> None:
+    scripts = {p.name for p in BENCH.glob("*.py") if 'if __name__ == "__main__":' in p.read_text()}
+    assert scripts == set(TINY)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "script",
+    [pytest.param(s, marks=pytest.mark.browser) if s == "bench_site.py" else s for s in sorted(TINY)],
+)
+def test_a_benchmark_script_runs_at_a_tiny_scale_and_prints_figures(script: str, tmp_path: Path) -> None:
+    args, expected = TINY[script]
+    done = _run([str(BENCH / script), *(a.format(tmp=tmp_path / "out") for a in args)], tmp_path)
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output
+    assert FIGURE.search(done.stdout), output
+    for line in expected:
+        assert line in done.stdout, f"{script} printed no {line!r}:\n{output}"
+    assert "Traceback" not in output
+
+
+@pytest.mark.skipif(importlib.util.find_spec("lm_eval") is not None, reason="lm-eval is installed here")
+def test_bench_eval_says_lm_eval_is_missing_when_the_peer_is_asked_for(tmp_path: Path) -> None:
+    done = _run([str(BENCH / "bench_eval.py"), "--preset", "tiny", "--engines", "plain,peer"], tmp_path)
+    assert done.returncode == EXIT_MISSING, done.stdout + done.stderr
+    assert "lm-eval (the peer) is not installed" in done.stderr
+    assert "requirements/bench.txt" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_gpu_check_says_it_needs_a_gpu(tmp_path: Path) -> None:
+    torch = pytest.importorskip("torch")
+    if torch.cuda.is_available():
+        pytest.skip("a CUDA device is here: the check would run for minutes")
+    done = _run([str(BENCH / "gpu_check.py"), "--out", str(tmp_path / "out")], tmp_path)
+    assert done.returncode == EXIT_MISSING, done.stdout + done.stderr
+    assert "no CUDA device here" in done.stderr and "--tiny" in done.stderr
+    assert not (tmp_path / "out").exists()
