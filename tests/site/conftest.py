@@ -128,6 +128,14 @@ def browser() -> Iterator[object]:
     driver.quit()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_browser_log(request: pytest.FixtureRequest) -> None:
+    """Each browser test starts with an empty console log: the shared browser keeps the messages of
+    pages an earlier test left (a chart's track switched, say) until someone reads them."""
+    if {"browser", "phone"} & set(request.fixturenames):
+        request.getfixturevalue("browser").get_log("browser")
+
+
 PHONE = {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True}
 """The phone the site is tested at (CSS pixels)."""
 
