@@ -28,9 +28,9 @@ import numpy as np
 from densing_data import load
 from densing_fit.capabilities import capabilities_document, capability_tracks
 from densing_fit.pipeline import fit_all
-from densing_fit.rulers import fit_ruler
-from densing_fit.size_adjusted import _bootstrap_coefficients, _coefficients
+from densing_fit.rulers.fitting import fit_ruler
 from densing_fit.track_fit import fit_track
+from densing_fit.trend.size_adjusted import _bootstrap_coefficients, _coefficients
 from tests.fit.capability_world import write_capability_world
 
 

@@ -7,7 +7,7 @@ its protocol, read them on the ruler, aggregate, trend) is timed. Target: rulers
 bootstrap under 5 s on the 2-core development machine.
 
 Shipped data: the wall clock and CPU time of ``densing fit --out DIR`` in a fresh process, with the
-fit cache (``densing_fit.fit_cache``) cold, then warm (the everyday case: reference records
+fit cache (``densing_fit.rulers.fit_cache``) cold, then warm (the everyday case: reference records
 unchanged) ``--repeats`` times, the best wall time kept (on a shared machine the least disturbed
 run), in a cache folder of its own; whether the outputs are byte-identical; the load average; then
 where the time goes, phase by phase, in this process (imports, load, rulers and their loss-law fits,
@@ -43,17 +43,18 @@ from densing_data.loader import Dataset, dataset_from_records, load  # noqa: E40
 from densing_data.record_files import ParsedRecord  # noqa: E402
 from densing_data.schema.records import RECORD_MODELS  # noqa: E402
 from densing_data.validate import RecordSet  # noqa: E402
-from densing_fit import fit_cache, loss_law, pipeline  # noqa: E402
-from densing_fit.density import default_min_benchmarks, read_scores  # noqa: E402
+from densing_fit import pipeline  # noqa: E402
 from densing_fit.options import FitOptions  # noqa: E402
 from densing_fit.outputs import write_outputs  # noqa: E402
 from densing_fit.pipeline import fit_all  # noqa: E402
-from densing_fit.rank_range import N_DRAWS, add_rank_ranges  # noqa: E402
-from densing_fit.rulers import benchmark_defaults, fit_ruler  # noqa: E402
-from densing_fit.table import densities_table  # noqa: E402
-from densing_fit.track_select import select_track_scores  # noqa: E402
+from densing_fit.reading.density import default_min_benchmarks, read_scores  # noqa: E402
+from densing_fit.reading.rank_range import N_DRAWS, add_rank_ranges  # noqa: E402
+from densing_fit.reading.table import densities_table  # noqa: E402
+from densing_fit.reading.track_select import select_track_scores  # noqa: E402
+from densing_fit.rulers import fit_cache, loss_law  # noqa: E402
+from densing_fit.rulers.fitting import benchmark_defaults, fit_ruler  # noqa: E402
 from densing_fit.tracks import ruler_track  # noqa: E402
-from densing_fit.trend_summary import trend_document  # noqa: E402
+from densing_fit.trend.summary import trend_document  # noqa: E402
 from tests.fit.synthetic import build_world, write_world  # noqa: E402
 
 TARGET_SECONDS = 5.0

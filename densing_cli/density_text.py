@@ -12,7 +12,7 @@ from typing import Any
 
 from densing_fit.calculator.inputs import ModelInput, ScoreInput
 from densing_fit.calculator.reading import BenchmarkOutcome, TrackOutcome
-from densing_fit.flags import FLAG_EXPLANATIONS
+from densing_fit.reading.flags import FLAG_EXPLANATIONS
 
 BOUND_WORDS = {
     "at_least": "at least",

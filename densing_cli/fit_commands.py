@@ -277,7 +277,7 @@ def summary_lines(trend: dict[str, Any], ruler: dict[str, Any], densities: Any) 
 def _rate(slope: float, low: float | None, high: float | None) -> str:
     """A slope per day and its interval as a doubling (or halving) time in days with its interval,
     or, when the interval includes zero, the fastest doubling it allows."""
-    from densing_fit.trend import doubling_days as days
+    from densing_fit.trend.law import doubling_days as days
 
     if low is None or high is None:
         return "no interval"

@@ -20,12 +20,12 @@ import numpy as np
 import pandas as pd
 
 from densing_data.atomic import write_text_atomically
-from densing_fit.agreement import AGREEMENT_COLUMNS
 from densing_fit.calculator.export import calculator_document
 from densing_fit.capabilities.readings import READING_COLUMNS
 from densing_fit.capabilities.registry import GROUPS
-from densing_fit.flags import FLAG_EXPLANATIONS
 from densing_fit.pipeline import FitResult
+from densing_fit.reading.flags import FLAG_EXPLANATIONS
+from densing_fit.summaries.agreement import AGREEMENT_COLUMNS
 
 FIXED_COLUMNS = [
     "model",

@@ -16,12 +16,13 @@ import pandas as pd
 
 from densing_data.contrib.released_models import baseline_release, released_models
 from densing_data.loader import Dataset
-from densing_fit.agreement import agreement
 from densing_fit.capabilities import capabilities_document, capability_tracks
 from densing_fit.errors import FitError
 from densing_fit.options import FitOptions, track_d0_tokens
-from densing_fit.rulers import FittedRuler, benchmark_defaults, fit_ruler
-from densing_fit.summaries import compression_table, sensitivity_table
+from densing_fit.rulers.fitting import FittedRuler, benchmark_defaults, fit_ruler
+from densing_fit.summaries.agreement import agreement
+from densing_fit.summaries.compression import compression_table
+from densing_fit.summaries.sensitivity import sensitivity_table
 from densing_fit.track_fit import TrackResult, fit_track
 from densing_fit.tracks import DEFAULT_REASON, DEFAULT_TRACK, TRACKS, Track, find_track, ruler_track
 
@@ -61,7 +62,7 @@ class FitResult:
     default_reason: str = ""
     """Why, in plain words."""
     agreement: list[dict[str, Any]] = field(default_factory=list)
-    """One entry per pair of tracks (see :mod:`densing_fit.agreement`)."""
+    """One entry per pair of tracks (see :mod:`densing_fit.summaries.agreement`)."""
     capabilities: dict[str, Any] | None = None
     """The capabilities.json object (densing law per capability group), or None when not asked for."""
     capability_readings: pd.DataFrame = field(default_factory=pd.DataFrame)

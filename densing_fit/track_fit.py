@@ -12,13 +12,13 @@ from typing import Any
 import pandas as pd
 
 from densing_data.loader import Dataset
-from densing_fit.density import default_min_benchmarks, read_scores
 from densing_fit.options import FitOptions, track_d0_tokens
-from densing_fit.rulers import FittedRuler, benchmark_defaults
-from densing_fit.table import densities_table
-from densing_fit.track_select import select_track_scores
+from densing_fit.reading.density import default_min_benchmarks, read_scores
+from densing_fit.reading.table import densities_table
+from densing_fit.reading.track_select import select_track_scores
+from densing_fit.rulers.fitting import FittedRuler, benchmark_defaults
 from densing_fit.tracks import Track
-from densing_fit.trend_summary import trend_document
+from densing_fit.trend.summary import trend_document
 
 REFERENCE_MODEL = "reference_model"
 """Flag of a model that is one of the track's ruler's reference models."""
@@ -35,7 +35,8 @@ class TrackResult:
     min_benchmarks: int
     """Fewest benchmarks an aggregate needed."""
     per_benchmark: pd.DataFrame
-    """One row per (model, benchmark) with a chosen score (see :func:`densing_fit.density.read_scores`)."""
+    """One row per (model, benchmark) with a chosen score (see
+    :func:`densing_fit.reading.density.read_scores`)."""
     densities: pd.DataFrame
     """One row per model (columns as densities.csv)."""
     trend: dict[str, Any]
@@ -136,7 +137,8 @@ class TrackReading:
     min_benchmarks: int
     """Fewest benchmarks an aggregate needed."""
     per_benchmark: pd.DataFrame
-    """One row per (model, benchmark) with a chosen score (see :func:`densing_fit.density.read_scores`)."""
+    """One row per (model, benchmark) with a chosen score (see
+    :func:`densing_fit.reading.density.read_scores`)."""
     densities: pd.DataFrame
     """One row per model of the data set (columns as densities.csv, without the trend's)."""
     bridges: list[dict[str, Any]]

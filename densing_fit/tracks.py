@@ -3,12 +3,12 @@
 A density is only as comparable as the scores behind it. A :class:`Track` names a ruler, the
 benchmarks read on it and which scores it accepts:
 
-- a track with a ``protocol_family`` (see :mod:`densing_fit.protocols`) takes only scores of that
+- a track with a ``protocol_family`` (see :mod:`densing_fit.reading.protocols`) takes only scores of that
   family (one harness for every model) and never sees the others;
 - a track without one takes every score whose stated shots and chain-of-thought equal the ruler's
   setting; a score whose stated setting differs is refused (``protocol_mismatch``), and one whose
   source states none is refused too unless the track ``allow_unstated``;
-- a track may declare :class:`~densing_fit.bridges.BridgeSpec` bridges from another protocol; a
+- a track may declare :class:`~densing_fit.reading.bridges.BridgeSpec` bridges from another protocol; a
   bridged score enters with the bridge's error in its interval.
 
 :data:`TRACKS` lists the project's tracks in display order; :data:`DEFAULT_TRACK` is the one the
@@ -20,8 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from densing_fit.bridges import BridgeSpec
-from densing_fit.protocols import PROTOCOL_FAMILIES
+from densing_fit.reading.bridges import BridgeSpec
+from densing_fit.reading.protocols import PROTOCOL_FAMILIES
 
 LADDER_TASKS = (
     "mmlu-rc",

@@ -14,8 +14,8 @@ from typing import Any
 import pandas as pd
 
 from densing_fit.outputs import FIXED_COLUMNS
-from densing_fit.summaries import COMPRESSION_COLUMNS as _COMPRESSION
-from densing_fit.summaries import SENSITIVITY_COLUMNS as _SENSITIVITY
+from densing_fit.summaries.compression import COMPRESSION_COLUMNS as _COMPRESSION
+from densing_fit.summaries.sensitivity import SENSITIVITY_COLUMNS as _SENSITIVITY
 from densing_site.errors import SiteError
 from densing_site.fit_tracks import Track, read_agreement, read_flag_texts, read_tracks
 

@@ -3,14 +3,14 @@
 Each estimator is written with its parameters in the fit's internal parameterisation (the vector the
 delta method differentiates), their covariance, the benchmark's floor, the reach beyond which a
 reading is a bound, the reference range and back-tested ``kappa`` of the extrapolation error
-(:class:`densing_fit.effective.Extrapolation`):
+(:class:`densing_fit.rulers.effective.Extrapolation`):
 
 - ``direct``: ``theta`` = (top, slope, mid) of ``S = floor + (top - floor) / (1 + exp(-slope (ln N -
   mid)))``;
 - ``two-step``: ``theta`` = step 1's ``(ln a', alpha, ln b', beta[, E])`` (N in units of 1e9, D of
   1e12; ``n_loss`` of them) then step 2's ``(c, gamma, l, d)``, read at ``d0_tokens``;
 - ``chained``: a ``base`` and an ``upper`` estimator and the link's ``ln_k`` and its ``se_k``
-  (:class:`densing_fit.chain.ChainedRuler`).
+  (:class:`densing_fit.rulers.chain.ChainedRuler`).
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ from typing import Any
 
 import numpy as np
 
-from densing_fit.chain import ChainedRuler
-from densing_fit.curves import D_SCALE, N_SCALE
-from densing_fit.direct import DirectRuler
-from densing_fit.two_step import TwoStepRuler
+from densing_fit.rulers.chain import ChainedRuler
+from densing_fit.rulers.curves import D_SCALE, N_SCALE
+from densing_fit.rulers.direct import DirectRuler
+from densing_fit.rulers.two_step import TwoStepRuler
 
 SCALES = {"n": N_SCALE, "d": D_SCALE}
 """Units of N and D inside the two-step ruler's step 1."""

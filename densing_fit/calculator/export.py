@@ -16,11 +16,11 @@ from typing import Any
 from densing_data.schema.records import MAX_PARAMS
 from densing_fit.calculator.estimators import SCALES, estimator_document
 from densing_fit.calculator.inputs import DATE_RANGE, MAX_SHOTS
-from densing_fit.density import IMPRECISE_SPREAD, SLOPE_STEP
-from densing_fit.flags import CITE_BLOCKERS, FLAG_EXPLANATIONS
-from densing_fit.optimize import Z_90
 from densing_fit.pipeline import FitResult
-from densing_fit.protocols import PROTOCOL_FAMILIES, family_patterns
+from densing_fit.reading.density import IMPRECISE_SPREAD, SLOPE_STEP
+from densing_fit.reading.flags import CITE_BLOCKERS, FLAG_EXPLANATIONS
+from densing_fit.reading.protocols import PROTOCOL_FAMILIES, family_patterns
+from densing_fit.rulers.optimize import Z_90
 from densing_fit.track_fit import TrackResult
 
 SCHEMA = 1
@@ -36,7 +36,7 @@ BRIDGE_KEYS = (
     "x_mean",
     "sxx",
 )
-"""A bridge's line and the terms of its prediction error (:class:`densing_fit.bridges.Bridge`)."""
+"""A bridge's line and the terms of its prediction error (:class:`densing_fit.reading.bridges.Bridge`)."""
 TREND_KEYS = ("slope_per_day", "intercept", "t0", "doubling_days", "doubling_days_ci", "error")
 
 

@@ -2,7 +2,7 @@
 some track reads, in the order the fitter prefers them.
 
 Among several scores on one benchmark the fitter chooses by protocol first, then provenance (the
-developer's report first), the most recently recorded, the smallest id (:mod:`densing_fit.selection`).
+developer's report first), the most recently recorded, the smallest id (:mod:`densing_fit.reading.selection`).
 The calculator breaks ties between equally good protocols by the order the scores are given, so a
 recorded model's scores are listed in the fitter's order of provenance, recorded date and id: read
 again by ``densing density --from-model`` or the page's presets, they give the fitter's reading.
@@ -19,8 +19,8 @@ from densing_data.loader import Dataset
 from densing_fit.calculator.inputs import InputError, ModelInput, ScoreInput
 from densing_fit.options import FitOptions
 from densing_fit.pipeline import plan_tracks
-from densing_fit.rulers import benchmark_defaults
-from densing_fit.selection import PROVENANCE_RANK
+from densing_fit.reading.selection import PROVENANCE_RANK
+from densing_fit.rulers.fitting import benchmark_defaults
 
 
 def benchmarks_read(ds: Dataset, options: FitOptions | None = None) -> dict[str, float]:

@@ -20,8 +20,8 @@ import pandas as pd
 from densing_data.loader import Dataset
 from densing_fit.calculator.inputs import ModelInput
 from densing_fit.calculator.placing import LinePlacement, line_placement, rank_among
-from densing_fit.effective import ABOVE, BELOW
 from densing_fit.pipeline import FitResult
+from densing_fit.rulers.effective import ABOVE, BELOW
 from densing_fit.track_fit import TrackResult, read_track
 
 INPUT_MODEL = "input-model"

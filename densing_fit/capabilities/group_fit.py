@@ -2,8 +2,8 @@
 their 90% intervals, the fit at equal size, the number of models and the period, or why there are too
 few readings to fit.
 
-The fits are the track's own (:func:`densing_fit.trend_summary.fit_trend`, the same seeded bootstrap
-and expanded-percentile interval; :func:`densing_fit.size_adjusted.fit_size_adjusted`); a group is
+The fits are the track's own (:func:`densing_fit.trend.summary.fit_trend`, the same seeded bootstrap
+and expanded-percentile interval; :func:`densing_fit.trend.size_adjusted.fit_size_adjusted`); a group is
 fitted only with at least :data:`MIN_MODELS` readings in its trend, and its frontier fit only with at
 least :data:`MIN_FRONTIER` frontier points. Below that the group is reported "too few", with counts.
 """
@@ -18,9 +18,9 @@ import pandas as pd
 
 from densing_fit.capabilities.readings import GroupReadings
 from densing_fit.options import FitOptions
-from densing_fit.size_adjusted import fit_size_adjusted
-from densing_fit.trend import DensingTrend, frontier_mask, release_days
-from densing_fit.trend_summary import fit_trend
+from densing_fit.trend.law import DensingTrend, frontier_mask, release_days
+from densing_fit.trend.size_adjusted import fit_size_adjusted
+from densing_fit.trend.summary import fit_trend
 
 MIN_MODELS = 8
 """Fewest readings in a group's trend for any fit of it."""

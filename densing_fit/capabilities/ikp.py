@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from densing_fit.trend import DAYS_PER_MONTH, doubling_days
+from densing_fit.trend.law import DAYS_PER_MONTH, doubling_days
 
 IKP_SOURCE = {
     "title": (

@@ -18,10 +18,10 @@ import numpy as np
 import pandas as pd
 
 from densing_fit.capabilities.registry import CapabilityGroup
-from densing_fit.density import IMPRECISE, Aggregate, aggregate_all
-from densing_fit.effective import ABOVE, BELOW
+from densing_fit.reading.density import IMPRECISE, Aggregate, aggregate_all
+from densing_fit.reading.track_select import UNSTATED_FLAG
+from densing_fit.rulers.effective import ABOVE, BELOW
 from densing_fit.track_fit import REFERENCE_MODEL, TrackResult
-from densing_fit.track_select import UNSTATED_FLAG
 
 MIN_BENCHMARKS = 1
 """Fewest of a group's benchmarks a model's group reading needs. A track's aggregate needs half of its

@@ -28,8 +28,8 @@ import pandas as pd
 
 from densing_fit.errors import FitError
 from densing_fit.forecast.document import HORIZON_DAYS, FittedForecast, fit_forecast, newest_reading
-from densing_fit.trend import frontier_mask, release_days
-from densing_fit.verdict import prediction_interval
+from densing_fit.trend.law import frontier_mask, release_days
+from densing_fit.trend.verdict import prediction_interval
 
 CUTOFFS = tuple(
     dt.date(year, month, 1)

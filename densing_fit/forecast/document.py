@@ -3,7 +3,7 @@
 The forecast is the track's headline fit, the frontier fit on the models in the trend released from
 the cut date (ChatGPT), continued from its last frontier point to :data:`HORIZON_DAYS` past the
 track's newest reading, with the 90% *prediction* band of a new frontier point
-(:func:`densing_fit.verdict.prediction_interval`: the line's bootstrap band widened by the frontier's
+(:func:`densing_fit.trend.verdict.prediction_interval`: the line's bootstrap band widened by the frontier's
 scatter about the line). It also carries what the site needs to answer, for any model and any N or
 date, the questions of :class:`densing_fit.forecast.line.FrontierForecast`: the fitted line, the
 bootstrap lines and the interval's percentile levels.
@@ -20,8 +20,8 @@ import pandas as pd
 
 from densing_fit.errors import FitError
 from densing_fit.forecast.line import FrontierForecast
-from densing_fit.trend import DensingTrend
-from densing_fit.verdict import prediction_interval, residual_sd
+from densing_fit.trend.law import DensingTrend
+from densing_fit.trend.verdict import prediction_interval, residual_sd
 
 HORIZON_DAYS = 365
 """How far past the track's newest reading the forecast runs (and the back-test looks ahead)."""

@@ -12,7 +12,8 @@ questions about any model of effective size N̂:
 
 Both intervals are the fitted line's (the bootstrap's expanded-percentile levels, as the trend's band);
 neither carries the model's own effective-size interval nor the scatter of single frontier models
-about the line (that scatter widens the *prediction* band of :func:`densing_fit.verdict.prediction_interval`,
+about the line (that scatter widens the *prediction* band of
+:func:`densing_fit.trend.verdict.prediction_interval`,
 which the forecast's drawn band is).
 """
 

@@ -2,7 +2,7 @@
 plain words with their numbers, as the verdict box (``templates/_verdict.html.j2``) shows them on the
 leaderboard's first screen and on the densing-law page.
 
-The fitter decides (``densing_fit/verdict.py``; docs/method.md, "Is the law still holding?"): the
+The fitter decides (``densing_fit/trend/verdict.py``; docs/method.md, "Is the law still holding?"): the
 *window* is the last twelve months before a track's newest reading; the *earlier line* is the frontier
 fit from ChatGPT up to the window; the window's densest exact reading is placed against that line's
 90% prediction interval. This module only puts the fit outputs into words: nothing is refitted here.

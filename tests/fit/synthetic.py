@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from densing_data.store import append_record_groups, append_records
-from densing_fit.curves import conditional_loss, direct_ln_n, direct_score, score_from_loss
+from densing_fit.rulers.curves import conditional_loss, direct_ln_n, direct_score, score_from_loss
 
 SOURCE = {"url": "https://example.org/report", "locator": "Table 1"}
 RECORDED = dt.date(2026, 11, 23)

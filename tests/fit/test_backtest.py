@@ -6,10 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from densing_fit.backtest import backtest_direct, backtest_table, extrapolation_error
-from densing_fit.curves import direct_score
-from densing_fit.direct import DirectRuler
-from densing_fit.effective import EXACT
+from densing_fit.rulers.backtest import backtest_direct, backtest_table, extrapolation_error
+from densing_fit.rulers.curves import direct_score
+from densing_fit.rulers.direct import DirectRuler
+from densing_fit.rulers.effective import EXACT
 
 SIZES = np.array([5e8, 1.5e9, 3e9, 7e9, 1.4e10, 3.2e10, 7.2e10])
 CURVES = {"a": (80.0, 0.7, np.log(5e9)), "b": (70.0, 0.9, np.log(1e10)), "c": (90.0, 0.6, np.log(3e9))}

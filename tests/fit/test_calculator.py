@@ -19,11 +19,11 @@ import pytest
 from densing_data import load
 from densing_data.store import append_records
 from densing_fit import FitOptions, Track, fit_all, write_outputs
-from densing_fit.bridges import Bridge, BridgeSpec
 from densing_fit.calculator import InputError, read_model
 from densing_fit.calculator.inputs import input_from_mapping, model_input, parse_score
 from densing_fit.calculator.placing import band_at, line_placement, rank_among
 from densing_fit.calculator.presets import benchmarks_read, presets, recorded_input
+from densing_fit.reading.bridges import Bridge, BridgeSpec
 from densing_fit.tracks import ruler_track
 from tests.fit.synthetic import BENCHMARKS, T0, World, model_record, score_record, true_score
 

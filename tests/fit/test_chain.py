@@ -6,11 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from densing_fit.chain import ChainedRuler
-from densing_fit.curves import direct_score
-from densing_fit.direct import DirectRuler
-from densing_fit.effective import ABOVE, EXACT
 from densing_fit.errors import FitError
+from densing_fit.rulers.chain import ChainedRuler
+from densing_fit.rulers.curves import direct_score
+from densing_fit.rulers.direct import DirectRuler
+from densing_fit.rulers.effective import ABOVE, EXACT
 
 CURVE = (80.0, 0.7, float(np.log(2e10)))
 """The older family's true curve (top, slope, mid)."""

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from densing_fit.summaries import compression_table
+from densing_fit.summaries.compression import compression_table
 
 
 def _row(model: str, density: float, low: float, high: float, flags: str = "", parent: str | None = None):

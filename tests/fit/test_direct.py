@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from densing_fit import DirectRuler, FitError, NotFittedError
-from densing_fit.curves import direct_residuals, direct_score
-from densing_fit.optimize import fit_curve
+from densing_fit.rulers.curves import direct_residuals, direct_score
+from densing_fit.rulers.optimize import fit_curve
 
 TRUE = (85.0, 0.9, float(np.log(4e9)))
 SIZES = np.geomspace(5e8, 7.2e10, 8)

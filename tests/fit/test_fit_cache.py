@@ -14,9 +14,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from densing_fit import LossLaw, fit_cache
-from densing_fit.curves import conditional_loss, direct_jacobian, direct_residuals
-from densing_fit.optimize import fit_curve
+from densing_fit import LossLaw
+from densing_fit.rulers import fit_cache
+from densing_fit.rulers.curves import conditional_loss, direct_jacobian, direct_residuals
+from densing_fit.rulers.optimize import fit_curve
 
 ROOT = Path(__file__).resolve().parents[2]
 EVALUATIONS = {"count": 0}

@@ -16,7 +16,7 @@ from densing_cli.forecast_report import backtest_lines
 from densing_fit.forecast import CUTOFFS, HORIZON_DAYS, FrontierForecast, fit_forecast, forecast_backtest
 from densing_fit.forecast import forecast_document as document
 from densing_fit.forecast.line import percentile
-from densing_fit.verdict import prediction_interval
+from densing_fit.trend.verdict import prediction_interval
 
 START = dt.date(2023, 1, 1)
 CUT = dt.date(2022, 11, 30)

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from scipy.special import logsumexp
 
-from densing_fit.curves import D_SCALE, N_SCALE, conditional_loss
-from densing_fit.loss_law import LossLaw, law_jacobian, law_log_loss, law_residuals, log_sum_exp3
-from densing_fit.optimize import fit_curve
+from densing_fit.rulers.curves import D_SCALE, N_SCALE, conditional_loss
+from densing_fit.rulers.loss_law import LossLaw, law_jacobian, law_log_loss, law_residuals, log_sum_exp3
+from densing_fit.rulers.optimize import fit_curve
 
 
 def _scipy_log_loss(theta: np.ndarray, n_scaled: np.ndarray, d_scaled: np.ndarray) -> np.ndarray:

@@ -9,7 +9,7 @@ import pytest
 
 from densing_fit.outputs import BY_TRACK_COLUMNS, FIXED_COLUMNS
 from densing_fit.pipeline import FitResult
-from densing_fit.rank_range import add_rank_ranges, log_se, rank_ranges
+from densing_fit.reading.rank_range import add_rank_ranges, log_se, rank_ranges
 
 
 def _interval(density: np.ndarray, factor: float) -> tuple[np.ndarray, np.ndarray]:

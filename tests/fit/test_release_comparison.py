@@ -13,7 +13,7 @@ from densing_data import load
 from densing_data.contrib.layout import RepoLayout, VersionError
 from densing_data.contrib.released_models import baseline_release, released_models
 from densing_fit import FitOptions, Track, fit_all
-from densing_fit.trend_summary import trend_document
+from densing_fit.trend.summary import trend_document
 from tests.fit.test_tracks import _era_world
 
 FAST = FitOptions(n_resamples=200, sensitivity=False)

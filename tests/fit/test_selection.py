@@ -6,7 +6,7 @@ import datetime as dt
 
 import pandas as pd
 
-from densing_fit.selection import (
+from densing_fit.reading.selection import (
     MATCHED,
     MISMATCHED,
     SAME_PROTOCOL,

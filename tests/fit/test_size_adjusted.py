@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from densing_fit.size_adjusted import _coefficients, fit_size_adjusted
+from densing_fit.trend.size_adjusted import _coefficients, fit_size_adjusted
 
 A_TRUE, C_TRUE, B_TRUE = 0.002, -0.4, 1.5
 
@@ -82,7 +82,7 @@ def test_same_seed_same_interval() -> None:
 
 
 def test_the_batched_bootstrap_equals_one_least_squares_fit_per_resample() -> None:
-    from densing_fit.size_adjusted import _bootstrap_coefficients
+    from densing_fit.trend.size_adjusted import _bootstrap_coefficients
 
     rng = np.random.default_rng(5)
     t = rng.integers(0, 1500, 40).astype(float)

@@ -14,10 +14,10 @@ import pytest
 from densing_data import load
 from densing_data.store import append_records
 from densing_fit import FitOptions, Track, fit_all
-from densing_fit.bridges import BridgeSpec
-from densing_fit.density import COLUMNS, IMPRECISE, IMPRECISE_SPREAD
 from densing_fit.options import PAPER_D0_TOKENS, track_d0_tokens
-from densing_fit.table import densities_table
+from densing_fit.reading.bridges import BridgeSpec
+from densing_fit.reading.density import COLUMNS, IMPRECISE, IMPRECISE_SPREAD
+from densing_fit.reading.table import densities_table
 from tests.fit.synthetic import BENCHMARKS, World, benchmark_record, score_record, true_score
 
 FAST = FitOptions(n_resamples=200, sensitivity=False)

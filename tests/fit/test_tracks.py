@@ -17,11 +17,11 @@ from scipy import stats
 from densing_data import load
 from densing_data.store import append_record_groups, append_records
 from densing_fit import FitOptions, Track, fit_all, write_outputs
-from densing_fit.bridges import Bridge, BridgeSpec
-from densing_fit.flags import FLAG_EXPLANATIONS
-from densing_fit.protocols import protocol_family
-from densing_fit.selection import Setting
-from densing_fit.track_select import score_status
+from densing_fit.reading.bridges import Bridge, BridgeSpec
+from densing_fit.reading.flags import FLAG_EXPLANATIONS
+from densing_fit.reading.protocols import protocol_family
+from densing_fit.reading.selection import Setting
+from densing_fit.reading.track_select import score_status
 from tests.fit.synthetic import (
     BENCHMARKS,
     T0,

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from densing_fit import DensingTrend, FitError, NotFittedError
-from densing_fit.trend import frontier_mask
+from densing_fit.trend.law import frontier_mask
 
 DOUBLING = 100.0
 SLOPE = np.log(2) / DOUBLING

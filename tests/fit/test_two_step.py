@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from densing_fit import FitError, LossLaw, LossToScore, NotFittedError, TwoStepRuler
-from densing_fit.curves import conditional_loss, score_from_loss
+from densing_fit.rulers.curves import conditional_loss, score_from_loss
 
 LAW = {"a": 40.0, "alpha": 0.25, "b": 200.0, "beta": 0.2}
 CURVE = {"c": 60.0, "gamma": -4.0, "l": 1.5, "d": 25.0}

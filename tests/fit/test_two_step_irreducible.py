@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from densing_fit import LossLaw, TwoStepRuler
-from densing_fit.curves import conditional_loss, score_from_loss
+from densing_fit.rulers.curves import conditional_loss, score_from_loss
 
 LAW = {"a": 60.0, "alpha": 0.3, "b": 900.0, "beta": 0.28}
 E = 0.45

@@ -13,7 +13,7 @@ import pytest
 from densing_data import load
 from densing_data.loader import Dataset
 from densing_fit import TwoStepRuler
-from densing_fit.rulers import reference_frame
+from densing_fit.rulers.fitting import reference_frame
 
 
 @pytest.fixture(scope="module")

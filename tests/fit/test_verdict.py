@@ -8,7 +8,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from densing_fit.verdict import WINDOW_DAYS, judge
+from densing_fit.trend.verdict import WINDOW_DAYS, judge
 
 START = dt.date(2023, 1, 1)
 SLOPE = np.log(2) / 100.0  # doubling every 100 days

@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from densing_fit.agreement import spearman
-from densing_fit.trend import DensingTrend
+from densing_fit.summaries.agreement import spearman
+from densing_fit.trend.law import DensingTrend
 
 
 def test_densing_fit_does_not_import_scipy_stats() -> None:

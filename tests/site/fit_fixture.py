@@ -18,7 +18,7 @@ import pandas as pd
 
 from densing_data import Dataset
 from densing_fit.outputs import FIXED_COLUMNS
-from densing_fit.summaries import COMPRESSION_COLUMNS
+from densing_fit.summaries.compression import COMPRESSION_COLUMNS
 from tests.site.synthetic import BENCHMARKS, EPOCH, RULER_ID
 
 

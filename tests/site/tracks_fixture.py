@@ -20,8 +20,8 @@ from typing import Any
 
 import pandas as pd
 
-from densing_fit.rank_range import rank_ranges
-from densing_fit.verdict import judge
+from densing_fit.reading.rank_range import rank_ranges
+from densing_fit.trend.verdict import judge
 
 DEFAULT_TRACK = "paper-settings"
 SECOND_TRACK = "uniform-harness"
@@ -102,7 +102,7 @@ def _second_track(fit_dir: Path, base: pd.DataFrame, trend: dict[str, Any], rule
 
 
 def _judged(frame: pd.DataFrame, trend: dict[str, Any]) -> dict[str, Any]:
-    """The verdict of a re-read track (``densing_fit.verdict.judge`` on its densities), as trend.json
+    """The verdict of a re-read track (``densing_fit.trend.verdict.judge`` on its densities), as trend.json
     holds it (floats rounded as the fitter writes them)."""
     table = pd.DataFrame(
         {

@@ -18,21 +18,21 @@
 
   const finite = (x) => (Number.isFinite(x) ? x : 0.0);
 
-  /* densing_fit/curves.py direct_ln_n */
+  /* densing_fit/rulers/curves.py direct_ln_n */
   function directLnN(s, floor, top, slope, mid) {
     if (!(s > floor && s < top)) return NaN;
     const ratio = (top - floor) / (s - floor) - 1.0;
     return mid - Math.log(ratio) / slope;
   }
 
-  /* densing_fit/curves.py loss_from_score */
+  /* densing_fit/rulers/curves.py loss_from_score */
   function lossFromScore(s, c, gamma, l, d) {
     if (!(s > d && s < c + d)) return NaN;
     const ratio = c / (s - d) - 1.0;
     return l - Math.log(ratio) / gamma;
   }
 
-  /* densing_fit/loss_law.py law_ln_n (with curves.py unscale_loss_params) */
+  /* densing_fit/rulers/loss_law.py law_ln_n (with curves.py unscale_loss_params) */
   function lawLnN(loss, d0, theta, scales) {
     const alpha = theta[1], beta = theta[3];
     const a = Math.exp(theta[0] + alpha * Math.log(scales.n));
@@ -42,7 +42,7 @@
     return rest > 0 ? (Math.log(a) - Math.log(rest)) / alpha : NaN;
   }
 
-  /* densing_fit/optimize.py delta_method_se: central differences, step 1e-6 * max(|theta_i|, 1e-3) */
+  /* densing_fit/rulers/optimize.py delta_method_se: central differences, step 1e-6 * max(|theta_i|, 1e-3) */
   function deltaMethodSe(func, theta, cov) {
     const n = theta.length;
     const grad = new Array(n);
@@ -61,13 +61,13 @@
     return Math.sqrt(Math.max(variance, 0.0));
   }
 
-  /* densing_fit/effective.py Extrapolation.factor */
+  /* densing_fit/rulers/effective.py Extrapolation.factor */
   function extrapolationFactor(lnN, range) {
     const low = Math.log(range[0]), high = Math.log(range[1]);
     return Math.exp(Math.max(0.0, Math.max(lnN - high, low - lnN)));
   }
 
-  /* densing_fit/effective.py read_off (one score) */
+  /* densing_fit/rulers/effective.py read_off (one score) */
   function readOff(lnNOf, theta, cov, below, reach, extrapolation) {
     const lnLo = Math.log(reach[0]), lnHi = Math.log(reach[1]);
     const lnN = lnNOf(theta);
@@ -102,7 +102,7 @@
     return readOff(lnNOf, est.theta, est.cov, below, est.reach, extrapolation);
   }
 
-  /* densing_fit/chain.py ChainedRuler.effective_params_batch */
+  /* densing_fit/rulers/chain.py ChainedRuler.effective_params_batch */
   function readChained(est, s, scales) {
     const base = readScore(est.base, s, scales);
     const upper = readScore(est.upper, s, scales);
@@ -124,7 +124,7 @@
     };
   }
 
-  /* densing_fit/protocols.py in_family */
+  /* densing_fit/reading/protocols.py in_family */
   function protocolFamily(slug, families) {
     for (const id of Object.keys(families)) {
       if (new RegExp(families[id].pattern).test(slug || "")) return id;
@@ -133,7 +133,7 @@
   }
   const inFamily = (slug, family, families) => protocolFamily(slug, families) === family || slug === family;
 
-  /* densing_fit/selection.py protocol_rank */
+  /* densing_fit/reading/selection.py protocol_rank */
   function protocolRank(shots, cot, protocol, setting) {
     if (setting.protocol != null && protocol === setting.protocol) return SAME_PROTOCOL;
     let stated = true;
@@ -145,7 +145,7 @@
     return stated ? MATCHED : UNSTATED_RANK;
   }
 
-  /* densing_fit/track_select.py score_status */
+  /* densing_fit/reading/track_select.py score_status */
   function scoreStatus(entry, setting, allowUnstated) {
     if (setting.protocol != null && entry.protocol === setting.protocol) return "";
     const rank = protocolRank(entry.shots, entry.cot, null, { shots: setting.shots, cot: setting.cot });
@@ -154,7 +154,7 @@
     return "";
   }
 
-  /* densing_fit/selection.py select_scores: per benchmark the best protocol rank, then the first given */
+  /* densing_fit/reading/selection.py select_scores: per benchmark the best protocol rank, then the first given */
   function chooseBest(entries, setting) {
     let best = null;
     for (const e of entries) {
@@ -164,7 +164,7 @@
     return best;
   }
 
-  /* densing_fit/track_select.py select_track_scores (the bridges given as fitted) */
+  /* densing_fit/reading/track_select.py select_track_scores (the bridges given as fitted) */
   function selectTrackScores(doc, track, entries, allowUnstated) {
     const families = doc.protocol_families;
     const includeMismatched = Boolean(doc.options.include_mismatched);
@@ -200,7 +200,7 @@
     return chosen;
   }
 
-  /* densing_fit/density.py read_scores (one chosen score) */
+  /* densing_fit/reading/density.py read_scores (one chosen score) */
   function readChosen(doc, track, row) {
     const est = track.estimators[row.benchmark];
     if (!est) return Object.assign({}, row, { used: false, flag: NO_RULER, effective: null, se: 0.0 });
@@ -220,7 +220,7 @@
     return Object.assign({}, row, { flag: flag, effective: size.value, se: se });
   }
 
-  /* densing_fit/density.py _aggregate */
+  /* densing_fit/reading/density.py _aggregate */
   function aggregate(doc, track, rows) {
     const used = rows.filter((r) => r.used);
     const flags = new Set();
@@ -242,7 +242,7 @@
     return { value: value, low: value / spread, high: value * spread, n: used.length, flags: flags };
   }
 
-  /* densing_fit/track_fit.py read_track + densing_fit/table.py densities_table, for one model */
+  /* densing_fit/track_fit.py read_track + densing_fit/reading/table.py densities_table, for one model */
   function readOnce(doc, track, model, allowUnstated) {
     const chosen = selectTrackScores(doc, track, model.scores, allowUnstated);
     const rows = track.benchmarks.filter((b) => chosen[b]).map((b) => readChosen(doc, track, chosen[b]));

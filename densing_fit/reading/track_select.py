@@ -1,6 +1,6 @@
 """Step 1 of a track's pass: the scores of its protocol, one per (model, benchmark).
 
-Among a model's scores on a benchmark the preferred one is chosen as :mod:`densing_fit.selection`
+Among a model's scores on a benchmark the preferred one is chosen as :mod:`densing_fit.reading.selection`
 says; then the track decides whether it may be read (its *status*): ``""`` accepted,
 ``protocol_mismatch`` (stated shots/CoT differ from the ruler's), ``protocol_unstated`` (the source
 states none and the track does not accept that). A refused score stays in the table, unused, so the
@@ -17,10 +17,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from densing_fit.bridges import Bridge, BridgeSpec
 from densing_fit.errors import FitError
-from densing_fit.protocols import in_family
-from densing_fit.selection import MISMATCHED, UNSTATED, Setting, protocol_rank, select_scores
+from densing_fit.reading.bridges import Bridge, BridgeSpec
+from densing_fit.reading.protocols import in_family
+from densing_fit.reading.selection import MISMATCHED, UNSTATED, Setting, protocol_rank, select_scores
 from densing_fit.tracks import Track
 
 MISMATCH, UNSTATED_FLAG, BRIDGED = "protocol_mismatch", "protocol_unstated", "bridged"

@@ -5,7 +5,7 @@ Every curve of the fitter goes through :func:`fit_curve`: it runs
 keeps the lowest cost, and raises :class:`~densing_fit.errors.FitError` naming the curve and the
 solver's message when no start converges. Standard errors come from the Jacobian at the optimum
 (``cov = s² (JᵀJ)⁻¹`` with ``s² = RSS / (n - p)``). A fit whose exact inputs were fitted before is
-taken from :mod:`densing_fit.fit_cache` instead of being run again.
+taken from :mod:`densing_fit.rulers.fit_cache` instead of being run again.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from densing_fit import fit_cache
 from densing_fit.errors import FitError
+from densing_fit.rulers import fit_cache
 
 if TYPE_CHECKING:
     from scipy.optimize import OptimizeResult

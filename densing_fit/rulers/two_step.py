@@ -1,6 +1,6 @@
 """The two-step ruler of Xiao et al. (2024): loss from size and data, then score from loss.
 
-Step 1 (:class:`~densing_fit.loss_law.LossLaw`) fits the conditional loss of well-trained reference
+Step 1 (:class:`~densing_fit.rulers.loss_law.LossLaw`) fits the conditional loss of well-trained reference
 models, ``L(N, D) = a N^-alpha + b D^-beta + E``, in log space (``E``, the irreducible loss of the
 OLMo ladder's step 1, may be held at 0 for the densing paper's own form). Step 2
 (:class:`LossToScore`) fits ``S = c / (1 + exp(-gamma (L - l))) + d`` on loss/score pairs (the paper
@@ -15,16 +15,16 @@ import itertools
 
 import numpy as np
 
-from densing_fit.curves import (
+from densing_fit.errors import FitError, check_is_fitted
+from densing_fit.rulers.curves import (
     loss_from_score,
     score_from_loss,
     sigmoid_jacobian,
     sigmoid_residuals,
 )
-from densing_fit.effective import EffectiveSizes, RulerReadout, reach_of, read_off
-from densing_fit.errors import FitError, check_is_fitted
-from densing_fit.loss_law import LOSS_FORMULA, LossLaw, law_ln_n, positive_arrays
-from densing_fit.optimize import fit_curve, r_squared, rmse
+from densing_fit.rulers.effective import EffectiveSizes, RulerReadout, reach_of, read_off
+from densing_fit.rulers.loss_law import LOSS_FORMULA, LossLaw, law_ln_n, positive_arrays
+from densing_fit.rulers.optimize import fit_curve, r_squared, rmse
 
 __all__ = ["LOSS_FORMULA", "SCORE_FORMULA", "LossLaw", "LossToScore", "TwoStepRuler"]
 

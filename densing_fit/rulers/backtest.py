@@ -31,9 +31,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from densing_fit.direct import DirectRuler
-from densing_fit.effective import EXACT
 from densing_fit.errors import FitError
+from densing_fit.rulers.direct import DirectRuler
+from densing_fit.rulers.effective import EXACT
 
 MIN_POINTS = 4
 """Fewest members a truncated direct ruler is fitted on."""

@@ -29,7 +29,7 @@ class BridgeSpec:
     benchmark: str
     """Benchmark id of the track the converted scores enter as."""
     source: str
-    """Protocol family id (see :mod:`densing_fit.protocols`) or exact slug of the converted scores."""
+    """Protocol family id (see :mod:`densing_fit.reading.protocols`) or exact slug of the converted scores."""
     why: str = ""
     """Why the bridge is declared, in plain words."""
     source_benchmark: str | None = None

@@ -18,13 +18,13 @@ import numpy as np
 import pandas as pd
 
 from densing_data.loader import Dataset
-from densing_fit.backtest import backtest_direct, backtest_held_out, extrapolation_error
-from densing_fit.chain import ChainedRuler
-from densing_fit.direct import FORMULA as DIRECT_FORMULA
-from densing_fit.direct import DirectRuler
 from densing_fit.errors import FitError
-from densing_fit.selection import Setting, family_setting, select_scores
-from densing_fit.two_step import LOSS_FORMULA, SCORE_FORMULA, TwoStepRuler
+from densing_fit.reading.selection import Setting, family_setting, select_scores
+from densing_fit.rulers.backtest import backtest_direct, backtest_held_out, extrapolation_error
+from densing_fit.rulers.chain import ChainedRuler
+from densing_fit.rulers.direct import FORMULA as DIRECT_FORMULA
+from densing_fit.rulers.direct import DirectRuler
+from densing_fit.rulers.two_step import LOSS_FORMULA, SCORE_FORMULA, TwoStepRuler
 
 HELD_OUT = re.compile(r"held[- ]?out", re.IGNORECASE)
 """Reference records whose notes match this are held-out targets, not fitted."""
@@ -318,7 +318,7 @@ def _held_out(estimator: TwoStepRuler, refs: pd.DataFrame) -> list[dict[str, Any
 def _calibrate_extrapolation(
     estimators: Mapping[str, Ruler], parts: Mapping[str, dict[str, Any]], defaults: Mapping[str, Any]
 ) -> dict[str, Any]:
-    """Back-test the fitted benchmarks (:mod:`densing_fit.backtest`), give every estimator the
+    """Back-test the fitted benchmarks (:mod:`densing_fit.rulers.backtest`), give every estimator the
     pooled extrapolation error, and return the ruler.json ``backtest`` object."""
     points = []
     for bench, estimator in estimators.items():
@@ -361,7 +361,8 @@ def _link_rungs(
     errors: dict[str, str],
     defaults: Mapping[str, Any],
 ) -> dict[str, Ruler]:
-    """Chain each rung onto the ruler, benchmark by benchmark (:class:`~densing_fit.chain.ChainedRuler`).
+    """Chain each rung onto the ruler, benchmark by benchmark
+    (:class:`~densing_fit.rulers.chain.ChainedRuler`).
     A rung's extrapolation error is back-tested over all its benchmarks together, as the ruler's is;
     a benchmark whose rung cannot be fitted or linked keeps the ruler below it and says why."""
     current: dict[str, Ruler] = dict(estimators)

@@ -5,7 +5,7 @@ Besides the record fields and the aggregate, a row says whether the model enters
 careful reader would cite it (``citable``: also inside the ruler's reach, no protocol flag, with an
 interval no wider than a factor of 100) and
 its ``rank`` among the citable rows (1 = densest), with the ``rank_low``–``rank_high`` range it
-could take given the readings' intervals (:mod:`densing_fit.rank_range`). ``density_active`` (and its
+could take given the readings' intervals (:mod:`densing_fit.reading.rank_range`). ``density_active`` (and its
 interval, and ``rank_active``) divide N̂ by the active parameter count instead of the total, for
 mixtures of experts (the same as ``density`` for dense models).
 """
@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 
 from densing_data.loader import Dataset
-from densing_fit.density import IMPRECISE, aggregate_all
-from densing_fit.flags import CITE_BLOCKERS
-from densing_fit.rank_range import add_rank_ranges
+from densing_fit.reading.density import IMPRECISE, aggregate_all
+from densing_fit.reading.flags import CITE_BLOCKERS
+from densing_fit.reading.rank_range import add_rank_ranges
 
 MODEL_COLUMNS = ("name", "family", "organization", "kind", "hf_repo")
 

@@ -7,7 +7,7 @@ technical report) reaches further. As a distance ladder chains its rungs, the ne
 calibrated on the older one through the models both can read, and the older family's units — the
 units every other density of the track is in — are kept:
 
-1. *Base rung* f₀: a :class:`~densing_fit.direct.DirectRuler` on the older family (sizes N).
+1. *Base rung* f₀: a :class:`~densing_fit.rulers.direct.DirectRuler` on the older family (sizes N).
 2. *Upper rung* f₁: a direct ruler on the newer family (sizes N₁, its own parameter counts).
 3. *Link*: each upper-rung member's own score is read on the base rung, giving its size in base
    units N̂₀. The link is a constant factor, ln k = weighted mean of ln(N̂₀ / N₁) over the members
@@ -26,9 +26,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from densing_fit.direct import DirectRuler
-from densing_fit.effective import ABOVE, BELOW, EXACT, EffectiveSizes, RulerReadout
 from densing_fit.errors import FitError, check_is_fitted
+from densing_fit.rulers.direct import DirectRuler
+from densing_fit.rulers.effective import ABOVE, BELOW, EXACT, EffectiveSizes, RulerReadout
 
 MIN_LINK_MEMBERS = 2
 """Fewest upper-rung members the base rung must read exactly to calibrate the link."""

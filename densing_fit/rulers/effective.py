@@ -13,7 +13,7 @@ largest reference models and ``x`` the ruler's ``max_extrapolation``.
 A reading outside the reference range ``[N_min, N_max]`` but inside the reach is an *extrapolation*
 by a factor ``f`` (``N̂ / N_max`` above, ``N_min / N̂`` below). Its interval carries, besides the
 ruler's parameter uncertainty, the error that extrapolating this ruler was measured to make
-(:mod:`densing_fit.backtest`): a standard deviation of ``kappa * ln f`` in ln N̂, added in quadrature.
+(:mod:`densing_fit.rulers.backtest`): a standard deviation of ``kappa * ln f`` in ln N̂, added in quadrature.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from densing_fit.errors import check_is_fitted
-from densing_fit.optimize import Z_90, delta_method_se
+from densing_fit.rulers.optimize import Z_90, delta_method_se
 
 BELOW = "below_ruler"
 """Flag: the score is too low for the ruler; the value is an upper bound."""
@@ -62,7 +62,7 @@ class EffectiveSizes:
     """Factor ``f ≥ 1`` by which each reading lies outside the reference range (1 inside it, and
     for bounds); None where the ruler does not say."""
     chained: np.ndarray | None = None
-    """True where a chained ruler read the score on its upper rung (:mod:`densing_fit.chain`)."""
+    """True where a chained ruler read the score on its upper rung (:mod:`densing_fit.rulers.chain`)."""
 
     def item(self, index: int) -> EffectiveSize:
         """One element as an :class:`EffectiveSize` with its 90% interval."""
@@ -152,7 +152,7 @@ class RulerReadout:
     """kappa of :class:`Extrapolation`; 0 until :meth:`set_extrapolation_error` is called."""
 
     def set_extrapolation_error(self, sd_per_ln_factor: float) -> RulerReadout:
-        """Carry the back-tested extrapolation error (``kappa``, see :mod:`densing_fit.backtest`) in
+        """Carry the back-tested extrapolation error (``kappa``, see :mod:`densing_fit.rulers.backtest`) in
         every reading outside the reference range from now on; returns ``self``."""
         if not np.isfinite(sd_per_ln_factor) or sd_per_ln_factor < 0:
             raise ValueError(f"extrapolation error must be a finite number ≥ 0, got {sd_per_ln_factor}")

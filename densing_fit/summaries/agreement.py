@@ -1,7 +1,7 @@
 """Step 5: how far the tracks agree, for the models two tracks both read.
 
 For each pair of tracks (in display order): the models *citable* on both (see
-:mod:`densing_fit.table`), the Spearman rank correlation of their densities (:func:`spearman`: the
+:mod:`densing_fit.reading.table`), the Spearman rank correlation of their densities (:func:`spearman`: the
 numbers of :func:`scipy.stats.spearmanr`), the median ratio of the densities (track a over track b:
 rulers differ, so absolute densities sit on different scales even when the order agrees), each
 track's doubling time with its interval, and one plain-words sentence saying whether they agree.

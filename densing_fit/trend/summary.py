@@ -6,7 +6,7 @@ with its bootstrap interval and frontier, and again on the models released befor
 date (ChatGPT's release by default), each side with its own doubling time and interval.
 Each side is also fitted on all its models, not only its frontier (``all_models``): before ChatGPT
 the frontier may be a single early model, and the paper's before/after slopes regress all models.
-``size_adjusted`` regresses them on release date and ln N together (:mod:`densing_fit.size_adjusted`):
+``size_adjusted`` regresses them on release date and ln N together (:mod:`densing_fit.trend.size_adjusted`):
 the change of density over time between models of equal size.
 ``citable_only`` is the same trend on the citable readings alone (it differs when protocol-flagged
 scores were let in: ``--include-mismatched``, or a ruler's own track that accepts unstated shots).
@@ -28,9 +28,9 @@ import pandas as pd
 from densing_fit.errors import FitError
 from densing_fit.forecast import forecast_backtest, forecast_document
 from densing_fit.options import FitOptions
-from densing_fit.size_adjusted import fit_size_adjusted
-from densing_fit.trend import DAYS_PER_MONTH, DensingTrend
-from densing_fit.verdict import judge
+from densing_fit.trend.law import DAYS_PER_MONTH, DensingTrend
+from densing_fit.trend.size_adjusted import fit_size_adjusted
+from densing_fit.trend.verdict import judge
 
 LINE_POINTS = 40
 """Dates at which trend.json samples the fitted line and its band."""

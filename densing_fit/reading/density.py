@@ -1,6 +1,6 @@
 """Steps 2 and 3 of a track's pass: read each chosen score on the ruler, then aggregate per model.
 
-Per benchmark, a used score (see :mod:`densing_fit.track_select`) is read off the ruler's estimator:
+Per benchmark, a used score (see :mod:`densing_fit.reading.track_select`) is read off the ruler's estimator:
 N̂ with the standard error of ln N̂ from the ruler's parameters; a bridged score adds its bridge's
 error, carried through the slope of the ruler (d ln N̂ / dS). The aggregate N̂ is the geometric mean
 of the per-benchmark N̂ over the benchmarks of the set that gave one (exact or a bound), provided at
@@ -17,14 +17,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from densing_fit.effective import ABOVE, BELOW, EXACT, EffectiveSizes
-from densing_fit.optimize import Z_90
-from densing_fit.rulers import FittedRuler
-from densing_fit.track_select import BRIDGED, MISMATCH, UNSTATED_FLAG
+from densing_fit.reading.track_select import BRIDGED, MISMATCH, UNSTATED_FLAG
+from densing_fit.rulers.effective import ABOVE, BELOW, EXACT, EffectiveSizes
+from densing_fit.rulers.fitting import FittedRuler
+from densing_fit.rulers.optimize import Z_90
 
 NO_RULER = "no_ruler"
 CHAINED = "chained"
-"""Per-benchmark mark: read on a chained rung (:mod:`densing_fit.chain`)."""
+"""Per-benchmark mark: read on a chained rung (:mod:`densing_fit.rulers.chain`)."""
 EXTRAPOLATED = "extrapolated"
 """Per-benchmark mark: N̂ outside the ruler's reference sizes, with its back-tested error."""
 IMPRECISE = "imprecise"
@@ -66,7 +66,7 @@ class Aggregate:
     n_benchmarks: int
     """Benchmarks that entered the aggregate."""
     flags: tuple[str, ...]
-    """Sorted flags (see :mod:`densing_fit.flags`)."""
+    """Sorted flags (see :mod:`densing_fit.reading.flags`)."""
 
     @property
     def imprecise(self) -> bool:
@@ -93,7 +93,7 @@ def default_min_benchmarks(benchmark_set: Sequence[str]) -> int:
 def read_scores(chosen: pd.DataFrame, ruler: FittedRuler) -> pd.DataFrame:
     """One row per chosen score: N̂ where it was used and the ruler covers its benchmark.
 
-    ``chosen`` is :func:`~densing_fit.track_select.select_track_scores`' table. Columns: see
+    ``chosen`` is :func:`~densing_fit.reading.track_select.select_track_scores`' table. Columns: see
     :data:`COLUMNS`; ``effective_params`` is ``nan`` (and ``used`` False) for a score not read.
     """
     pieces = []
@@ -131,7 +131,8 @@ def _join(*flags: str) -> str:
 
 
 def _reading_marks(sizes: EffectiveSizes) -> list[str]:
-    """``chained`` / ``extrapolated`` for each reading (see :data:`densing_fit.flags.FLAG_EXPLANATIONS`)."""
+    """``chained`` / ``extrapolated`` for each reading (see
+    :data:`densing_fit.reading.flags.FLAG_EXPLANATIONS`)."""
     n = len(sizes.value)
     chained = sizes.chained if sizes.chained is not None else np.zeros(n, dtype=bool)
     outside = sizes.extrapolation > 1.0 + 1e-9 if sizes.extrapolation is not None else np.zeros(n, dtype=bool)

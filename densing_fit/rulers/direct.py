@@ -16,10 +16,10 @@ import itertools
 
 import numpy as np
 
-from densing_fit.curves import direct_jacobian, direct_ln_n, direct_residuals, direct_score
-from densing_fit.effective import EffectiveSizes, RulerReadout, reach_of, read_off
 from densing_fit.errors import FitError, check_is_fitted
-from densing_fit.optimize import fit_curve, r_squared, rmse
+from densing_fit.rulers.curves import direct_jacobian, direct_ln_n, direct_residuals, direct_score
+from densing_fit.rulers.effective import EffectiveSizes, RulerReadout, reach_of, read_off
+from densing_fit.rulers.optimize import fit_curve, r_squared, rmse
 
 PARAM_NAMES = ("top", "slope", "mid")
 FORMULA = "S = floor + (top - floor) / (1 + exp(-slope * (ln N - mid)))"

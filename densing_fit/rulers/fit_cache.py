@@ -1,6 +1,6 @@
 """Reuse of curve fits whose exact inputs were fitted before, in this process and across runs.
 
-A ruler is a handful of least-squares fits (:func:`densing_fit.optimize.fit_curve`), and its inputs
+A ruler is a handful of least-squares fits (:func:`densing_fit.rulers.optimize.fit_curve`), and its inputs
 change only when its reference records (or the family's scores) do. So the outcome of each fit is
 kept under a SHA-256 key of everything that decides it:
 
@@ -49,7 +49,8 @@ MAX_FILES = 4000
 """Fits kept on disk; beyond this the oldest half is removed."""
 MAX_IN_MEMORY = 1024
 """Fits kept in memory per process."""
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+"""The densing_fit package: the source of every one of its modules is part of a fit's key."""
 
 _memory: OrderedDict[str, dict[str, Any]] = OrderedDict()
 _source_hashes: dict[str, str] = {}

@@ -16,10 +16,10 @@ import numpy as np
 import pandas as pd
 
 from densing_data.loader import Dataset
-from densing_fit.direct import DirectRuler
-from densing_fit.effective import ABOVE, BELOW
-from densing_fit.rulers import FittedRuler, Ruler, benchmark_defaults, reference_frame
-from densing_fit.two_step import TwoStepRuler
+from densing_fit.rulers.direct import DirectRuler
+from densing_fit.rulers.effective import ABOVE, BELOW
+from densing_fit.rulers.fitting import FittedRuler, Ruler, benchmark_defaults, reference_frame
+from densing_fit.rulers.two_step import TwoStepRuler
 
 
 def average_ruler(ds: Dataset, ruler: FittedRuler, bench_set: Sequence[str], d0_tokens: float) -> Ruler:

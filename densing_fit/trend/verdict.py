@@ -30,7 +30,7 @@ import pandas as pd
 from scipy import special
 
 from densing_fit.errors import FitError
-from densing_fit.trend import DensingTrend
+from densing_fit.trend.law import DensingTrend
 
 WINDOW_DAYS = 365
 """Length of the recent window (the last twelve months before the newest reading)."""

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from densing_fit.trend import doubling_days, doubling_days_interval, release_days
+from densing_fit.trend.law import doubling_days, doubling_days_interval, release_days
 
 MIN_MODELS = 4
 """Fewest models for the two-predictor fit (three coefficients and at least one residual)."""
@@ -54,7 +54,7 @@ def fit_size_adjusted(
     """The size-adjusted slope of ``frame`` (columns release_date, density, params): ``slope_per_day``
     (A) and ``log_params_coef`` (C) with their bootstrap intervals, ``doubling_days`` (ln 2 / A, None
     unless A > 0) with ``doubling_days_ci`` (fastest, slowest; see
-    :func:`~densing_fit.trend.doubling_days_interval`) and ``n_models``; null numbers and an ``error``
+    :func:`~densing_fit.trend.law.doubling_days_interval`) and ``n_models``; null numbers and an ``error``
     when the fit is impossible."""
     usable = frame[(frame["density"] > 0) & (frame["params"] > 0)]
     result: dict[str, Any] = {

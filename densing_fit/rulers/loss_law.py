@@ -5,8 +5,8 @@
 (Bhagia et al. 2024, arXiv 2412.04403, eq. 1: ``A/N^alpha + B/D^beta + E``); with
 ``irreducible=False`` it is held at 0, which is the densing paper's form (Xiao et al. 2024).
 
-Internally N is divided by :data:`~densing_fit.curves.N_SCALE` and D by
-:data:`~densing_fit.curves.D_SCALE`, and ``a``, ``b`` are fitted as logarithms; the parameter
+Internally N is divided by :data:`~densing_fit.rulers.curves.N_SCALE` and D by
+:data:`~densing_fit.rulers.curves.D_SCALE`, and ``a``, ``b`` are fitted as logarithms; the parameter
 vector is ``(ln a', alpha, ln b', beta[, E])``.
 """
 
@@ -16,9 +16,9 @@ import itertools
 
 import numpy as np
 
-from densing_fit.curves import D_SCALE, N_SCALE, unscale_loss_params
 from densing_fit.errors import FitError, check_is_fitted
-from densing_fit.optimize import fit_curve, r_squared, rmse
+from densing_fit.rulers.curves import D_SCALE, N_SCALE, unscale_loss_params
+from densing_fit.rulers.optimize import fit_curve, r_squared, rmse
 
 LOSS_FORMULA = "L = a * N^-alpha + b * D^-beta + E"
 """The step-1 formula (``E = 0`` when the law is fitted without an irreducible term)."""
