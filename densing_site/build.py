@@ -23,11 +23,11 @@ from typing import Any
 
 from densing_data import Dataset, load
 from densing_data.paths import RECORDS_DIR
+from densing_site.citing.repo_links import build_commit, current_links
 from densing_site.errors import SiteError
-from densing_site.fit_outputs import read_fit_outputs
 from densing_site.generate import GeneratedSite, generate_pages
+from densing_site.inputs.fit_outputs import read_fit_outputs
 from densing_site.paths import MKDOCS_YML, RELEASES_DIR, REPO_ROOT, SITE_SRC
-from densing_site.repo_links import build_commit, current_links
 from densing_site.sitedata import SiteData
 
 
@@ -180,7 +180,7 @@ def build_site(
     """Load the records, fit (unless ``fit_dir`` holds outputs already), generate the pages into
     ``docs_dir`` and build the site into ``out_dir``. Links to repository files are pinned to
     ``commit`` (default: git's HEAD of ``repo_root``, the repository of the records and releases) or
-    to the latest release's tag (see :mod:`densing_site.links`). With ``frozen``, when the data
+    to the latest release's tag (see :mod:`densing_site.citing.links`). With ``frozen``, when the data
     version is a release, its frozen copy is built too, into ``out_dir/v/<version>/``
     (:mod:`densing_site.versions.frozen`)."""
     seconds: dict[str, float] = {}

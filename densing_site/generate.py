@@ -18,21 +18,9 @@ from pathlib import Path
 from densing_site.compare import page as compare
 from densing_site.forecast.files import write_forecast_files
 from densing_site.forecast.model import track_forecast
-from densing_site.pages import (
-    agreement,
-    benchmarks,
-    calculator,
-    changelog,
-    compression,
-    contributing,
-    data_citation,
-    densing_law,
-    docs,
-    leaderboard,
-    models,
-    rulers,
-    what_densifies,
-)
+from densing_site.pages import calculator, changelog, contributing, data_citation, docs, leaderboard, models
+from densing_site.pages.law import densing_law, what_densifies
+from densing_site.pages.reference import agreement, benchmarks, compression, rulers
 from densing_site.paths import HAND_WRITTEN, NAV_FILE, SITE_SRC
 from densing_site.render import MANIFEST, PageWriter
 from densing_site.sitedata import SiteData

@@ -16,8 +16,9 @@ from typing import Any
 
 import jinja2
 
-from densing_site import escape, formatting
+from densing_site import escape
 from densing_site.paths import TEMPLATES_DIR
+from densing_site.text import formatting
 
 MANIFEST = ".generated"
 """File in the docs dir listing what the generator wrote last time (so it can clean up stale pages)."""

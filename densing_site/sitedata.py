@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from densing_data import Dataset
-from densing_site.fit_outputs import FitOutputs
-from densing_site.links import RepoLinks
-from densing_site.unreleased import unreleased_summary
+from densing_site.citing.links import RepoLinks
+from densing_site.inputs.fit_outputs import FitOutputs
+from densing_site.text.unreleased import unreleased_summary
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class SiteData:
 
     @cached_property
     def unreleased(self) -> dict[str, Any] | None:
-        """What the records hold beyond the newest release (see :mod:`densing_site.unreleased`),
+        """What the records hold beyond the newest release (see :mod:`densing_site.text.unreleased`),
         read from the release manifests once per build; None when they are exactly that release."""
         return unreleased_summary(self.ds, self.releases_dir)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from densing_site.escape import safe_url
-from densing_site.formatting import bound_side, fmt_date, number
+from densing_site.text.formatting import bound_side, fmt_date, number
 
 
 def _int(value: Any) -> int | None:

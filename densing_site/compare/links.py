@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from densing_site.compare.page import compare_url
-from densing_site.formatting import number
+from densing_site.text.formatting import number
 
 
 def rank_index(track_rows: dict[str, dict[str, dict[str, Any]]]) -> dict[str, dict[int, str]]:

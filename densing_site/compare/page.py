@@ -14,7 +14,7 @@ from densing_site.escape import json_for_html
 from densing_site.pages.leaderboard import track_benchmarks
 from densing_site.render import PageWriter
 from densing_site.sitedata import SiteData
-from densing_site.tables import rows
+from densing_site.text.tables import rows
 
 PAGE = "compare.md"
 MAX_MODELS = 4

@@ -15,8 +15,8 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from densing_site.fit_tracks import Track
-from densing_site.formatting import number
+from densing_site.inputs.fit_tracks import Track
+from densing_site.text.formatting import number
 
 LABEL = "forecast, not data (90% prediction band)"
 """The forecast's legend entry."""

@@ -7,8 +7,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from densing_site.fit_tracks import Track
 from densing_site.forecast.model import TrackForecast
+from densing_site.inputs.fit_tracks import Track
 from densing_site.render import PageWriter
 
 KEYS = (

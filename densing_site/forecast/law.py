@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from densing_site.fit_tracks import Track
-from densing_site.formatting import doubling_words, number
+from densing_site.inputs.fit_tracks import Track
+from densing_site.text.formatting import doubling_words, number
 
 
 def _fit_words(forecast: dict[str, Any], confidence: float | None) -> str:

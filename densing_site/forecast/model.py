@@ -15,8 +15,8 @@ from typing import Any
 
 from densing_fit.forecast.line import Estimate, FrontierForecast
 from densing_site.errors import SiteError
-from densing_site.fit_tracks import Track
-from densing_site.formatting import bound_side, number
+from densing_site.inputs.fit_tracks import Track
+from densing_site.text.formatting import bound_side, number
 
 
 class ForecastOutputError(SiteError):

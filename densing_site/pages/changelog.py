@@ -5,11 +5,11 @@ from __future__ import annotations
 import posixpath
 from typing import Any
 
-from densing_site.counts import counts_sentence
+from densing_site.inputs.repo_docs import read_repo_doc
 from densing_site.render import PageWriter
-from densing_site.repo_docs import read_repo_doc
 from densing_site.sitedata import SiteData
-from densing_site.tables import rows
+from densing_site.text.counts import counts_sentence
+from densing_site.text.tables import rows
 
 PAGE = "changelog.md"
 

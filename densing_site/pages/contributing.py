@@ -6,8 +6,8 @@ import json
 from typing import Any
 
 from densing_data.paths import JSON_SCHEMA_DIR
+from densing_site.inputs.repo_docs import read_repo_doc
 from densing_site.render import PageWriter
-from densing_site.repo_docs import read_repo_doc
 from densing_site.sitedata import SiteData
 
 PAGE = "contributing.md"

@@ -20,10 +20,10 @@ from typing import Any
 import yaml
 
 from densing_data.export import LICENSES, export_tables
-from densing_site.counts import counts_sentence
 from densing_site.errors import SiteError
 from densing_site.render import PageWriter
 from densing_site.sitedata import SiteData
+from densing_site.text.counts import counts_sentence
 from densing_site.versions.catalog import FROZEN_ROOT
 
 PAGE = "data.md"

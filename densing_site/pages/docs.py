@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
+from densing_site.inputs.repo_docs import read_repo_doc
 from densing_site.render import PageWriter
-from densing_site.repo_docs import read_repo_doc
 from densing_site.sitedata import SiteData
 
 DOCS = (

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from densing_site import svgchart
-from densing_site.cite_boxes import cite_context, trend_citation
-from densing_site.fit_tracks import Track
-from densing_site.formatting import bound_side, fmt_date, fmt_interval, fmt_params, number
-from densing_site.links import PAPER_URL, REPO_URL, SITE_URL
-from densing_site.pages.eras import headline
-from densing_site.pages.verdict import verdict_views
+from densing_site.charts import svg as svgchart
+from densing_site.citing.cite_boxes import cite_context, trend_citation
+from densing_site.citing.links import PAPER_URL, REPO_URL, SITE_URL
+from densing_site.inputs.fit_tracks import Track
+from densing_site.pages.law.eras import headline
+from densing_site.pages.law.verdict import verdict_views
 from densing_site.render import PageWriter, environment, root_prefix
 from densing_site.sitedata import SiteData
-from densing_site.tables import rows, split_flags
+from densing_site.text.formatting import bound_side, fmt_date, fmt_interval, fmt_params, number
+from densing_site.text.tables import rows, split_flags
 
 PAGE = "index.md"
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from densing_site import svgchart
-from densing_site.fit_tracks import Track
-from densing_site.formatting import bound_side, fmt_score, number
+from densing_site.charts import svg as svgchart
+from densing_site.inputs.fit_tracks import Track
 from densing_site.pages.leaderboard import track_benchmarks, track_url
 from densing_site.sitedata import SiteData
-from densing_site.tables import rows, split_flags
+from densing_site.text.formatting import bound_side, fmt_score, number
+from densing_site.text.tables import rows, split_flags
 
 
 def ordered_tracks(data: SiteData) -> list[Track]:

@@ -12,17 +12,17 @@ from __future__ import annotations
 import posixpath
 from typing import Any
 
-from densing_site.badges import Badge, badge_snippets, write_badges
-from densing_site.cite_boxes import CiteContext, cite_context, density_citation
+from densing_site.citing.badges import Badge, badge_snippets, write_badges
+from densing_site.citing.cite_boxes import CiteContext, cite_context, density_citation
 from densing_site.compare.links import compare_links, rank_index
 from densing_site.compare.page import write_model_data
 from densing_site.forecast.model import reading_forecast, track_forecast
-from densing_site.formatting import fmt_date, number
 from densing_site.pages.leaderboard import chart_points
 from densing_site.pages.model_tracks import model_readings, rows_by_track
 from densing_site.render import PageWriter, root_prefix
 from densing_site.sitedata import SiteData
-from densing_site.tables import group_by, rows
+from densing_site.text.formatting import fmt_date, number
+from densing_site.text.tables import group_by, rows
 
 SHORT_LOCATOR = 48
 """A source locator up to this many characters is the source link's text; a longer one is shown as

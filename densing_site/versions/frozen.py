@@ -41,11 +41,11 @@ from densing_data.report import Report
 from densing_data.validate import read_records_dir
 from densing_fit.release_fit import PACKAGES, ReleaseFitError, fit_release
 from densing_site.build import BuildError, default_epoch, mkdocs_build, run_fitter
-from densing_site.fit_outputs import read_fit_outputs
+from densing_site.citing.links import RepoLinks, release_tag
+from densing_site.citing.repo_links import build_commit
 from densing_site.generate import generate_frozen_pages
-from densing_site.links import RepoLinks, release_tag
+from densing_site.inputs.fit_outputs import read_fit_outputs
 from densing_site.paths import RELEASES_DIR, REPO_ROOT
-from densing_site.repo_links import build_commit
 from densing_site.sitedata import SiteData
 from densing_site.versions.catalog import FROZEN_ROOT
 from densing_site.versions.checksums import SUMS, file_sha256, write_sums

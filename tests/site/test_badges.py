@@ -13,7 +13,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from densing_site.badges import badge_snippets, badge_svg, make_badge, text_width
+from densing_site.citing.badges import badge_snippets, badge_svg, make_badge, text_width
 from tests.site.synthetic import HOSTILE_ID, HOSTILE_NAME
 
 SVG = "{http://www.w3.org/2000/svg}"

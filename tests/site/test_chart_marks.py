@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from densing_site import svgchart
-from densing_site.density_chart import BOUND_SHAPES
-from densing_site.pages.compression import compression_summary, ratio_bound
-from densing_site.pages.ruler_checks import Z90, backtest_view, chain_links, factor_range
-from densing_site.svgmarks import point_mark
+from densing_site.charts import svg as svgchart
+from densing_site.charts.density import BOUND_SHAPES
+from densing_site.charts.svgmarks import point_mark
+from densing_site.pages.reference.compression import compression_summary, ratio_bound
+from densing_site.pages.reference.ruler_checks import Z90, backtest_view, chain_links, factor_range
 
 
 def _arrow_tip(mark: str) -> tuple[float, float]:

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from densing_site import citation
-from densing_site.citation import (
+from densing_site.citing import citation
+from densing_site.citing.citation import (
     CitationError,
     CiteMeta,
     bibtex_text,
@@ -21,8 +21,8 @@ from densing_site.citation import (
     make_citation,
     read_cite_meta,
 )
-from densing_site.cite_boxes import CiteContext, density_number, rank_words
-from densing_site.links import SITE_URL
+from densing_site.citing.cite_boxes import CiteContext, density_number, rank_words
+from densing_site.citing.links import SITE_URL
 from tests.site.synthetic import HOSTILE_ID, HOSTILE_NAME
 
 CFF = """cff-version: 1.2.0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from densing_site.pages.compression import compression_summary
+from densing_site.pages.reference.compression import compression_summary
 
 
 def test_the_page_says_in_words_which_are_denser_than_their_parents() -> None:

@@ -10,8 +10,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from densing_site.fit_tracks import Track
-from densing_site.pages.eras import (
+from densing_site.inputs.fit_tracks import Track
+from densing_site.pages.law.eras import (
     duration_range,
     duration_words,
     era_rows,

@@ -9,8 +9,8 @@ import pytest
 
 from densing_data.contrib.layout import RepoLayout
 from densing_data.store import append_records
-from densing_site.links import REPO_URL, RepoLinks
-from densing_site.repo_links import LinkError, build_commit, current_links
+from densing_site.citing.links import REPO_URL, RepoLinks
+from densing_site.citing.repo_links import LinkError, build_commit, current_links
 from tests.contrib.conftest import commit_all, git, repo, run_cli, shown  # noqa: F401  (repo: the fixture)
 from tests.data.factories import score
 

@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-from densing_site.pages.release_check import release_check
+from densing_site.pages.law.release_check import release_check
 
 
 def _trend(without: dict | None) -> dict:

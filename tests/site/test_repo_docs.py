@@ -8,9 +8,9 @@ import re
 
 import pytest
 
-from densing_site.links import REPO_URL, RepoLinks
+from densing_site.citing.links import REPO_URL, RepoLinks
+from densing_site.inputs.repo_docs import SITE_PAGES, link_repository_paths, link_target
 from densing_site.paths import REPO_ROOT
-from densing_site.repo_docs import SITE_PAGES, link_repository_paths, link_target
 
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
 LINKS = RepoLinks(ref=COMMIT)

@@ -10,7 +10,7 @@ import pytest
 
 from densing_data import load
 from densing_site.errors import SiteError
-from densing_site.fit_outputs import DENSITY_COLUMNS, FitOutputError, read_fit_outputs
+from densing_site.inputs.fit_outputs import DENSITY_COLUMNS, FitOutputError, read_fit_outputs
 from tests.site.fit_fixture import write_fixture_fit_outputs
 from tests.site.synthetic import BENCHMARKS, write_synthetic_records
 from tests.site.tracks_fixture import DEFAULT_TRACK, FLAG_TEXTS, SECOND_TRACK, write_track_outputs

@@ -16,10 +16,10 @@ import pytest
 
 from densing_fit.forecast.line import FrontierForecast
 from densing_site.compare.data import _score
-from densing_site.fit_tracks import Track
 from densing_site.forecast.chart import LABEL, MARK, forecast_rows
 from densing_site.forecast.model import ForecastOutputError, track_forecast
-from densing_site.formatting import fmt_params
+from densing_site.inputs.fit_tracks import Track
+from densing_site.text.formatting import fmt_params
 from tests.site.synthetic import HOSTILE_ID
 from tests.site.tracks_fixture import track_ids
 

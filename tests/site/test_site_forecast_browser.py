@@ -19,7 +19,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from densing_fit.forecast.line import FrontierForecast
 from densing_site.forecast.chart import LABEL, MARK
-from densing_site.formatting import fmt_params
+from densing_site.text.formatting import fmt_params
 from tests.site.synthetic import HOSTILE_ID, HOSTILE_NAME
 from tests.site.test_site_browser import _leaderboard, _open, _problems
 from tests.site.tracks_fixture import track_ids

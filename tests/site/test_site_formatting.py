@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from densing_site.formatting import doubling_words, fmt_date, fmt_interval, fmt_number, fmt_params
+from densing_site.text.formatting import doubling_words, fmt_date, fmt_interval, fmt_number, fmt_params
 
 
 @pytest.mark.parametrize(
@@ -58,7 +58,7 @@ def test_doubling_words_without_a_fit_or_interval() -> None:
 
 
 def test_chart_paths_drop_only_points_that_do_not_move_the_line() -> None:
-    from densing_site.svgchart import simplify
+    from densing_site.charts.svg import simplify
 
     straight = [(float(x), 2.0 * x + 1.0) for x in range(50)]
     assert simplify(straight) == [straight[0], straight[-1]]
@@ -70,7 +70,7 @@ def test_chart_paths_drop_only_points_that_do_not_move_the_line() -> None:
 
 
 def test_a_bounded_density_is_marked_as_a_bound() -> None:
-    from densing_site.formatting import bound_mark
+    from densing_site.text.formatting import bound_mark
 
     assert bound_mark(["above_ruler", "missing_benchmarks"]) == "≥ "
     assert bound_mark([("below_ruler", "the score is at or below ...")]) == "≤ "
@@ -79,7 +79,7 @@ def test_a_bounded_density_is_marked_as_a_bound() -> None:
 
 
 def test_a_chart_label_stays_inside_the_plot() -> None:
-    from densing_site.svgchart import SMALL, _label_place
+    from densing_site.charts.svg import SMALL, _label_place
 
     name = "NVIDIA-Nemotron-3.5-Lightning-30B-A3B-Base"
     half = min(len(name) * SMALL.font * 0.3, (SMALL.width - SMALL.left - SMALL.right) / 2)

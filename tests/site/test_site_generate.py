@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 
 from densing_data import load
+from densing_site.citing.links import REPO_URL, RepoLinks
 from densing_site.errors import SiteError
-from densing_site.fit_outputs import read_fit_outputs
 from densing_site.generate import generate_pages
-from densing_site.links import REPO_URL, RepoLinks
+from densing_site.inputs.fit_outputs import read_fit_outputs
 from densing_site.pages.data_citation import ReleaseIndexError
 from densing_site.sitedata import SiteData
 from tests.site.fit_fixture import write_fixture_fit_outputs

@@ -10,7 +10,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from densing_site.links import REPO_URL
+from densing_site.citing.links import REPO_URL
 from densing_site.pages.models import setting_words
 from densing_site.paths import REPO_ROOT
 from tests.site.synthetic import HOSTILE_ID

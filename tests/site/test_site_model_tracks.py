@@ -27,9 +27,9 @@ from markupsafe import escape
 
 from densing_data.store import append_records
 from densing_site.build import build_site
-from densing_site.formatting import fmt_number, fmt_params
 from densing_site.pages.models import LONG_NOTE as LONG_NOTE_CHARS
 from densing_site.pages.models import SHORT_LOCATOR, protocol_legend, shared_notes, short_location
+from densing_site.text.formatting import fmt_number, fmt_params
 from tests.site.conftest import PHONE, write_fit_outputs
 from tests.site.synthetic import HOSTILE_ID, _score_record, write_synthetic_records
 from tests.site.tracks_fixture import track_ids

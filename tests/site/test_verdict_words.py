@@ -13,10 +13,10 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from densing_site.cite_boxes import trend_number
-from densing_site.fit_tracks import Track
-from densing_site.pages.eras import headline
-from densing_site.pages.verdict import verdict_view, verdict_views
+from densing_site.citing.cite_boxes import trend_number
+from densing_site.inputs.fit_tracks import Track
+from densing_site.pages.law.eras import headline
+from densing_site.pages.law.verdict import verdict_view, verdict_views
 from tests.site.tracks_fixture import track_ids
 
 DAY = 30.44

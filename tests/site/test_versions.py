@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from densing_site.links import REPO_URL
+from densing_site.citing.links import REPO_URL
 from densing_site.versions.checksums import check_folder
 from densing_site.versions.publish import PublishError, keep_published
 from densing_site.versions.switcher import leave_copy, resolve, version_links

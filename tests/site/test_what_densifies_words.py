@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from densing_site.capability_outputs import READING_COLUMNS, CapabilityOutputError, read_capabilities
-from densing_site.capability_words import adjusted_words, choosing_sentences, fit_words, track_sentences
+from densing_site.inputs.capability_outputs import READING_COLUMNS, CapabilityOutputError, read_capabilities
 from densing_site.render import environment
+from densing_site.text.capability_words import adjusted_words, choosing_sentences, fit_words, track_sentences
 
 LABELS = {"knowledge": "Knowledge", "math": "Math", "code": "Code", "reading": "Reading comprehension"}
 

@@ -6,7 +6,7 @@
   "use strict";
   const form = window.DensingCalculatorForm;
   const state = form.state;
-  /* ---- numbers in words (densing_site/formatting.py) ---- */
+  /* ---- numbers in words (densing_site/text/formatting.py) ---- */
   function sig(value, digits) {
     if (value === 0) return "0";
     const strip = (t) => (t.indexOf(".") >= 0 ? t.replace(/0+$/, "").replace(/\.$/, "") : t);

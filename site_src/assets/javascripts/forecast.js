@@ -45,7 +45,7 @@
     return String(Number(text));
   }
 
-  /* As densing_site.formatting.fmt_params: 494M, 7.6B, 1.2T. */
+  /* As densing_site.text.formatting.fmt_params: 494M, 7.6B, 1.2T. */
   function params(value) {
     var units = [["T", 1e12], ["B", 1e9], ["M", 1e6], ["K", 1e3]];
     for (var i = 0; i < units.length; i += 1) {

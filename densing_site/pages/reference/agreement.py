@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from densing_site.formatting import DAYS_PER_MONTH, number
 from densing_site.pages.leaderboard import track_url
 from densing_site.render import PageWriter
 from densing_site.sitedata import SiteData
+from densing_site.text.formatting import DAYS_PER_MONTH, number
 
 PAGE = "agreement.md"
 

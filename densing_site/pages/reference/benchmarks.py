@@ -6,7 +6,7 @@ from typing import Any
 
 from densing_site.render import PageWriter
 from densing_site.sitedata import SiteData
-from densing_site.tables import rows
+from densing_site.text.tables import rows
 
 PAGE = "benchmarks.md"
 

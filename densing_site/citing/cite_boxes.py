@@ -1,15 +1,16 @@
 """What each "Cite this" box says: a model's density on a track, a track's densing-law fit, a ruler's
 curve on one benchmark, the compression comparison. Each names its number's 90% interval (or says it
-is a bound, or has none), its track, ruler and data version (see :mod:`densing_site.citation`)."""
+is a bound, or has none), its track, ruler and data version (see :mod:`densing_site.citing.citation`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from densing_site.citation import Citation, CiteMeta, cite_url, make_citation, read_cite_meta
-from densing_site.fit_tracks import Track
-from densing_site.formatting import (
+from densing_site.citing.citation import Citation, CiteMeta, cite_url, make_citation, read_cite_meta
+from densing_site.inputs.fit_tracks import Track
+from densing_site.sitedata import SiteData
+from densing_site.text.formatting import (
     bound_side,
     doubling_words,
     fmt_interval,
@@ -17,7 +18,6 @@ from densing_site.formatting import (
     fmt_params,
     number,
 )
-from densing_site.sitedata import SiteData
 
 
 @dataclass(frozen=True)

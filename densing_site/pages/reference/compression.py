@@ -6,13 +6,13 @@ from typing import Any
 
 import pandas as pd
 
-from densing_site import charts
-from densing_site.cite_boxes import cite_context, compression_citation
-from densing_site.density_chart import BOUND_SHAPES
-from densing_site.formatting import bound_side, bound_words, fmt_number, interval_words, number
+from densing_site.charts import charts
+from densing_site.charts.density import BOUND_SHAPES
+from densing_site.citing.cite_boxes import cite_context, compression_citation
 from densing_site.render import PageWriter, root_prefix
 from densing_site.sitedata import SiteData
-from densing_site.tables import rows
+from densing_site.text.formatting import bound_side, bound_words, fmt_number, interval_words, number
+from densing_site.text.tables import rows
 
 PAGE = "compression.md"
 

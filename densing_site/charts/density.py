@@ -17,7 +17,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from densing_site.charts import FIT, HEIGHT, STATUS_COLORS
+from densing_site.charts.charts import FIT, HEIGHT, STATUS_COLORS
 from densing_site.forecast.chart import forecast_layers
 
 LOG_TICKS = [float(f"{m}e{k}") for k in range(-4, 4) for m in (1, 3)]
@@ -174,7 +174,7 @@ def density_chart(
     """Density against release date on a log axis (see the module docstring) and a rule at the cut
     date (ChatGPT's release).
 
-    ``points`` columns: :data:`densing_site.pages.densing_law.POINT_COLUMNS` (``bound``: ``lower``,
+    ``points`` columns: :data:`densing_site.pages.law.densing_law.POINT_COLUMNS` (``bound``: ``lower``,
     ``upper`` or empty; ``shape``: its symbol path; ``*_text``: the density as shown, ``at least 2.1``
     for a bound); ``lines`` rows: trend.json ``line`` points with ``track``, ``per`` (``total`` or
     ``active``), ``part`` (``fit`` or ``extension``) and ``end`` (the extension's last point). With

@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from densing_site.formatting import fmt_number, number
+from densing_site.text.formatting import fmt_number, number
 
 Z90 = 1.6448536269514722
 """The normal quantile of a two-sided 90% interval."""

@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from densing_site.formatting import is_missing
+from densing_site.text.formatting import is_missing
 
 
 def rows(frame: pd.DataFrame) -> list[dict[str, Any]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from densing_site.formatting import DAYS_PER_MONTH, number
+from densing_site.text.formatting import DAYS_PER_MONTH, number
 
 
 def months(days: Any) -> str:

@@ -14,10 +14,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from densing_site.fit_tracks import Track
-from densing_site.formatting import doubling_words, fmt_date, number
-from densing_site.pages.eras import slope_words
-from densing_site.tables import rows
+from densing_site.inputs.fit_tracks import Track
+from densing_site.pages.law.eras import slope_words
+from densing_site.text.formatting import doubling_words, fmt_date, number
+from densing_site.text.tables import rows
 
 WORDS = {
     "holding": "Holding",

@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from densing_site.formatting import doubling_words, fmt_date, number
+from densing_site.text.formatting import doubling_words, fmt_date, number
 
 __all__ = ["release_check"]
 

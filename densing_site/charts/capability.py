@@ -14,8 +14,8 @@ import json
 import altair as alt
 import pandas as pd
 
-from densing_site.charts import HEIGHT
-from densing_site.density_chart import LOG_TICKS
+from densing_site.charts.charts import HEIGHT
+from densing_site.charts.density import LOG_TICKS
 
 FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
 """The chart takes its column's width (phones included) and keeps its height."""

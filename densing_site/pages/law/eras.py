@@ -15,8 +15,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from densing_site.fit_tracks import Track
-from densing_site.formatting import DAYS_PER_MONTH, doubling_words, number
+from densing_site.inputs.fit_tracks import Track
+from densing_site.text.formatting import DAYS_PER_MONTH, doubling_words, number
 
 PAPER_SLOPES = (0.0048, 0.0073)
 """The paper's all-model slopes (per day) before and after ChatGPT, on MMLU."""

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from densing_site import svgmarks
+from densing_site.charts import svgmarks
 
 STATUS_COLORS = {"frontier": "#d62728", "in trend": "#1f77b4", "not in trend": "#9a9a9a"}
 BENCH_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf")

@@ -12,13 +12,19 @@ from typing import Any
 
 import pandas as pd
 
-from densing_site import charts
-from densing_site.cite_boxes import CiteContext, cite_context, trend_citation
-from densing_site.density_chart import BOUND_SHAPES, density_chart
-from densing_site.fit_tracks import Track
+from densing_site.charts import charts
+from densing_site.charts.density import BOUND_SHAPES, density_chart
+from densing_site.citing.cite_boxes import CiteContext, cite_context, trend_citation
 from densing_site.forecast.chart import forecast_rows
 from densing_site.forecast.law import law_forecast
-from densing_site.formatting import (
+from densing_site.inputs.fit_tracks import Track
+from densing_site.pages.law import eras
+from densing_site.pages.law.release_check import release_check
+from densing_site.pages.law.verdict import VerdictView, verdict_views
+from densing_site.pages.leaderboard import chart_file_name, track_url
+from densing_site.render import PageWriter, root_prefix
+from densing_site.sitedata import SiteData
+from densing_site.text.formatting import (
     DAYS_PER_MONTH,
     bound_side,
     doubling_words,
@@ -28,13 +34,7 @@ from densing_site.formatting import (
     interval_words,
     number,
 )
-from densing_site.pages import eras
-from densing_site.pages.leaderboard import chart_file_name, track_url
-from densing_site.pages.release_check import release_check
-from densing_site.pages.verdict import VerdictView, verdict_views
-from densing_site.render import PageWriter, root_prefix
-from densing_site.sitedata import SiteData
-from densing_site.tables import rows
+from densing_site.text.tables import rows
 
 PAGE = "densing-law.md"
 

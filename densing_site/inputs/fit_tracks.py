@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from densing_site.errors import SiteError
-from densing_site.formatting import is_missing, number
+from densing_site.text.formatting import is_missing, number
 
 NOT_CITABLE_FLAGS = frozenset(
     {"below_ruler", "above_ruler", "protocol_mismatch", "protocol_unstated", "not_base", "too_few_benchmarks"}

@@ -19,8 +19,8 @@ from typing import Any
 
 import yaml
 
+from densing_site.citing.links import SITE_URL
 from densing_site.errors import SiteError
-from densing_site.links import SITE_URL
 
 FROZEN_PAGES = False
 """Whether the site publishes a frozen copy of each released data version's pages under

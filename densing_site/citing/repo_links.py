@@ -1,5 +1,5 @@
 """Pin the site's links to repository files: the build's commit, and the latest release's tag for
-record files unchanged since that release (see :mod:`densing_site.links`)."""
+record files unchanged since that release (see :mod:`densing_site.citing.links`)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from densing_data.contrib.layout import RepoLayout
 from densing_data.contrib.release_build import RebuildError
 from densing_data.contrib.release_files import read_index
 from densing_data.contrib.release_records import release_records
+from densing_site.citing.links import RepoLinks
 from densing_site.errors import SiteError
-from densing_site.links import RepoLinks
 
 _COMMIT = re.compile(r"^[0-9a-f]{40}$")
 

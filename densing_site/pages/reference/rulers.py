@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from densing_site import charts
-from densing_site.cite_boxes import CiteContext, cite_context, ruler_citation
-from densing_site.pages.ruler_checks import backtest_view, chain_links
+from densing_site.charts import charts
+from densing_site.citing.cite_boxes import CiteContext, cite_context, ruler_citation
+from densing_site.pages.reference.ruler_checks import backtest_view, chain_links
 from densing_site.render import PageWriter
 from densing_site.sitedata import SiteData
-from densing_site.tables import rows
+from densing_site.text.tables import rows
 
 PAGE = "ruler.md"
 

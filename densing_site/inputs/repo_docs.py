@@ -12,7 +12,7 @@ import posixpath
 import re
 from pathlib import Path
 
-from densing_site.links import RepoLinks
+from densing_site.citing.links import RepoLinks
 
 SITE_PAGES = {
     "docs/method.md": "method.md",

@@ -13,10 +13,13 @@ from typing import Any
 
 import pandas as pd
 
-from densing_site import charts
-from densing_site.capability_chart import LINE_COLUMNS, POINT_COLUMNS, capability_chart
-from densing_site.capability_outputs import Capabilities, read_capabilities
-from densing_site.capability_words import (
+from densing_site.charts import charts
+from densing_site.charts.capability import LINE_COLUMNS, POINT_COLUMNS, capability_chart
+from densing_site.inputs.capability_outputs import Capabilities, read_capabilities
+from densing_site.pages.leaderboard import chart_file_name
+from densing_site.render import PageWriter, root_prefix
+from densing_site.sitedata import SiteData
+from densing_site.text.capability_words import (
     adjusted_words,
     choosing_sentences,
     fit_words,
@@ -24,11 +27,8 @@ from densing_site.capability_words import (
     slope_words,
     track_sentences,
 )
-from densing_site.formatting import fmt_date, fmt_interval, number
-from densing_site.pages.leaderboard import chart_file_name
-from densing_site.render import PageWriter, root_prefix
-from densing_site.sitedata import SiteData
-from densing_site.tables import rows
+from densing_site.text.formatting import fmt_date, fmt_interval, number
+from densing_site.text.tables import rows
 
 PAGE = "what-densifies.md"
 KINDS = {"at_least": "at least", "at_most": "at most"}

@@ -13,8 +13,8 @@ from typing import Any
 
 from markupsafe import escape
 
-from densing_site.formatting import bound_side, fmt_number, number
-from densing_site.links import SITE_URL
+from densing_site.citing.links import SITE_URL
+from densing_site.text.formatting import bound_side, fmt_number, number
 
 BADGE_DIR = "badges"
 """Site folder of the badges: ``badges/<track>/<model>.svg``."""
@@ -151,7 +151,8 @@ def badge_snippets(badge: Badge) -> dict[str, str]:
 
 
 def track_badges(track: Any, names: dict[str, str], version: str) -> list[Badge]:
-    """The badge of every model with a density on ``track`` (a :class:`densing_site.fit_tracks.Track`)."""
+    """The badge of every model with a density on ``track`` (a
+    :class:`densing_site.inputs.fit_tracks.Track`)."""
     out = []
     for row in track.densities.to_dict("records"):
         badge = make_badge(

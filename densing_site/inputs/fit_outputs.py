@@ -17,7 +17,7 @@ from densing_fit.outputs import FIXED_COLUMNS
 from densing_fit.summaries.compression import COMPRESSION_COLUMNS as _COMPRESSION
 from densing_fit.summaries.sensitivity import SENSITIVITY_COLUMNS as _SENSITIVITY
 from densing_site.errors import SiteError
-from densing_site.fit_tracks import Track, read_agreement, read_flag_texts, read_tracks
+from densing_site.inputs.fit_tracks import Track, read_agreement, read_flag_texts, read_tracks
 
 OPTIONAL_DENSITY_COLUMNS = ("rank_low", "rank_high")
 """densities.csv columns the site reads when present (fit outputs written before they were added lack
