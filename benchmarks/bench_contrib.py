@@ -20,10 +20,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from densing_data.contrib.check_pr import check_pr
 from densing_data.contrib.layout import REPO_ROOT, RepoLayout
-from densing_data.contrib.release import cut_release
-from densing_data.contrib.verify import verify_frozen, verify_release
+from densing_data.contrib.pr.check_pr import check_pr
+from densing_data.contrib.release.cut import cut_release
+from densing_data.contrib.release.verify import verify_frozen, verify_release
 from densing_data.report import Report
 from densing_data.store import append_record_groups
 from tests.data.factories import benchmark, model, ruler, score

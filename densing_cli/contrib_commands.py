@@ -76,8 +76,8 @@ def check_pr(base_ref: str, head_ref: str | None, repo: Path | None, fmt: str) -
     made by `densing release`; released files never change.
     """
     from densing_cli.release_commands import release_fit
-    from densing_data.contrib.check_pr import check_pr as run_check
     from densing_data.contrib.gittree import GitError
+    from densing_data.contrib.pr.check_pr import check_pr as run_check
 
     layout = repo_layout(repo)
     try:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from densing_data.contrib.markdown import md_code, md_text
+from densing_data.contrib.pr.markdown import md_code, md_text
 from densing_data.loader import dataset_from_records
 from densing_data.validate import RecordSet
 

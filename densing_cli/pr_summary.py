@@ -21,7 +21,7 @@ MAX_ROWS = 60
 
 
 def _models_table(diff: Any) -> list[str]:
-    from densing_data.contrib.markdown import md_code, md_text
+    from densing_data.contrib.pr.markdown import md_code, md_text
 
     added = diff.added.get("model", [])
     if not added:
@@ -42,7 +42,7 @@ def _models_table(diff: Any) -> list[str]:
 
 
 def _scores_table(diff: Any) -> list[str]:
-    from densing_data.contrib.markdown import md_code, md_text
+    from densing_data.contrib.pr.markdown import md_code, md_text
 
     added = diff.added.get("score", [])
     if not added:
@@ -75,7 +75,7 @@ def _more(total: int) -> list[str]:
 
 
 def _corrections(diff: Any) -> list[str]:
-    from densing_data.contrib.markdown import md_code, md_text
+    from densing_data.contrib.pr.markdown import md_code, md_text
 
     if not diff.superseded:
         return []
@@ -90,8 +90,8 @@ def _corrections(diff: Any) -> list[str]:
 
 
 def _other_added(diff: Any) -> list[str]:
-    from densing_data.contrib.changelog import noun
-    from densing_data.contrib.markdown import md_code
+    from densing_data.contrib.pr.markdown import md_code
+    from densing_data.contrib.release.changelog import noun
 
     lines = []
     for kind in ("benchmark", "ruler", "reference"):
@@ -109,8 +109,8 @@ def _version(layout: Any) -> str:
 
 def render_summary(base_commit: str, base_ref: str, diff: Any, fit_lines: list[str]) -> str:
     """The Markdown comment for a pull request's record diff."""
-    from densing_data.contrib.changelog import noun
-    from densing_data.contrib.markdown import md_text
+    from densing_data.contrib.pr.markdown import md_text
+    from densing_data.contrib.release.changelog import noun
 
     counts = [noun(k, diff.added_count(k)) for k in ("model", "score") if diff.added_count(k)]
     superseded = sum(1 for s in diff.superseded if not s.retracted)
@@ -137,8 +137,8 @@ def render_summary(base_commit: str, base_ref: str, diff: Any, fit_lines: list[s
 def summarise(layout: Any, base_ref: str, head_ref: str | None = None) -> str:
     """The summary Markdown of the changes between ``base_ref`` and the working tree (or ``head_ref``)."""
     from densing_cli.pr_fit_changes import fit_side, render_fit_changes
-    from densing_data.contrib.check_pr import compared_trees
-    from densing_data.contrib.diff import diff_records, record_keys
+    from densing_data.contrib.pr.check_pr import compared_trees
+    from densing_data.contrib.pr.diff import diff_records, record_keys
     from densing_data.validate import read_records_dir
 
     with compared_trees(layout, base_ref, head_ref) as (base_commit, _, base, head):

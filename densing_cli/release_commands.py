@@ -13,13 +13,13 @@ from densing_cli.contrib_commands import DATE, FORMAT_OPTION, render_report, rep
 from densing_cli.options import repo_option
 
 if TYPE_CHECKING:
-    from densing_data.contrib.release_build import ReleaseFit
+    from densing_data.contrib.release.build import ReleaseFit
 
 
 def release_fit() -> ReleaseFit:
     """How a release's fit outputs are computed: by ``densing_fit.release_fit`` with the code of the
     release's own commit (the working tree's when the release is cut)."""
-    from densing_data.contrib.release_build import ReleaseFit
+    from densing_data.contrib.release.build import ReleaseFit
     from densing_fit.release_fit import PACKAGES, ReleaseFitError, fit_release
 
     return ReleaseFit(run=fit_release, sources=PACKAGES, errors=(ReleaseFitError,))
@@ -42,7 +42,7 @@ def release(version: str, date_: dt.date | None, repo: Path | None) -> None:
     releases/VERSION/ with checksums, add it to releases/index.json, write the CHANGELOG entry from
     the record diff, and set the version in DATA_VERSION, CITATION.cff and .zenodo.json. A released
     version never changes."""
-    from densing_data.contrib.release import ReleaseError, cut_release
+    from densing_data.contrib.release.cut import ReleaseError, cut_release
 
     layout = repo_layout(repo)
     date = date_ or dt.date.today()
@@ -117,11 +117,11 @@ def verify_release(
     """
     import tempfile
 
-    from densing_data.contrib import changelog
-    from densing_data.contrib.assets import build_assets
-    from densing_data.contrib.release_files import release_versions
-    from densing_data.contrib.verify import verify_frozen
-    from densing_data.contrib.verify import verify_release as run_verify
+    from densing_data.contrib.release import changelog
+    from densing_data.contrib.release.assets import build_assets
+    from densing_data.contrib.release.files import release_versions
+    from densing_data.contrib.release.verify import verify_frozen
+    from densing_data.contrib.release.verify import verify_release as run_verify
     from densing_data.report import Report
 
     layout = repo_layout(repo)

@@ -186,6 +186,6 @@ def keep_published(url: str, site_dir: Path, commit: str | None) -> None:
 def _released(releases_dir: Path) -> list[str]:
     """Every released version, oldest first."""
     from densing_data.contrib.layout import RepoLayout
-    from densing_data.contrib.release_files import release_versions
+    from densing_data.contrib.release.files import release_versions
 
     return release_versions(RepoLayout(releases_dir.parent, releases=releases_dir.name))

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from densing_data.contrib.released_models import baseline_release, released_models
+from densing_data.contrib.release.released_models import baseline_release, released_models
 from densing_data.loader import Dataset
 from densing_fit.capabilities import capabilities_document, capability_tracks
 from densing_fit.errors import FitError

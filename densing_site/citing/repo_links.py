@@ -8,9 +8,9 @@ from pathlib import Path
 
 from densing_data.contrib.gittree import GitError, run_git
 from densing_data.contrib.layout import RepoLayout
-from densing_data.contrib.release_build import RebuildError
-from densing_data.contrib.release_files import read_index
-from densing_data.contrib.release_records import release_records
+from densing_data.contrib.release.build import RebuildError
+from densing_data.contrib.release.files import read_index
+from densing_data.contrib.release.records import release_records
 from densing_site.citing.links import RepoLinks
 from densing_site.errors import SiteError
 

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from densing_data import Dataset
-from densing_data.contrib.changelog import noun
-from densing_data.contrib.unreleased import UnreleasedError, unreleased_revisions
+from densing_data.contrib.pr.unreleased import UnreleasedError, unreleased_revisions
+from densing_data.contrib.release.changelog import noun
 from densing_site.errors import SiteError
 
 

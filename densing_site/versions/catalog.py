@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from densing_data.contrib.layout import RepoLayout
-from densing_data.contrib.release_files import read_index, released_hashes
+from densing_data.contrib.release.files import read_index, released_hashes
 from densing_data.report import Report
 from densing_site.errors import SiteError
 

@@ -27,15 +27,15 @@ from typing import Any
 from densing_data import Dataset
 from densing_data.contrib.gittree import materialise, write_tree
 from densing_data.contrib.layout import RepoLayout
-from densing_data.contrib.release_build import (
+from densing_data.contrib.release.build import (
     FIT_DIR,
     RebuildError,
     export_meta,
     has_fit,
     render_export_meta,
 )
-from densing_data.contrib.release_files import EXPORT_META, read_manifest, records_sha256, sha256_bytes
-from densing_data.contrib.release_records import release_records
+from densing_data.contrib.release.files import EXPORT_META, read_manifest, records_sha256, sha256_bytes
+from densing_data.contrib.release.records import release_records
 from densing_data.loader import dataset_from_records
 from densing_data.report import Report
 from densing_data.validate import read_records_dir

@@ -11,8 +11,8 @@ import subprocess
 from pathlib import Path
 
 from densing_data.contrib.layout import RepoLayout
-from densing_data.contrib.record_hashes import record_sha256
-from densing_data.contrib.release_files import render_manifest
+from densing_data.contrib.release.files import render_manifest
+from densing_data.contrib.release.record_hashes import record_sha256
 from densing_data.record_files import read_record_file
 from densing_data.report import Report
 from densing_data.store import append_records

@@ -110,7 +110,7 @@ def fit_here(layout: RepoLayout, version: str, out: Path) -> Path:
 
 
 def record_sha256_of(layout: RepoLayout, score_id: str) -> str:
-    from densing_data.contrib.record_hashes import record_sha256
+    from densing_data.contrib.release.record_hashes import record_sha256
     from densing_data.validate import read_records_dir
 
     records, _ = read_records_dir(layout.records_dir)
@@ -434,7 +434,7 @@ def test_verify_release_finds_the_records_commit_when_main_moved_on(repo: RepoLa
 
 
 def test_other_library_versions_make_a_byte_difference_a_warning_not_a_failure(repo: RepoLayout) -> None:
-    from densing_data.contrib.release_files import index_entry, render_manifest, render_sums, sha256_bytes
+    from densing_data.contrib.release.files import index_entry, render_manifest, render_sums, sha256_bytes
 
     release(repo, "2026.11.0")
     path = repo.release_dir("2026.11.0") / "manifest.json"
@@ -478,7 +478,7 @@ def test_fit_outputs_are_rebuilt_by_the_fitter_of_the_release_commit(repo: RepoL
 
 
 def test_a_fit_output_that_differs_from_the_manifest_fails_verify_release(repo: RepoLayout) -> None:
-    from densing_data.contrib.release_files import index_entry, render_manifest, render_sums, sha256_bytes
+    from densing_data.contrib.release.files import index_entry, render_manifest, render_sums, sha256_bytes
 
     release(repo, "2026.11.0")
     path = repo.release_dir("2026.11.0") / "manifest.json"
@@ -504,7 +504,7 @@ def test_a_fit_output_that_differs_from_the_manifest_fails_verify_release(repo: 
 def test_check_pr_refuses_a_release_without_fit_outputs(repo: RepoLayout) -> None:
     import datetime as dt
 
-    from densing_data.contrib.release import cut_release
+    from densing_data.contrib.release.cut import cut_release
 
     git(repo.root, "checkout", "-q", "-b", "release")
     cut_release(repo, "2026.11.0", dt.date(2026, 11, 23))  # no fit: as releases before 2026.12.4

@@ -13,8 +13,8 @@ import pytest
 import yaml
 
 from densing_cli.main import cli
-from densing_data.contrib import changelog
 from densing_data.contrib.layout import RepoLayout
+from densing_data.contrib.release import changelog
 from tests.contrib.conftest import REAL_ROOT
 
 WORKFLOWS = sorted((REAL_ROOT / ".github" / "workflows").glob("*.yml"))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from densing_data.contrib.release_build import built_with
+from densing_data.contrib.release.build import built_with
 from tests.contrib.conftest import REAL_ROOT, git, run_cli, shown
 
 
@@ -70,8 +70,8 @@ def test_editing_a_released_number_on_main_fails_naming_record_release_and_field
 
 def test_rewriting_a_released_record_and_its_manifest_hash_on_main_fails(tmp_path: Path) -> None:
     """The trial of issue 19: edit the record *and* its ``record_sha256`` in 2026.11.0's manifest."""
-    from densing_data.contrib.record_hashes import record_sha256
-    from densing_data.contrib.release_files import render_manifest
+    from densing_data.contrib.release.files import render_manifest
+    from densing_data.contrib.release.record_hashes import record_sha256
     from densing_data.record_files import read_record_file
     from densing_data.report import Report
 

@@ -6,7 +6,7 @@ import pytest
 
 from densing_data import load
 from densing_data.contrib.layout import RepoLayout
-from densing_data.contrib.unreleased import Unreleased, UnreleasedError, unreleased_revisions
+from densing_data.contrib.pr.unreleased import Unreleased, UnreleasedError, unreleased_revisions
 from densing_data.store import append_records
 from tests.contrib.conftest import commit_all
 from tests.contrib.test_release import release

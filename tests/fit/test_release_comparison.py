@@ -11,7 +11,7 @@ import pytest
 
 from densing_data import load
 from densing_data.contrib.layout import RepoLayout, VersionError
-from densing_data.contrib.released_models import baseline_release, released_models
+from densing_data.contrib.release.released_models import baseline_release, released_models
 from densing_fit import FitOptions, Track, fit_all
 from densing_fit.trend.summary import trend_document
 from tests.fit.test_tracks import _era_world

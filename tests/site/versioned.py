@@ -9,7 +9,7 @@ from pathlib import Path
 
 from densing_cli.release_commands import release_fit
 from densing_data.contrib.layout import RepoLayout
-from densing_data.contrib.release import cut_release
+from densing_data.contrib.release.cut import cut_release
 from densing_data.store import append_records
 from densing_site.build import build_site
 from densing_site.versions.frozen import build_frozen

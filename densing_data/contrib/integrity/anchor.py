@@ -19,7 +19,7 @@ from typing import Any
 
 from densing_data.contrib.gittree import GitError, read_tree, resolve_commit, run_git
 from densing_data.contrib.layout import RepoLayout, parse_version
-from densing_data.contrib.release_files import MANIFEST, read_manifest, release_versions
+from densing_data.contrib.release.files import MANIFEST, read_manifest, release_versions
 from densing_data.report import Report
 
 FETCH_HINT = "fetch the whole history and the tags: `git fetch --unshallow --tags` (CI: fetch-depth: 0)"

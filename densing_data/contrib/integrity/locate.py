@@ -15,7 +15,7 @@ from pathlib import Path
 
 from densing_data.contrib.gittree import GitError, read_tree
 from densing_data.contrib.layout import RepoLayout
-from densing_data.contrib.record_hashes import Released
+from densing_data.contrib.release.record_hashes import Released
 from densing_data.schema.records import KIND_FOLDERS
 from densing_data.strict_yaml import YamlProblem, parse_yaml
 

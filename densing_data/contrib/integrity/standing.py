@@ -12,8 +12,8 @@ from functools import cache
 from pathlib import Path
 
 from densing_data.contrib.layout import RepoLayout
-from densing_data.contrib.record_hashes import record_sha256, released_revisions
-from densing_data.contrib.release_files import released_hashes
+from densing_data.contrib.release.files import released_hashes
+from densing_data.contrib.release.record_hashes import record_sha256, released_revisions
 from densing_data.record_files import ParsedRecord
 from densing_data.report import Report
 from densing_data.strict_yaml import YamlProblem, parse_yaml, read_bounded

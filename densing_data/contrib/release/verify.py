@@ -22,14 +22,7 @@ from densing_data.contrib.integrity.anchor import anchored_releases
 from densing_data.contrib.integrity.locate import Located, RecordLocator, git_locator
 from densing_data.contrib.integrity.standing import released_standing
 from densing_data.contrib.layout import RepoLayout
-from densing_data.contrib.record_hashes import (
-    FrozenCheck,
-    Locator,
-    Released,
-    check_frozen,
-    released_revisions,
-)
-from densing_data.contrib.release_build import (
+from densing_data.contrib.release.build import (
     FIT_DIR,
     RebuildError,
     ReleaseFit,
@@ -37,7 +30,7 @@ from densing_data.contrib.release_build import (
     candidate_commits,
     rebuild,
 )
-from densing_data.contrib.release_files import (
+from densing_data.contrib.release.files import (
     EXPORT_META,
     FORMATS,
     SUMS,
@@ -47,6 +40,13 @@ from densing_data.contrib.release_files import (
     read_manifest,
     render_sums,
     sha256_bytes,
+)
+from densing_data.contrib.release.record_hashes import (
+    FrozenCheck,
+    Locator,
+    Released,
+    check_frozen,
+    released_revisions,
 )
 from densing_data.record_files import ParsedRecord, read_record_file
 from densing_data.report import Report

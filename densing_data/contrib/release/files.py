@@ -10,7 +10,7 @@ A release keeps in git only what reproduces and verifies it (documented for user
     releases/<version>/SHA256SUMS        the export files' sha256 (``sha256sum -c`` format)
 
 The exports themselves (``{csv,json,parquet}/<table>.<fmt>`` + ``datapackage.json``, and
-``release.json``) are rebuilt from the records by :mod:`densing_data.contrib.release_build`.
+``release.json``) are rebuilt from the records by :mod:`densing_data.contrib.release.build`.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from densing_data.contrib.layout import RepoLayout, parse_version
-from densing_data.contrib.record_hashes import RecordHashes, hashes_from_json
+from densing_data.contrib.release.record_hashes import RecordHashes, hashes_from_json
 from densing_data.report import Report
 from densing_data.validate import record_files
 

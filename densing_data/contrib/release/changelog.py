@@ -10,8 +10,8 @@ import re
 import textwrap
 from collections import Counter
 
-from densing_data.contrib.diff import RecordDiff
-from densing_data.contrib.markdown import md_code, md_text
+from densing_data.contrib.pr.diff import RecordDiff
+from densing_data.contrib.pr.markdown import md_code, md_text
 
 HEADER = """# Changelog
 

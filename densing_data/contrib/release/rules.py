@@ -19,19 +19,19 @@ import hashlib
 import json
 from pathlib import Path
 
-from densing_data.contrib import changelog
-from densing_data.contrib.citation import cff_version
 from densing_data.contrib.layout import RepoLayout, VersionError, parse_version
-from densing_data.contrib.record_hashes import hash_records, released_revisions
-from densing_data.contrib.release_build import FIT_DIR, ReleaseFit, has_fit
-from densing_data.contrib.release_files import (
+from densing_data.contrib.release import changelog
+from densing_data.contrib.release.build import FIT_DIR, ReleaseFit, has_fit
+from densing_data.contrib.release.citation import cff_version
+from densing_data.contrib.release.files import (
     MANIFEST,
     read_index,
     read_manifest,
     records_sha256,
     released_hashes,
 )
-from densing_data.contrib.verify import verify_release
+from densing_data.contrib.release.record_hashes import hash_records, released_revisions
+from densing_data.contrib.release.verify import verify_release
 from densing_data.report import Report
 from densing_data.validate import read_records_dir
 

@@ -9,11 +9,11 @@ The records as of the base are compared with the working tree (or ``--head REF``
    versions of a file are aligned (longest common subsequence of records), so one deleted record is
    one problem, not a cascade of "moved" records. Released records are frozen too: every record
    revision published by any release still hashes to the value in that release's manifest,
-   whatever the merge base holds (:mod:`densing_data.contrib.record_hashes`).
+   whatever the merge base holds (:mod:`densing_data.contrib.release.record_hashes`).
 2. The records of the head are valid (:mod:`densing_data.validate`: schema — every score has a
    source —, unique ids, revision history, references, duplicate measurements).
 3. The data version changes only together with a release made by ``densing release``
-   (:mod:`densing_data.contrib.release_rules`), and released files never change.
+   (:mod:`densing_data.contrib.release.rules`), and released files never change.
 
 The base is the merge base of BASE_REF and the head commit, so a branch behind main is not blamed
 for records added to main since it left.
@@ -34,11 +34,11 @@ from densing_data.contrib.gittree import materialise, merge_base, resolve_commit
 from densing_data.contrib.integrity.locate import disk_locator
 from densing_data.contrib.integrity.standing import base_standing
 from densing_data.contrib.layout import RepoLayout
-from densing_data.contrib.record_hashes import FrozenCheck
-from densing_data.contrib.release_build import ReleaseFit
-from densing_data.contrib.release_files import released_hashes
-from densing_data.contrib.release_rules import check_release_rules
-from densing_data.contrib.verify import verify_frozen
+from densing_data.contrib.release.build import ReleaseFit
+from densing_data.contrib.release.files import released_hashes
+from densing_data.contrib.release.record_hashes import FrozenCheck
+from densing_data.contrib.release.rules import check_release_rules
+from densing_data.contrib.release.verify import verify_frozen
 from densing_data.record_files import kind_of
 from densing_data.report import Report
 from densing_data.strict_yaml import Document, YamlProblem, parse_yaml

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 
 from densing_data.contrib.layout import REPO_ROOT, RepoLayout, VersionError, parse_version
-from densing_data.contrib.release_files import MANIFEST, release_versions
+from densing_data.contrib.release.files import MANIFEST, release_versions
 
 __all__ = ["baseline_release", "released_models"]
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from densing_data.contrib.layout import RepoLayout
-from densing_data.contrib.release_files import released_hashes
+from densing_data.contrib.release.files import released_hashes
 from densing_data.report import Report
 
 __all__ = ["Unreleased", "UnreleasedError", "unreleased_revisions"]

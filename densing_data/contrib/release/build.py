@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from densing_data.contrib.diff import record_keys
 from densing_data.contrib.gittree import GitError, materialise, resolve_commit, run_git
 from densing_data.contrib.layout import RepoLayout
-from densing_data.contrib.release_files import EXPORT_META, FORMATS, MANIFEST, records_sha256
+from densing_data.contrib.pr.diff import record_keys
+from densing_data.contrib.release.files import EXPORT_META, FORMATS, MANIFEST, records_sha256
 from densing_data.export import export_tables
 from densing_data.loader import TABLE_NAMES, dataset_from_records
 from densing_data.validate import RecordSet, read_records_dir

@@ -24,12 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from densing_data.atomic import write_text_atomically
-from densing_data.contrib import changelog
-from densing_data.contrib.citation import CitationError, update_cff, update_zenodo
-from densing_data.contrib.diff import RecordDiff, diff_records
 from densing_data.contrib.layout import RepoLayout, VersionError, parse_version
-from densing_data.contrib.record_hashes import hash_records, released_revisions
-from densing_data.contrib.release_build import (
+from densing_data.contrib.pr.diff import RecordDiff, diff_records
+from densing_data.contrib.release import changelog
+from densing_data.contrib.release.build import (
     BUILD_LIBRARIES,
     FIT_LIBRARIES,
     RebuildError,
@@ -40,7 +38,8 @@ from densing_data.contrib.release_build import (
     counts,
     export_meta,
 )
-from densing_data.contrib.release_files import (
+from densing_data.contrib.release.citation import CitationError, update_cff, update_zenodo
+from densing_data.contrib.release.files import (
     FORMATS,
     MANIFEST,
     SUMS,
@@ -53,7 +52,8 @@ from densing_data.contrib.release_files import (
     render_sums,
     sha256_bytes,
 )
-from densing_data.contrib.verify import verify_frozen
+from densing_data.contrib.release.record_hashes import hash_records, released_revisions
+from densing_data.contrib.release.verify import verify_frozen
 from densing_data.report import Report
 from densing_data.validate import RecordSet, read_records_dir
 

@@ -13,10 +13,10 @@ import json
 import zipfile
 from pathlib import Path
 
-from densing_data.contrib.release_build import FIT_DIR
-from densing_data.contrib.release_files import EXPORT_META as MANIFEST
-from densing_data.contrib.release_files import FORMATS, SUMS, sha256_file
-from densing_data.contrib.verify import ASSET_STEM
+from densing_data.contrib.release.build import FIT_DIR
+from densing_data.contrib.release.files import EXPORT_META as MANIFEST
+from densing_data.contrib.release.files import FORMATS, SUMS, sha256_file
+from densing_data.contrib.release.verify import ASSET_STEM
 
 
 def build_assets(directory: Path, version: str, out: Path) -> list[Path]:

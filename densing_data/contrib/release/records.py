@@ -1,7 +1,7 @@
 """The record files a release was made from, read from git (without touching the working tree).
 
 The records of a release are those of the first of its candidate commits (see
-:func:`~densing_data.contrib.release_build.candidate_commits`) whose record files hash to the
+:func:`~densing_data.contrib.release.build.candidate_commits`) whose record files hash to the
 manifest's ``records_sha256``. The site reads them to link record files at the release's tag while
 they are unchanged, and to build the release's frozen pages.
 """
@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from densing_data.contrib.gittree import GitError, read_tree
 from densing_data.contrib.layout import RepoLayout
-from densing_data.contrib.release_build import RebuildError, candidate_commits
-from densing_data.contrib.release_files import read_manifest
+from densing_data.contrib.release.build import RebuildError, candidate_commits
+from densing_data.contrib.release.files import read_manifest
 from densing_data.report import Report
 
 
@@ -31,7 +31,7 @@ class ReleaseRecords:
 
 
 def tree_records_sha256(files: dict[str, bytes], records: str) -> str:
-    """``records_sha256`` (see :func:`~densing_data.contrib.release_files.records_sha256`) of record
+    """``records_sha256`` (see :func:`~densing_data.contrib.release.files.records_sha256`) of record
     files read from git: ``files`` maps repository paths below ``records`` to their bytes."""
     prefix = records.rstrip("/") + "/"
     lines = []
