@@ -38,14 +38,14 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from evaluators.engine import EngineOptions, score_requests
-from evaluators.items import LocatedItem, TaskItem
-from evaluators.modeling import count_parameters
-from evaluators.requests import LoglikRequest, RequestBuilder
+from evaluators.engine.engine import EngineOptions, score_requests
+from evaluators.engine.modeling import count_parameters
 from evaluators.scoring import reference_nll
-from evaluators.sources import MissingExtraError, require
 from evaluators.synthetic import PRESETS, build_model, build_tokenizer
-from evaluators.tasks import build_prompts, get_task
+from evaluators.tasks.items import LocatedItem, TaskItem
+from evaluators.tasks.requests import LoglikRequest, RequestBuilder
+from evaluators.tasks.sources import MissingExtraError, require
+from evaluators.tasks.tasks import build_prompts, get_task
 
 EXIT_MISSING = 3
 """Exit status when a package the asked-for run needs (lm-eval for the peer) is not installed."""

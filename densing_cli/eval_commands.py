@@ -12,7 +12,7 @@ import click
 from densing_cli.options import Count, records_option
 from densing_data.record_files import slugify
 from densing_data.schema.records import MAX_TOKENS
-from evaluators.tasks import TASKS
+from evaluators.tasks.tasks import TASKS
 
 
 def _fail(message: str) -> click.ClickException:
@@ -220,13 +220,13 @@ def _settings(opts: dict, require_accuracy: bool):
 
 
 def _run_and_record(opts: dict, plan, target: tuple[str, str] | None) -> None:
-    from evaluators.cache import CacheError, ResultCache, cache_dir_for
-    from evaluators.distributed import rank_info, setup, teardown
-    from evaluators.items import TaskDataError
-    from evaluators.modeling import ModelLoadError
-    from evaluators.requests import RequestError
+    from evaluators.engine.cache import CacheError, ResultCache, cache_dir_for
+    from evaluators.engine.distributed import rank_info, setup, teardown
+    from evaluators.engine.modeling import ModelLoadError
     from evaluators.runner import OutputError, run_evaluation, summary_line
-    from evaluators.sources import MissingExtraError
+    from evaluators.tasks.items import TaskDataError
+    from evaluators.tasks.requests import RequestError
+    from evaluators.tasks.sources import MissingExtraError
 
     settings = _settings(opts, require_accuracy=bool(opts["as_score"]))
     info = rank_info()

@@ -15,9 +15,9 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from evaluators.cache import CachedResult
-from evaluators.requests import LoglikRequest
-from evaluators.tasks import PromptedItem
+from evaluators.engine.cache import CachedResult
+from evaluators.tasks.requests import LoglikRequest
+from evaluators.tasks.tasks import PromptedItem
 
 LOSS_DEFINITION = (
     "Conditional loss -log P(answer | few-shot prefix + instruction) in nats: per item, the mean over "

@@ -23,10 +23,10 @@ import torch
 from densing_data.atomic import write_text_atomically
 from evaluators import EVALUATOR_VERSION
 from evaluators.aggregate import LOSS_DEFINITION, ItemResult, TaskSummary, item_results, summarize
-from evaluators.cache import CachedResult, ResultCache, cache_dir_for
-from evaluators.distributed import RankInfo, barrier, gather_to_main, shard
-from evaluators.engine import EngineOptions, EngineStats, compile_backend, score_requests
-from evaluators.modeling import (
+from evaluators.engine.cache import CachedResult, ResultCache, cache_dir_for
+from evaluators.engine.distributed import RankInfo, barrier, gather_to_main, shard
+from evaluators.engine.engine import EngineOptions, EngineStats, compile_backend, score_requests
+from evaluators.engine.modeling import (
     PARAMS_DEFINITION,
     LoadedModel,
     check_model_folder,
@@ -36,9 +36,9 @@ from evaluators.modeling import (
     load_weights,
 )
 from evaluators.records import Measurement
-from evaluators.requests import Encodings, LoglikRequest, RequestBuilder, RequestError, item_texts
-from evaluators.sources import load_items
-from evaluators.tasks import PromptedItem, TaskSpec, build_prompts, get_task
+from evaluators.tasks.requests import Encodings, LoglikRequest, RequestBuilder, RequestError, item_texts
+from evaluators.tasks.sources import load_items
+from evaluators.tasks.tasks import PromptedItem, TaskSpec, build_prompts, get_task
 
 OUTPUT_FORMAT = "densing-eval-results/1"
 
@@ -74,7 +74,7 @@ class RunSettings:
     model: str
     """Hub id or local path of the model."""
     task: str
-    """Task name (see :data:`evaluators.tasks.TASKS`)."""
+    """Task name (see :data:`evaluators.tasks.tasks.TASKS`)."""
     out: Path
     """Output JSON file (the cache lives next to it)."""
     data: Path | None = None
@@ -211,7 +211,7 @@ def _pending(requests: list[LoglikRequest], done: dict[str, CachedResult]) -> li
 def run_evaluation(settings: RunSettings, info: RankInfo, device: torch.device) -> RunOutcome | None:
     """Run (or resume) the evaluation; rank 0 gets the outcome, other ranks None.
 
-    Raises :class:`~evaluators.modeling.ModelLoadError` or :class:`OutputError` before any loading
+    Raises :class:`~evaluators.engine.modeling.ModelLoadError` or :class:`OutputError` before any loading
     when the model folder or the output location is unusable."""
     clock = _Phases()
     check_model_folder(settings.model)

@@ -40,7 +40,7 @@ def loaded(model_dir: Path):
     """The tiny model loaded as ``densing evaluate`` loads it (fp32, CPU)."""
     import torch
 
-    from evaluators.modeling import load_model
+    from evaluators.engine.modeling import load_model
 
     return load_model(str(model_dir), dtype="fp32", device=torch.device("cpu"))
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 
-import evaluators.engine as engine
+import evaluators.engine.engine as engine
 from densing_cli.main import cli
 
 engine.PACK_ON = ("cuda", "cpu")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 import time
 
-import evaluators.engine as engine
+import evaluators.engine.engine as engine
 from densing_cli.main import cli
 
 

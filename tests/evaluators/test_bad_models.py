@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from densing_cli.main import cli
-from evaluators.modeling import ModelLoadError, check_model_folder, check_safetensors
+from evaluators.engine.modeling import ModelLoadError, check_model_folder, check_safetensors
 from evaluators.runner import check_output
 
 

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from evaluators.batching import padding_fraction, plan_batches, restore_order
+from evaluators.engine.batching import padding_fraction, plan_batches, restore_order
 
 
 def test_batches_go_longest_first_within_the_padded_budget() -> None:

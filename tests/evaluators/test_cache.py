@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from evaluators.cache import CachedResult, CacheError, ResultCache, cache_dir_for
+from evaluators.engine.cache import CachedResult, CacheError, ResultCache, cache_dir_for
 
 
 def test_append_and_load_across_ranks(tmp_path: Path) -> None:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import torch
 
-from evaluators.items import read_task_file
 from evaluators.runner import RunSettings, _requests, compute_path
-from evaluators.tasks import build_prompts, get_task
+from evaluators.tasks.items import read_task_file
+from evaluators.tasks.tasks import build_prompts, get_task
 from tests.evaluators.conftest import mmlu_rows, write_jsonl
 
 

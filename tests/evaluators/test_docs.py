@@ -8,7 +8,7 @@ import click
 import pytest
 
 from densing_cli.eval_commands import evaluate, import_lm_eval
-from evaluators.tasks import TASKS
+from evaluators.tasks.tasks import TASKS
 
 DOCS = (Path(__file__).resolve().parents[2] / "docs" / "evaluators.md").read_text(encoding="utf-8")
 

@@ -79,9 +79,9 @@ def test_item_losses_match_an_independent_brute_force(
     model_dir: Path, mmlu_file: Path, tmp_path: Path, loaded
 ) -> None:
     """Recompute every item's loss from the texts with a plain forward pass over the full sequence."""
-    from evaluators.items import read_task_file
     from evaluators.scoring import reference_nll
-    from evaluators.tasks import build_prompts, get_task
+    from evaluators.tasks.items import read_task_file
+    from evaluators.tasks.tasks import build_prompts, get_task
 
     out = tmp_path / "out.json"
     args = ["--model", str(model_dir), "--task", "mmlu", "--data", str(mmlu_file), "--shots", "2"]
@@ -231,7 +231,7 @@ def test_malformed_task_file_is_a_clean_error_naming_file_and_line(model_dir: Pa
 def test_generative_task_without_prefix_runs_and_has_no_accuracy(
     model_dir: Path, eval_records: Path, tmp_path: Path
 ) -> None:
-    from evaluators.sources import humaneval_rows
+    from evaluators.tasks.sources import humaneval_rows
 
     problems = {
         "HumanEval/0": {

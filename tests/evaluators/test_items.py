@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from evaluators.items import TaskDataError, read_task_file
+from evaluators.tasks.items import TaskDataError, read_task_file
 from tests.evaluators.conftest import write_jsonl
 
 

@@ -9,8 +9,15 @@ import random
 import pytest
 import torch
 
-from evaluators.batching import plan_packs
-from evaluators.packing import block_mask, block_tables, build_pack, dense_mask, packed_nll, supports_packing
+from evaluators.engine.batching import plan_packs
+from evaluators.engine.packing import (
+    block_mask,
+    block_tables,
+    build_pack,
+    dense_mask,
+    packed_nll,
+    supports_packing,
+)
 from evaluators.scoring import compute_prefix, reference_nll
 
 RTOL, ATOL = 1e-5, 1e-4
@@ -100,9 +107,9 @@ def test_packed_scores_equal_the_plain_forward_pass(loaded, kernel: str, prefix_
 
 
 def test_packing_works_on_a_model_placed_with_device_map_auto(model_dir) -> None:
-    from evaluators.engine import EngineOptions, score_requests
-    from evaluators.modeling import load_model
-    from evaluators.requests import LoglikRequest
+    from evaluators.engine.engine import EngineOptions, score_requests
+    from evaluators.engine.modeling import load_model
+    from evaluators.tasks.requests import LoglikRequest
 
     placed = load_model(str(model_dir), dtype="fp32", device=torch.device("cpu"), device_map="auto")
     rng = random.Random(5)

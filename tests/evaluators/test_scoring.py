@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 import torch
 
-from evaluators.engine import EngineOptions, score_requests
-from evaluators.items import read_task_file
-from evaluators.requests import RequestBuilder, RequestError, leading_special_ids
+from evaluators.engine.engine import EngineOptions, score_requests
 from evaluators.scoring import batched_nll, reference_nll, supports_prefix_reuse
-from evaluators.tasks import build_prompts, get_task
+from evaluators.tasks.items import read_task_file
+from evaluators.tasks.requests import RequestBuilder, RequestError, leading_special_ids
+from evaluators.tasks.tasks import build_prompts, get_task
 
 RTOL, ATOL = 1e-5, 1e-4
 
@@ -82,7 +82,7 @@ def test_compiled_body_equals_the_plain_forward_pass(loaded, case, packing: bool
     import torch._dynamo
     from torch._dynamo.utils import counters
 
-    from evaluators.compiling import regions
+    from evaluators.engine.compiling import regions
 
     torch._dynamo.reset()  # trace afresh: compiled code from an earlier test would be found again
 
@@ -174,7 +174,7 @@ def test_prefix_reuse_is_refused_for_sliding_window_models() -> None:
 
 def test_batched_encodings_equal_one_text_at_a_time(loaded, case) -> None:
     """The runner encodes the run's texts in batched tokenizer calls on a thread; the ids are the same."""
-    from evaluators.requests import Encodings, item_texts
+    from evaluators.tasks.requests import Encodings, item_texts
 
     prompts, _, _ = case
     texts = item_texts(prompts, with_choices=True)

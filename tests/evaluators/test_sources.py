@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from evaluators.items import TaskDataError
-from evaluators.sources import (
+from evaluators.tasks.items import TaskDataError
+from evaluators.tasks.sources import (
     MissingExtraError,
     bbh_rows,
     load_items,
@@ -16,7 +16,7 @@ from evaluators.sources import (
     mmlu_rows,
     require,
 )
-from evaluators.tasks import build_prompts, get_task
+from evaluators.tasks.tasks import build_prompts, get_task
 
 SNAPSHOT = Path(__file__).parent / "fixtures" / "scalingbench"
 

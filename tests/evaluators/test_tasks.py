@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from evaluators.items import TaskDataError, read_task_file
-from evaluators.tasks import TASKS, TaskSpec, build_prompts, get_task, register
+from evaluators.tasks.items import TaskDataError, read_task_file
+from evaluators.tasks.tasks import TASKS, TaskSpec, build_prompts, get_task, register
 from tests.evaluators.conftest import mmlu_rows, write_jsonl
 
 

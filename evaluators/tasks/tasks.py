@@ -1,6 +1,6 @@
 """The task registry and the paper's prompt recipes.
 
-A task turns items (see :mod:`evaluators.items`) into an *instruction* and an *answer*; the
+A task turns items (see :mod:`evaluators.tasks.items`) into an *instruction* and an *answer*; the
 conditional loss is -log P(answer | few-shot prefix + instruction). As in the paper, a
 multiple-choice item's instruction is the question with all its options and its answer is the
 rationale followed by the final label; MATH, MBPP and HumanEval items use the problem as the
@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from evaluators.items import LETTERS, LocatedItem, TaskDataError, TaskItem, TaskProblem
+from evaluators.tasks.items import LETTERS, LocatedItem, TaskDataError, TaskItem, TaskProblem
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from array import array
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from evaluators.tasks import PromptedItem
+from evaluators.tasks.tasks import PromptedItem
 
 
 class Tokenizer(Protocol):

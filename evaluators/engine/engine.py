@@ -2,7 +2,7 @@
 
 Requests whose few-shot prefix is shared (and at least ``min_prefix_tokens`` long) are scored after
 that prefix's key/value cache, computed once per group: **packed** (the suffixes end to end in one
-sequence after the cache, see :mod:`evaluators.packing`) where the model allows it, else in padded
+sequence after the cache, see :mod:`evaluators.engine.packing`) where the model allows it, else in padded
 batches with the cache expanded over the rows. The others are scored whole, in padded length buckets.
 
 The loop keeps the accelerator busy: a helper thread builds the next batch's inputs (in pinned memory on
@@ -22,11 +22,10 @@ from typing import Any
 
 import torch
 
-from evaluators.batching import plan_batches, plan_packs
-from evaluators.cache import CachedResult
-from evaluators.compiling import COMPILE_ON, compiled_body
-from evaluators.packing import Pack, build_pack, packed_nll, supports_packing
-from evaluators.requests import LoglikRequest
+from evaluators.engine.batching import plan_batches, plan_packs
+from evaluators.engine.cache import CachedResult
+from evaluators.engine.compiling import COMPILE_ON, compiled_body
+from evaluators.engine.packing import Pack, build_pack, packed_nll, supports_packing
 from evaluators.scoring import (
     PrefixState,
     batched_nll,
@@ -36,6 +35,7 @@ from evaluators.scoring import (
     supports_logits_to_keep,
     supports_prefix_reuse,
 )
+from evaluators.tasks.requests import LoglikRequest
 
 PACK_ON: tuple[str, ...] = ("cuda",)
 """Device types where packing is on by default. Elsewhere the packed attention runs with a dense mask,
@@ -63,9 +63,9 @@ class EngineOptions:
     kernel: str | None = None
     """Attention of packed passes: ``flex`` or ``sdpa``; default flex on CUDA, sdpa elsewhere."""
     compile: bool | str | None = None
-    """Compile the decoder body's MLPs and norms (:mod:`evaluators.compiling`): True (inductor), a
+    """Compile the decoder body's MLPs and norms (:mod:`evaluators.engine.compiling`): True (inductor), a
     ``torch.compile`` backend name, False; None: on the device types in
-    :data:`~evaluators.compiling.COMPILE_ON`."""
+    :data:`~evaluators.engine.compiling.COMPILE_ON`."""
 
 
 @dataclass(frozen=True)

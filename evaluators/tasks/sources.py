@@ -1,6 +1,6 @@
 """Where task items come from: a local JSONL file, a DensingLaw-ScalingBench snapshot, or the public sets.
 
-- ``--data FILE``: the local JSONL format (:mod:`evaluators.items`).
+- ``--data FILE``: the local JSONL format (:mod:`evaluators.tasks.items`).
 - ``--data DIR``: a local snapshot of ``openbmb/DensingLaw-ScalingBench`` (download it once with
   ``huggingface-cli download openbmb/DensingLaw-ScalingBench --repo-type dataset --local-dir DIR``):
   every ``.jsonl``/``.json`` file whose path names the task is read; each row is an
@@ -19,8 +19,8 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from evaluators.items import LocatedItem, TaskDataError, TaskProblem, read_task_file, validate_rows
-from evaluators.tasks import TaskSpec
+from evaluators.tasks.items import LocatedItem, TaskDataError, TaskProblem, read_task_file, validate_rows
+from evaluators.tasks.tasks import TaskSpec
 
 INSTRUCTION_KEYS = ("instruction", "input", "prompt", "query")
 """Field names read as the instruction in a ScalingBench snapshot, first match wins."""
