@@ -10,7 +10,10 @@ intervals cover a known slope.
    and the share in which the 80-day and 400-day groups are told apart (intervals not overlapping)
    while the two 80-day groups are not.
 
-Usage: ``.venv/bin/python benchmarks/bench_capabilities.py [--repeats 2] [--seeds 16]``
+Usage: ``.venv/bin/python benchmarks/bench_capabilities.py [--repeats 2] [--seeds 16]``. ``--tiny``
+times the capability pass once on one synthetic world (its 30 models and the reference family; it
+defines no capability-only track, so the extra-track step has nothing to fit) instead of the shipped
+records, and measures coverage over 2 worlds, so ``make test`` keeps the script working in seconds.
 """
 
 from __future__ import annotations
@@ -43,8 +46,10 @@ def _best(repeats: int, job: object) -> float:
     return best
 
 
-def time_shipped(repeats: int) -> None:
-    ds = load()
+def time_pass(repeats: int, records: Path | None = None) -> None:
+    """Time the capability pass on ``records`` (default: the shipped ones), then the size-adjusted
+    bootstrap; print the figures."""
+    ds = load(records)
     result = fit_all(ds, sensitivity=False, compare_release=False, capabilities=False)
     opts = result.options
     extra: list = []
@@ -54,8 +59,9 @@ def time_shipped(repeats: int) -> None:
 
     first = _best(repeats, extra_tracks)
     second = _best(repeats, lambda: capabilities_document(ds, result.tracks, extra, opts))
+    where = "the shipped records" if records is None else f"a synthetic world of {len(ds.models)} models"
     print(
-        f"capability pass on the shipped records ({ds.version}): extra track {first:.2f} s, "
+        f"capability pass on {where} ({ds.version}): extra track {first:.2f} s ({len(extra)} fitted), "
         f"groups of every track {second:.2f} s (best of {repeats})"
     )
     rng = np.random.default_rng(0)
@@ -68,12 +74,13 @@ def time_shipped(repeats: int) -> None:
 
 
 def coverage(seeds: int) -> None:
+    """Fit ``seeds`` synthetic worlds; print how often the 90% intervals hold the true slopes."""
     hits: dict[tuple[str, str], int] = {}
     apart = 0
     for seed in range(seeds):
-        root = Path(tempfile.mkdtemp()) / "records"
-        slopes = write_capability_world(root, seed=seed)
-        result = fit_all(load(root), sensitivity=False, compare_release=False)
+        with tempfile.TemporaryDirectory(prefix="bench-capabilities-") as tmp:
+            slopes = write_capability_world(Path(tmp) / "records", seed=seed)
+            result = fit_all(load(Path(tmp) / "records"), sensitivity=False, compare_release=False)
         (track,) = result.capabilities["tracks"]
         for group in track["groups"]:
             if group["id"] not in slopes:
@@ -101,9 +108,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--seeds", type=int, default=16)
+    parser.add_argument("--tiny", action="store_true", help="one synthetic world, not the shipped records")
     args = parser.parse_args()
-    time_shipped(args.repeats)
-    coverage(args.seeds)
+    if not args.tiny:
+        time_pass(args.repeats)
+        coverage(args.seeds)
+        return
+    print("tiny: a synthetic world instead of the shipped records; these figures are not measurements")
+    with tempfile.TemporaryDirectory(prefix="bench-capabilities-") as tmp:
+        write_capability_world(Path(tmp) / "records")
+        time_pass(1, Path(tmp) / "records")
+    coverage(2)
 
 
 if __name__ == "__main__":

@@ -6,15 +6,21 @@ and how many lines the command printed:
 
     .venv/bin/python benchmarks/bench_hostile.py             # every case
     .venv/bin/python benchmarks/bench_hostile.py zeros-list  # one case
+    .venv/bin/python benchmarks/bench_hostile.py --tiny      # every case a twentieth the size (make test)
 
 Cases: ``zeros-list`` (``records: [0,0,…]``, 19.8 MB, 9.9 million items: just under the 20 MiB file
 limit), ``empty-mappings`` (``records: [{},{},…]``, 19.8 MB, 6.6 million items), ``broken-records``
 (190,000 empty records: under the cap on values per file, each record with eight missing fields) and
 ``largest-real`` (the largest shipped record file, checked outside its records folder, for scale).
+
+``--tiny`` writes the same files a twentieth the size (0.99 MB lists, still past the cap on values per
+file; 9,500 empty records; the real file as it is), so ``make test`` keeps the script working in a few
+seconds.
 """
 
 from __future__ import annotations
 
+import argparse
 import re
 import subprocess
 import sys
@@ -25,11 +31,16 @@ ROOT = Path(__file__).resolve().parents[1]
 TIME = Path("/usr/bin/time")
 TARGET_BYTES = 19_800_000
 """Just under :data:`densing_data.strict_yaml.MAX_BYTES` (20 MiB = 20,971,520 bytes)."""
+BROKEN_RECORDS = 190_000
+"""Empty records of ``broken-records``: under the cap on values per file."""
+TINY = 20
+"""``--tiny`` divides the sizes above by this: the two lists still hold more values than
+:data:`densing_data.strict_yaml.MAX_NODES`, so they meet the same refusal."""
 
 
-def _flow_list(item: str, count: int | None = None) -> str:
+def _flow_list(item: str, count: int | None = None, scale: int = 1) -> str:
     head = "schema_version: 1\nrecords: ["
-    count = count or (TARGET_BYTES - len(head) - 2) // (len(item) + 1)
+    count = count or (TARGET_BYTES // scale - len(head) - 2) // (len(item) + 1)
     return head + ",".join([item] * count) + "]\n"
 
 
@@ -40,16 +51,30 @@ def _largest_real() -> tuple[str, str]:
 
 
 CASES = {
-    "zeros-list": lambda: ("scores/hostile.yaml", _flow_list("0")),
-    "empty-mappings": lambda: ("scores/hostile.yaml", _flow_list("{}")),
-    "broken-records": lambda: ("scores/hostile.yaml", _flow_list("{}", 190_000)),
-    "largest-real": _largest_real,
+    "zeros-list": lambda scale: ("scores/hostile.yaml", _flow_list("0", scale=scale)),
+    "empty-mappings": lambda scale: ("scores/hostile.yaml", _flow_list("{}", scale=scale)),
+    "broken-records": lambda scale: ("scores/hostile.yaml", _flow_list("{}", BROKEN_RECORDS // scale)),
+    "largest-real": lambda scale: _largest_real(),
 }
+"""Case name -> (path in the records folder, file text), given the divisor of the sizes."""
 
 
-def measure(name: str) -> None:
-    """Write case ``name`` and print what ``densing validate FILE`` cost."""
-    rel, text = CASES[name]()
+def _seconds(elapsed: str) -> float:
+    """GNU time's elapsed wall clock (``m:ss.cc`` or ``h:mm:ss``) in seconds."""
+    seconds = 0.0
+    for part in elapsed.split(":"):
+        seconds = 60 * seconds + float(part)
+    return seconds
+
+
+def _size(n_bytes: int) -> str:
+    return f"{n_bytes / 1e6:.1f} MB" if n_bytes >= 1e5 else f"{n_bytes / 1e3:.1f} kB"
+
+
+def measure(name: str, scale: int = 1) -> None:
+    """Write case ``name`` (its sizes divided by ``scale``) and print what ``densing validate FILE``
+    cost."""
+    rel, text = CASES[name](scale)
     with tempfile.TemporaryDirectory(prefix="densing-hostile-") as tmp:
         path = Path(tmp) / "records" / rel
         path.parent.mkdir(parents=True)
@@ -64,21 +89,29 @@ def measure(name: str) -> None:
     )
     first = (proc.stdout.splitlines() or [""])[0].replace(str(path), "FILE")
     mb = int(rss.group(1)) / 1024 if rss else float("nan")
+    took = f"{_seconds(wall.group(1)):.2f} s" if wall else "?"
     print(
-        f"{name}: {len(text.encode()) / 1e6:.1f} MB file; exit {proc.returncode}; "
-        f"wall {wall.group(1) if wall else '?'} (m:ss); peak RSS {mb:,.0f} MB; {printed:,} lines printed"
+        f"{name}: {_size(len(text.encode()))} file; exit {proc.returncode}; "
+        f"wall {took}; peak RSS {mb:,.0f} MB; {printed:,} lines printed"
     )
     print(f"  first line: {first[:160]}")
 
 
 def main() -> None:
     """Measure the cases named on the command line (default: all)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("cases", nargs="*", metavar="CASE", help=f"default: all ({', '.join(CASES)})")
+    parser.add_argument("--tiny", action="store_true", help="every file a twentieth the size")
+    args = parser.parse_args()
     if not TIME.exists():
         sys.exit("needs GNU time at /usr/bin/time (Debian package 'time')")
-    for name in sys.argv[1:] or list(CASES):
+    for name in args.cases:
         if name not in CASES:
-            sys.exit(f"unknown case {name!r}; cases: {', '.join(CASES)}")
-        measure(name)
+            parser.error(f"unknown case {name!r}; cases: {', '.join(CASES)}")
+    if args.tiny:
+        print(f"tiny files (sizes / {TINY:,}): these figures are not measurements")
+    for name in args.cases or list(CASES):
+        measure(name, TINY if args.tiny else 1)
 
 
 if __name__ == "__main__":

@@ -44,7 +44,41 @@ TINY: dict[str, tuple[list[str], list[str]]] = {
         ["--tiny", "--out", "{tmp}"],
         ["===== summary =====", "benchmark: exit 0 after", "end to end: densing evaluate, 4 items"],
     ),
+    "bench_hostile.py": (
+        ["--tiny"],
+        [
+            "zeros-list: 1.0 MB file; exit 1;",
+            "empty-mappings: 1.0 MB file; exit 1;",
+            "more than 200,000 values",
+            "checking stopped after 1,000 problems, at record 126 of 9,500",
+            "largest-real:",
+        ],
+    ),
+    "bench_versions.py": (
+        ["--tiny"],
+        [
+            "densing build --no-frozen",
+            "the frozen copy of 2026.11.0 adds",
+            "same bytes both ways: True",
+            "release fit: child interpreter",
+            "same bytes: True",
+        ],
+    ),
+    "page_heights.py": (
+        ["--tiny"],
+        ["1400 px  (home)", "390 px  models/", "#leaderboard", "2 pages at 2 sizes"],
+    ),
+    "bench_capabilities.py": (
+        ["--tiny"],
+        ["capability pass on a synthetic world", "size-adjusted bootstrap", "coverage of the 90% interval"],
+    ),
+    "calculator_agreement.py": (
+        ["--tiny"],
+        ["calculator.json with floats whole (as written)", "(within 1e-06: yes)", "engine"],
+    ),
 }
+BROWSER = {"bench_site.py", "page_heights.py", "calculator_agreement.py"}
+"""Scripts that drive headless Chromium."""
 
 
 def _run(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
@@ -62,7 +96,7 @@ def test_every_benchmark_script_has_a_tiny_run() -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize(
     "script",
-    [pytest.param(s, marks=pytest.mark.browser) if s == "bench_site.py" else s for s in sorted(TINY)],
+    [pytest.param(s, marks=pytest.mark.browser) if s in BROWSER else s for s in sorted(TINY)],
 )
 def test_a_benchmark_script_runs_at_a_tiny_scale_and_prints_figures(script: str, tmp_path: Path) -> None:
     args, expected = TINY[script]
