@@ -85,7 +85,7 @@ def tiny_repository(root: Path, fit_dir: Path) -> Path:
     records released as :data:`TINY_VERSION` (committed, tagged); their fit outputs in ``fit_dir``."""
     from densing_cli.release_commands import release_fit
     from densing_data.contrib.layout import RepoLayout
-    from densing_data.contrib.release import cut_release
+    from densing_data.contrib.release.cut import cut_release
     from densing_site.paths import HAND_WRITTEN
     from tests.site.synthetic import write_synthetic_records
 
