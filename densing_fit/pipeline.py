@@ -22,7 +22,7 @@ from densing_fit.options import FitOptions, track_d0_tokens
 from densing_fit.rulers.fitting import FittedRuler, benchmark_defaults, fit_ruler
 from densing_fit.summaries.agreement import agreement
 from densing_fit.summaries.compression import compression_table
-from densing_fit.summaries.sensitivity import sensitivity_table
+from densing_fit.summaries.sensitivity import SENSITIVITY_COLUMNS, sensitivity_table
 from densing_fit.track_fit import TrackResult, fit_track
 from densing_fit.tracks import DEFAULT_REASON, DEFAULT_TRACK, TRACKS, Track, find_track, ruler_track
 
@@ -141,7 +141,7 @@ def fit_all(ds: Dataset, options: FitOptions | None = None, **changes: Any) -> F
         wanted += sorted(ds.rulers["id"].astype(str))
     rulers = {rid: ruler_of(_track_of(rid, tracks, opts)) for rid in wanted}
     main = next(r for r in results if r.track.id == main_id)
-    sensitivity = pd.DataFrame()
+    sensitivity = pd.DataFrame(columns=SENSITIVITY_COLUMNS)
     if opts.sensitivity:
         by_ruler = {rid: _track_of(rid, [*tracks, *extra], opts) for rid in rulers}
         sensitivity = sensitivity_table(ds, rulers, by_ruler, opts)

@@ -141,7 +141,12 @@ def read_densities(path: Path) -> pd.DataFrame:
 def _read_csv(path: Path, required: tuple[str, ...]) -> pd.DataFrame:
     if not path.is_file():
         raise FitOutputError(f"{path}: missing (see docs/dev/fit-outputs.md)")
-    header = pd.read_csv(path, nrows=0).columns
+    try:
+        header = pd.read_csv(path, nrows=0).columns
+    except pd.errors.EmptyDataError:
+        raise FitOutputError(f"{path}: empty file; expected a header line with {list(required)}") from None
+    except (ValueError, pd.errors.ParserError) as err:
+        raise FitOutputError(f"{path}: cannot be read as CSV: {err}") from None
     dtypes = {c: "string" for c in header if c in _TEXT_COLUMNS or c.endswith(("_flag", "_score_id"))}
     try:
         frame = pd.read_csv(path, dtype=dtypes, keep_default_na=False, na_values=[""])

@@ -112,3 +112,19 @@ def test_a_default_track_that_does_not_exist_is_named(fixture_fit: Path, tmp_pat
     (fit_dir / "tracks.json").write_text(json.dumps(index))
     with pytest.raises(SiteError, match=r"flags\.json"):
         read_fit_outputs(fit_dir)
+
+
+def test_an_empty_csv_is_named_not_raised(fixture_fit: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "fit"
+    shutil.copytree(fixture_fit, broken)
+    (broken / "sensitivity.csv").write_text("")
+    with pytest.raises(FitOutputError, match=r"sensitivity.csv: empty file; expected a header line"):
+        read_fit_outputs(broken)
+
+
+def test_a_header_only_sensitivity_table_reads_as_not_computed(fixture_fit: Path, tmp_path: Path) -> None:
+    trimmed = tmp_path / "fit"
+    shutil.copytree(fixture_fit, trimmed)
+    header = (trimmed / "sensitivity.csv").read_text().splitlines()[0]
+    (trimmed / "sensitivity.csv").write_text(header + "\n")
+    assert read_fit_outputs(trimmed).sensitivity.empty
