@@ -70,7 +70,9 @@ def time_pass(repeats: int, records: Path | None = None) -> None:
     picks = rng.integers(0, 100, (1000, 100))
     loop = _best(repeats, lambda: [_coefficients(t[i], log_n[i], y[i]) for i in picks])
     batched = _best(repeats, lambda: _bootstrap_coefficients(t, log_n, y, picks))
-    print(f"size-adjusted bootstrap (1,000 resamples, 100 models): loop {loop:.3f} s, batched {batched:.4f} s")
+    print(
+        f"size-adjusted bootstrap (1,000 resamples, 100 models): loop {loop:.3f} s, batched {batched:.4f} s"
+    )
 
 
 def coverage(seeds: int) -> None:
