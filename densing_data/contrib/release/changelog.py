@@ -10,7 +10,7 @@ import re
 import textwrap
 from collections import Counter
 
-from densing_data.contrib.pr.diff import RecordDiff
+from densing_data.contrib.pr.diff import RecordDiff, Superseded
 from densing_data.contrib.pr.markdown import md_code, md_text
 
 HEADER = """# Changelog
@@ -67,17 +67,42 @@ def render_entry(
     retracted = [s for s in diff.superseded if s.retracted]
     for title, items in (("Superseded", superseded), ("Retracted", retracted)):
         if items:
-            lines += [f"### {title}", ""]
-            for item in items:
-                note = md_text(item.head.record.correction_note or "")
-                lines.append(
-                    _wrap(
-                        f"- {item.kind} {md_code(item.head.record.id)}: revision {item.old_revision} → "
-                        f"{item.head.record.revision}: {note}"
-                    )
-                )
-            lines.append("")
+            lines += [f"### {title}", "", *_superseded_lines(items), ""]
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+GROUP_AT = 3
+"""Records of one kind that share their correction note from this many on are listed in one item."""
+
+
+def _superseded_lines(items: list[Superseded]) -> list[str]:
+    """One item per superseded record; records of a kind sharing a note (a scripted pass) in one item.
+
+    A grouped item gives the count, the owners (a score's model, a reference's ruler) with how many of
+    each, or the ids, and the shared note once; every revision is still in the release's manifest.
+    """
+    by_note: dict[tuple[str, str], list[Superseded]] = {}
+    for item in items:
+        by_note.setdefault((item.kind, item.head.record.correction_note or ""), []).append(item)
+    lines = []
+    for item in items:
+        group = by_note[(item.kind, item.head.record.correction_note or "")]
+        note = md_text(item.head.record.correction_note or "")
+        if len(group) < GROUP_AT:
+            revisions = f"revision {item.old_revision} → {item.head.record.revision}"
+            lines.append(_wrap(f"- {item.kind} {md_code(item.head.record.id)}: {revisions}: {note}"))
+        elif item is group[0]:
+            lines.append(_wrap(f"- {_grouped_records(item.kind, group)}, each to its next revision: {note}"))
+    return lines
+
+
+def _grouped_records(kind: str, group: list[Superseded]) -> str:
+    if kind in ("score", "reference"):
+        owner = "model" if kind == "score" else "ruler"
+        owners = Counter(getattr(s.head.record, owner) for s in group)
+        parts = ", ".join(f"{md_code(name)} ({n})" for name, n in sorted(owners.items()))
+        return f"{noun(kind, len(group))} of {noun(owner, len(owners))} ({parts})"
+    return f"{noun(kind, len(group))} ({', '.join(md_code(s.head.record.id) for s in group)})"
 
 
 def _added_lines(diff: RecordDiff) -> list[str]:
