@@ -70,3 +70,18 @@ def test_site_build_path_never_loads_torch() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "False"
+
+
+PACKAGES = ["densing_data", "densing_fit", "densing_site", "densing_cli", "evaluators"]
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_no_folder_holds_more_than_about_fifteen_modules(package: str) -> None:
+    """A folder past about fifteen modules is grouped into subpackages by job (the layering rule)."""
+    counts: dict[str, int] = {}
+    for path in (ROOT / package).rglob("*.py"):
+        if path.name != "__init__.py":
+            folder = str(path.parent.relative_to(ROOT))
+            counts[folder] = counts.get(folder, 0) + 1
+    crowded = {folder: n for folder, n in counts.items() if n > 15}
+    assert not crowded, f"group these folders' modules into subpackages by job: {crowded}"

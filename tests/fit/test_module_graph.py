@@ -53,15 +53,6 @@ def test_densing_fit_modules_import_without_cycles() -> None:
     assert "pipeline" not in graph["summaries.sensitivity"] and "pipeline" not in graph["track_fit"]
 
 
-def test_no_folder_holds_more_than_about_fifteen_modules() -> None:
-    folders: dict[str, int] = {}
-    for path in PACKAGE.rglob("*.py"):
-        if path.name != "__init__.py":
-            folder = str(path.parent.relative_to(PACKAGE))
-            folders[folder] = folders.get(folder, 0) + 1
-    assert max(folders.values()) <= 15, folders
-
-
 def test_modules_stay_small() -> None:
     sizes = {
         str(p.relative_to(PACKAGE)): len(p.read_text(encoding="utf-8").splitlines())
