@@ -3,8 +3,10 @@ for one track at a time, per total or per active parameter.
 
 Readings are filled circles coloured by frontier/trend status; a reading that is only a bound is an
 open circle with an arrow (up: "at least", down: "at most"). Each track's fitted line is solid up to its
-last frontier point with its 90% band, and dashed past it, labelled "extrapolated" (trend.json ``line``
-and ``line_extension``; per active parameter ``active_params``). Three controls under the chart (HTML
+last frontier point with its 90% band; past it, the track's forecast (dashed, with its prediction band,
+labelled "forecast, not data") or, where there is none (per active parameter), the line dashed and
+labelled "extrapolated" (trend.json ``line`` and ``line_extension``; per active parameter
+``active_params``). Three controls under the chart (HTML
 selects bound to Vega params) switch the track, the parameter count density divides by, and the family
 highlighted; charts.js keeps the first two in the page's address.
 """
@@ -135,16 +137,23 @@ def _point_layers(points: pd.DataFrame, x: alt.X, y_scale: alt.Scale) -> list[al
     return [exact, bounds]
 
 
-def _line_layers(lines: list[dict[str, Any]], x: alt.X, y_scale: alt.Scale) -> list[alt.Chart]:
+def _line_layers(
+    lines: list[dict[str, Any]], x: alt.X, y_scale: alt.Scale, forecast_tracks: list[str]
+) -> list[alt.Chart]:
     """Each track's fitted line and band (solid), its extrapolation (dashed, fainter band) and the
-    label ``extrapolated`` at the extrapolation's end, for the ``per`` chosen."""
+    label ``extrapolated`` at the extrapolation's end, for the ``per`` chosen. Where the track's
+    forecast is drawn (``forecast_tracks``, per total parameter) it continues the line instead, so
+    the extrapolation is left out there: two dashed lines over one another would read as two claims."""
     if not lines:
         return []
     rows = alt.Chart(pd.DataFrame(lines)).transform_filter(f"({IN_TRACK}) && datum.per == per")
     y = alt.Y("density:Q", scale=y_scale)
+    with_forecast = json.dumps(sorted(forecast_tracks))
     fit, ext = (
         rows.transform_filter("datum.part == 'fit'"),
-        rows.transform_filter("datum.part == 'extension'"),
+        rows.transform_filter(
+            f"datum.part == 'extension' && (per != 'total' || indexof({with_forecast}, datum.track) < 0)"
+        ),
     )
     band = {"x": x, "y": alt.Y("low:Q", scale=y_scale), "y2": "high:Q"}
     return [
@@ -197,7 +206,7 @@ def density_chart(
     )
     forecast_shown = f"({IN_TRACK}) && per == 'total'"
     layers = (
-        _line_layers(lines, x, y_scale)
+        _line_layers(lines, x, y_scale, [row["track"] for row in forecast or []])
         + forecast_layers(forecast or [], x, y_scale, forecast_shown)
         + _point_layers(points, x, y_scale)
     )

@@ -69,6 +69,7 @@ def _check_forecast_chart(driver: Any, site_url: str, site_inputs: dict[str, Pat
     assert MARK in marks["texts"]  # on the chart, at the forecast's end
     assert LABEL in marks["texts"]  # in the legend
     assert marks["dashed"] >= 1 and marks["areas"] >= 2  # the line's band and the forecast's band
+    assert "extrapolated" not in marks["texts"]  # the forecast continues the line, not a second dash
     assert marks["page"] <= width  # nothing pushes the page sideways
     if width == 390:
         assert marks["width"] <= 390
@@ -87,6 +88,26 @@ def _check_forecast_chart(driver: Any, site_url: str, site_inputs: dict[str, Pat
         )
         assert MARK in _forecast_marks(driver)["texts"]
     assert not _problems(driver)
+
+
+def test_switching_track_and_parameter_count_leaves_the_console_quiet(browser: Any, site_url: str) -> None:
+    _drawn_law(browser, site_url)
+    for select in browser.find_elements(By.CSS_SELECTOR, "figure.densing-chart .vega-bind select"):
+        choice = Select(select)
+        for value in [o.get_attribute("value") for o in choice.options]:
+            choice.select_by_value(value)
+            WebDriverWait(browser, 5).until(
+                lambda d, v=value: (
+                    v
+                    in d.execute_script(
+                        "const f = document.querySelector('figure.densing-chart--drawn');"
+                        "return [f.densingView.signal('track'), f.densingView.signal('per'),"
+                        " f.densingView.signal('family')].map(String);"
+                    )
+                )
+            )
+    noise = [e["message"] for e in browser.get_log("browser") if e["level"] in ("SEVERE", "WARNING")]
+    assert not noise
 
 
 def _model_with_forecast(site_inputs: dict[str, Path]) -> tuple[str, pd.Series, FrontierForecast, str]:

@@ -14,7 +14,10 @@
   "use strict";
   /* No actions menu: its <details> would take mkdocs-material's admonition style; each chart has its
    * own download links under it instead. */
-  var OPTIONS = { renderer: "svg", actions: false };
+  /* Errors only in the console: a layer the track switch empties (a track without bounds, the
+   * extrapolated line where the forecast replaces it) makes Vega warn of an "infinite extent" on every
+   * switch, which says nothing about the chart. Errors, and a chart that cannot be drawn, still show. */
+  var OPTIONS = { renderer: "svg", actions: false, logLevel: 1 /* vega.Error */ };
 
   function currentTrack(figure) {
     var view = figure.densingView;
