@@ -22,7 +22,7 @@ INTERNAL_PHRASES: tuple[tuple[str, str], ...] = (
         r"search\s+corpus|\b(?:pages|docs|code)(?:\s*/\s*(?:pages|docs|code))*\s+corp(?:us|ora)\b",
     ),
     ("a search index", r"\bthe\s+corpora\b|\bin\s+the\s+corpus\b"),
-    ("a search command", r"\bfind_string\b|\bfind_repos\b|\bfind_files\b|\bread_file\b|`(?:search|fetch)`"),
+    ("a search command", r"\b(?:find|read)_(?:string|repos|files?)\b|`(?:search|fetch)`"),
     ("a search command", r"\b(?:pages|docs|code)(?:\s*/\s*(?:pages|docs|code))*\s+search(?:es)?\b"),
     ("a search command", r"\bsearch\s+\((?:pages|docs|code)|\bcan\s+be\s+fetched\s+here\b|\|\s*fetch\s*\|"),
     (
