@@ -76,6 +76,9 @@ def forecast_layers(
         legend=alt.Legend(
             orient="top",
             labelLimit=320,
+            # Drawn per total parameter only: per active parameter its entry is blank, not a promise.
+            labelExpr="per == 'total' ? datum.label : ''",
+            symbolOpacity=alt.ExprRef(expr="per == 'total' ? 1 : 0"),
             symbolStrokeColor=COLOR,
             symbolType="stroke",
             symbolSize=400,

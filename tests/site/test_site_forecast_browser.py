@@ -90,6 +90,18 @@ def _check_forecast_chart(driver: Any, site_url: str, site_inputs: dict[str, Pat
     assert not _problems(driver)
 
 
+def test_per_active_parameter_the_chart_shows_no_forecast_and_no_forecast_legend(
+    browser: Any, site_url: str
+) -> None:
+    _open(browser, site_url + "densing-law/?per=active")
+    WebDriverWait(browser, 20).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, "figure.densing-chart--drawn")
+    )
+    texts = _forecast_marks(browser)["texts"]
+    assert MARK not in texts and LABEL not in texts  # the forecast is per total parameter only
+    assert not _problems(browser)
+
+
 def test_switching_track_and_parameter_count_leaves_the_console_quiet(browser: Any, site_url: str) -> None:
     _drawn_law(browser, site_url)
     for select in browser.find_elements(By.CSS_SELECTOR, "figure.densing-chart .vega-bind select"):
