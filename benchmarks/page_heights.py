@@ -15,57 +15,50 @@ and measures its home page and one model page (where ``#lb-verdict`` and ``#lead
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.site.chromium import headless_chromium
+from tests.site.local_server import serve
 
 SIZES = ((1400, 1000, False), (390, 844, True))
 TINY_MODELS = 10
 TINY_TOPS = ["#lb-verdict", "#leaderboard"]
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 def measure(site: Path, pages: list[str], tops: list[str]) -> None:
     """Serve ``site`` on 127.0.0.1 and print the height of each of ``pages`` at each of
     :data:`SIZES`, and where each selector of ``tops`` starts and ends on it."""
-    handler = functools.partial(_Quiet, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/"
     start = time.perf_counter()
-    driver = headless_chromium()
-    try:
-        for width, height, mobile in SIZES:
-            metrics = {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile}
-            driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
-            for page in pages:
-                driver.get(url + page)
-                driver.execute_script("return new Promise(done => setTimeout(done, 500))")  # scripts settle
-                tall = driver.execute_script("return document.documentElement.scrollHeight")
-                print(f"{width:>5} px  {page or '(home)':<40} {tall:>7,} px = {tall / height:5.1f} screens")
-                for selector in tops:
-                    box = driver.execute_script(
-                        "const e = document.querySelector(arguments[0]);"
-                        "return e && [e.getBoundingClientRect().top, e.getBoundingClientRect().bottom]",
-                        selector,
+    with serve(site) as url:
+        driver = headless_chromium()
+        try:
+            for width, height, mobile in SIZES:
+                metrics = {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile}
+                driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+                for page in pages:
+                    driver.get(url + page)
+                    driver.execute_script(
+                        "return new Promise(done => setTimeout(done, 500))"
+                    )  # scripts settle
+                    tall = driver.execute_script("return document.documentElement.scrollHeight")
+                    print(
+                        f"{width:>5} px  {page or '(home)':<40} {tall:>7,} px = {tall / height:5.1f} screens"
                     )
-                    where = "absent" if box is None else f"from {box[0]:,.0f} to {box[1]:,.0f} px"
-                    print(f"{'':>9}{selector:<40} {where}")
-    finally:
-        driver.quit()
-        server.shutdown()
+                    for selector in tops:
+                        box = driver.execute_script(
+                            "const e = document.querySelector(arguments[0]);"
+                            "return e && [e.getBoundingClientRect().top, e.getBoundingClientRect().bottom]",
+                            selector,
+                        )
+                        where = "absent" if box is None else f"from {box[0]:,.0f} to {box[1]:,.0f} px"
+                        print(f"{'':>9}{selector:<40} {where}")
+        finally:
+            driver.quit()
     print(
         f"{len(pages)} pages at {len(SIZES)} sizes: {time.perf_counter() - start:.2f} s "
         "(Chromium's start included; each page waits 0.5 s for its scripts)"

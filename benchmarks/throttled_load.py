@@ -3,15 +3,13 @@
 
 from __future__ import annotations
 
-import functools
 import gzip
-import http.server
 import io
-import threading
 from pathlib import Path
 from typing import Any
 
 from tests.site.chromium import headless_chromium
+from tests.site.local_server import QuietHandler, serve
 
 SLOW_4G = {
     "offline": False,
@@ -50,7 +48,7 @@ return {table: window.__lb.table, chart: window.__lb.chart, fcp: paint ? paint.s
 """
 
 
-class _GzipHandler(http.server.SimpleHTTPRequestHandler):
+class _GzipHandler(QuietHandler):
     """Static files, gzipped when the client accepts it (as GitHub Pages serves them)."""
 
     def send_head(self) -> Any:
@@ -67,40 +65,38 @@ class _GzipHandler(http.server.SimpleHTTPRequestHandler):
         self.end_headers()
         return io.BytesIO(body)
 
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
 
 def throttled_loads(site: Path, runs: int) -> list[dict[str, float]]:
     """Open the leaderboard of ``site`` ``runs`` times under Slow 4G; seconds and bytes of each load
     (the browser set up as the site tests set it up: :func:`tests.site.chromium.headless_chromium`)."""
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_GzipHandler, directory=str(site))
-    )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    driver = headless_chromium()
+    return _loads(site, "", PROBE, MEASURE, ("table", "chart", "fcp"), runs)
+
+
+def _loads(
+    site: Path, page: str, probe: str, measure: str, seconds: tuple[str, ...], runs: int
+) -> list[dict[str, float]]:
+    """Open ``page`` of ``site`` (served gzipped) ``runs`` times under Slow 4G with the cache disabled,
+    ``probe`` added to every document; ``measure``'s figures of each load, those named in ``seconds``
+    turned from milliseconds into seconds."""
     results = []
-    try:
-        driver.execute_cdp_cmd("Network.enable", {})
-        driver.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": True})
-        driver.execute_cdp_cmd("Network.emulateNetworkConditions", SLOW_4G)
-        driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": PROBE})
-        driver.set_page_load_timeout(120)
-        for _ in range(runs):
-            driver.get("about:blank")
-            driver.get(f"http://127.0.0.1:{server.server_address[1]}/")
-            driver.execute_script("return new Promise(r => setTimeout(r, 1500))")
-            m = driver.execute_script(MEASURE)
-            results.append(
-                {
-                    k: (float(v) / 1000 if k in ("table", "chart", "fcp") and v else float(v or 0))
-                    for k, v in m.items()
-                }
-            )
-    finally:
-        driver.quit()
-        server.shutdown()
-        server.server_close()
+    with serve(site, _GzipHandler) as url:
+        driver = headless_chromium()
+        try:
+            driver.execute_cdp_cmd("Network.enable", {})
+            driver.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": True})
+            driver.execute_cdp_cmd("Network.emulateNetworkConditions", SLOW_4G)
+            driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": probe})
+            driver.set_page_load_timeout(120)
+            for _ in range(runs):
+                driver.get("about:blank")
+                driver.get(url + page)
+                driver.execute_script("return new Promise(r => setTimeout(r, 1500))")
+                m = driver.execute_script(measure)
+                results.append(
+                    {k: (float(v) / 1000 if k in seconds and v else float(v or 0)) for k, v in m.items()}
+                )
+        finally:
+            driver.quit()
     return results
 
 
@@ -124,28 +120,4 @@ CALCULATOR_PROBE = """
 def calculator_loads(site: Path, query: str, runs: int) -> list[dict[str, float]]:
     """Open ``calculator/?query`` of ``site`` ``runs`` times under Slow 4G, gzip served, cache disabled;
     bytes, requests and the second its first track's result was laid out, for each load."""
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_GzipHandler, directory=str(site))
-    )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    driver = headless_chromium()
-    results = []
-    try:
-        driver.execute_cdp_cmd("Network.enable", {})
-        driver.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": True})
-        driver.execute_cdp_cmd("Network.emulateNetworkConditions", SLOW_4G)
-        driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": CALCULATOR_PROBE})
-        driver.set_page_load_timeout(120)
-        for _ in range(runs):
-            driver.get("about:blank")
-            driver.get(f"http://127.0.0.1:{server.server_address[1]}/calculator/?{query}")
-            driver.execute_script("return new Promise(r => setTimeout(r, 1500))")
-            m = driver.execute_script(CALCULATOR_MEASURE)
-            results.append(
-                {k: (float(v) / 1000 if k == "ready" and v else float(v or 0)) for k, v in m.items()}
-            )
-    finally:
-        driver.quit()
-        server.shutdown()
-        server.server_close()
-    return results
+    return _loads(site, f"calculator/?{query}", CALCULATOR_PROBE, CALCULATOR_MEASURE, ("ready",), runs)

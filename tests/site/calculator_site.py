@@ -7,15 +7,9 @@ test, and the shipped model pages would take most of a full build's time.
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
 import json
 import shutil
-import threading
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 from filelock import FileLock
 
@@ -85,22 +79,3 @@ def shared_calculator_site(base: Path) -> dict[str, Path]:
             paths = build_calculator_site(root)
             done.write_text(json.dumps({k: str(v) for k, v in paths.items()}), encoding="utf-8")
         return {k: Path(v) for k, v in json.loads(done.read_text(encoding="utf-8")).items()}
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@contextlib.contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    """``directory`` served on 127.0.0.1 (in a thread); yields its base URL."""
-    handler = functools.partial(_Quiet, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
 import importlib.util
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +14,7 @@ from densing_data import load
 from densing_site.build import build_site, run_fitter
 from tests.site.chromium import CHROMEDRIVER, CHROMIUM, headless_chromium
 from tests.site.fit_fixture import write_fixture_fit_outputs
+from tests.site.local_server import serve
 from tests.site.synthetic import write_synthetic_records
 from tests.site.tracks_fixture import write_track_outputs
 from tests.site.versioned import build_versioned_site, make_versioned_repo
@@ -67,25 +64,6 @@ def built_site(site_inputs: dict[str, Path]) -> Path:
         releases_dir=root / "releases",
     )
     return root / "site"
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@contextlib.contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    """``directory`` served by a static file server on 127.0.0.1 (in a thread); yields its URL."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture(scope="session")

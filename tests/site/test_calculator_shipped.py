@@ -20,7 +20,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 from densing_cli.main import cli
 from densing_data import load
 from densing_fit.calculator.presets import presets
-from tests.site.calculator_site import READ_PAGE, serve, shared_calculator_site
+from tests.site.calculator_site import READ_PAGE, shared_calculator_site
+from tests.site.local_server import serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 TRACKS = ("paper-settings", "frontier", "uniform-harness", "loss-based")

@@ -9,14 +9,11 @@ density, the second track gives it known numbers, and a third track has no row f
 
 from __future__ import annotations
 
-import functools
 import html
 import html.parser
-import http.server
 import json
 import re
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -31,6 +28,7 @@ from densing_site.pages.models import LONG_NOTE as LONG_NOTE_CHARS
 from densing_site.pages.models import SHORT_LOCATOR, protocol_legend, shared_notes, short_location
 from densing_site.text.formatting import fmt_number, fmt_params
 from tests.site.conftest import PHONE, write_fit_outputs
+from tests.site.local_server import serve
 from tests.site.synthetic import HOSTILE_ID, _score_record, write_synthetic_records
 from tests.site.tracks_fixture import track_ids
 
@@ -297,20 +295,11 @@ def test_protocol_legend_and_shared_notes() -> None:
     assert short_location("records/scores/other.yaml:3", "m-1b", 3) == "other.yaml:3"
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def track_site_url(track_site: dict[str, Any]) -> Iterator[str]:
     """The edited site served on 127.0.0.1."""
-    handler = functools.partial(_Quiet, directory=str(track_site["site"]))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with serve(track_site["site"]) as url:
+        yield url
 
 
 NO_SIDEWAYS = """

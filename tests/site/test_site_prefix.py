@@ -3,10 +3,7 @@ the leaderboard's rows.html load cleanly in Chromium, as GitHub Pages serves the
 
 from __future__ import annotations
 
-import functools
-import http.server
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +11,7 @@ from typing import Any
 import pytest
 from selenium.webdriver.support.ui import WebDriverWait
 
+from tests.site.local_server import QuietHandler, serve
 from tests.site.test_site_browser import _open, _problems
 
 pytestmark = pytest.mark.browser
@@ -21,14 +19,11 @@ pytestmark = pytest.mark.browser
 PREFIX = "mirror/of/densing/"
 
 
-class _PagesHandler(http.server.SimpleHTTPRequestHandler):
+class _PagesHandler(QuietHandler):
     """A static server that answers a missing address under the site with the site's 404.html and
     status 404, as GitHub Pages does."""
 
     site_root: Path
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         page = self.site_root / "404.html"
@@ -49,13 +44,8 @@ def prefixed_url(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     root = tmp_path_factory.mktemp("prefixed")
     shutil.copytree(built_site, root / PREFIX)
     handler = type("Handler", (_PagesHandler,), {"site_root": root / PREFIX})
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(handler, directory=str(root))
-    )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/{PREFIX}"
-    server.shutdown()
-    server.server_close()
+    with serve(root, handler) as url:
+        yield url + PREFIX
 
 
 def _other_problems(browser: Any, url: str) -> list[str]:

@@ -18,7 +18,7 @@ from densing_site.citing.links import REPO_URL
 from densing_site.versions.checksums import check_folder
 from densing_site.versions.publish import PublishError, keep_published
 from densing_site.versions.switcher import leave_copy, resolve, version_links
-from tests.site.conftest import serve
+from tests.site.local_server import serve
 from tests.site.test_site_crawl import _pages, _resolve
 from tests.site.versioned import FIRST, SECOND
 
