@@ -5,7 +5,7 @@ from __future__ import annotations
 import posixpath
 from typing import Any
 
-from densing_data.contrib.release.changelog import GROUP_AT, noun
+from densing_data.contrib.release.changelog import note_groups, noun
 from densing_site.inputs.repo_docs import read_repo_doc
 from densing_site.render import PageWriter
 from densing_site.sitedata import SiteData
@@ -41,38 +41,27 @@ def corrections(data: SiteData) -> list[dict[str, Any]]:
     return out
 
 
-def group_corrections(items: list[dict[str, Any]], group_at: int = GROUP_AT) -> list[dict[str, Any]]:
+def group_corrections(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Corrections as table rows: records of one kind sharing their note and change (a scripted pass
-    over many records) in one row from ``group_at`` records on, as in the CHANGELOG; others one each.
+    over many records) in one row, as in the CHANGELOG (:func:`note_groups`); others one each.
 
     Each row holds ``records`` (the corrections, in order), ``kind``, ``note``, ``retracted`` and,
     for a group, ``summary`` (``"445 scores of 51 models"``) and ``revisions`` (``"2"`` or ``"2–3"``).
     Rows keep the order of their first record.
     """
-    groups: dict[tuple[str, str, bool], list[dict[str, Any]]] = {}
-    for item in items:
-        groups.setdefault((item["kind"], item["note"] or "", bool(item["retracted"])), []).append(item)
-    out = []
-    for (kind, note, retracted), records in groups.items():
-        if len(records) < group_at:
-            out += [{"kind": kind, "note": note, "retracted": retracted, "records": [r]} for r in records]
-            continue
-        models = {r["model"] for r in records if r["model"]}
-        summary = noun(kind, len(records))
-        if kind != "model" and models:
-            summary += f" of {noun('model', len(models))}"
-        low, high = min(r["revision"] for r in records), max(r["revision"] for r in records)
-        out.append(
-            {
-                "kind": kind,
-                "note": note,
-                "retracted": retracted,
-                "records": records,
-                "summary": summary,
-                "revisions": str(low) if low == high else f"{low}–{high}",
-            }
-        )
-    return sorted(out, key=lambda row: items.index(row["records"][0]))
+    rows = []
+    for records in note_groups(items, lambda r: (r["kind"], r["note"] or "", bool(r["retracted"]))):
+        first = records[0]
+        row = {"kind": first["kind"], "note": first["note"] or "", "retracted": bool(first["retracted"])}
+        if len(records) > 1:
+            models = {r["model"] for r in records if r["model"]}
+            summary = noun(first["kind"], len(records))
+            if first["kind"] != "model" and models:
+                summary += f" of {noun('model', len(models))}"
+            low, high = min(r["revision"] for r in records), max(r["revision"] for r in records)
+            row |= {"summary": summary, "revisions": str(low) if low == high else f"{low}–{high}"}
+        rows.append(row | {"records": records})
+    return rows
 
 
 def write_changelog(writer: PageWriter, data: SiteData) -> None:

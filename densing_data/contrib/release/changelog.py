@@ -9,6 +9,8 @@ import datetime as dt
 import re
 import textwrap
 from collections import Counter
+from collections.abc import Callable, Hashable
+from typing import TypeVar
 
 from densing_data.contrib.pr.diff import RecordDiff, Superseded
 from densing_data.contrib.pr.markdown import md_code, md_text
@@ -74,6 +76,26 @@ def render_entry(
 GROUP_AT = 3
 """Records of one kind that share their correction note from this many on are listed in one item."""
 
+T = TypeVar("T")
+
+
+def note_groups(items: list[T], key: Callable[[T], Hashable]) -> list[list[T]]:
+    """``items`` as listed: those sharing ``key`` (kind and correction note: one scripted pass) in one
+    group where there are :data:`GROUP_AT` or more of them, placed where the first of them stands;
+    every other item alone, in its own place."""
+    keys = [key(item) for item in items]
+    counts = Counter(keys)
+    members: dict[Hashable, list[T]] = {}
+    for k, item in zip(keys, items, strict=True):
+        members.setdefault(k, []).append(item)
+    groups = []
+    for k, item in zip(keys, items, strict=True):
+        if counts[k] < GROUP_AT:
+            groups.append([item])
+        elif members[k][0] is item:
+            groups.append(members[k])
+    return groups
+
 
 def _superseded_lines(items: list[Superseded]) -> list[str]:
     """One item per superseded record; records of a kind sharing a note (a scripted pass) in one item.
@@ -81,18 +103,15 @@ def _superseded_lines(items: list[Superseded]) -> list[str]:
     A grouped item gives the count, the owners (a score's model, a reference's ruler) with how many of
     each, or the ids, and the shared note once; every revision is still in the release's manifest.
     """
-    by_note: dict[tuple[str, str], list[Superseded]] = {}
-    for item in items:
-        by_note.setdefault((item.kind, item.head.record.correction_note or ""), []).append(item)
     lines = []
-    for item in items:
-        group = by_note[(item.kind, item.head.record.correction_note or "")]
-        note = md_text(item.head.record.correction_note or "")
-        if len(group) < GROUP_AT:
-            revisions = f"revision {item.old_revision} → {item.head.record.revision}"
-            lines.append(_wrap(f"- {item.kind} {md_code(item.head.record.id)}: {revisions}: {note}"))
-        elif item is group[0]:
-            lines.append(_wrap(f"- {_grouped_records(item.kind, group)}, each to its next revision: {note}"))
+    for group in note_groups(items, lambda s: (s.kind, s.head.record.correction_note or "")):
+        first = group[0]
+        note = md_text(first.head.record.correction_note or "")
+        if len(group) == 1:
+            revisions = f"revision {first.old_revision} → {first.head.record.revision}"
+            lines.append(_wrap(f"- {first.kind} {md_code(first.head.record.id)}: {revisions}: {note}"))
+        else:
+            lines.append(_wrap(f"- {_grouped_records(first.kind, group)}, each to its next revision: {note}"))
     return lines
 
 
