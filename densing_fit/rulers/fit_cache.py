@@ -61,7 +61,7 @@ def fit_key(functions: tuple[Callable[..., Any] | None, ...], *parts: object) ->
     """The key of a fit by ``functions`` (residuals, Jacobian; None allowed) on ``parts``, or None
     when something it depends on cannot be stated exactly (then the fit is not cached)."""
     digest = hashlib.sha256(f"densing-fit-cache {FORMAT}\n".encode())
-    for line in (np.__version__, scipy.__version__, sys.version, platform.machine(), _package_hash()):
+    for line in (np.__version__, scipy.__version__, sys.version, platform.machine(), package_hash()):
         digest.update(f"{line}\n".encode())
     for function in functions:
         described = _describe_function(function)
@@ -107,7 +107,7 @@ def fits_dir() -> Path | None:
     return None if base is None else base / "fits"
 
 
-def _package_hash() -> str:
+def package_hash() -> str:
     key = str(PACKAGE_DIR)
     if key not in _source_hashes:
         digest = hashlib.sha256()
@@ -224,21 +224,22 @@ def _save_entry(key: str, fields: dict[str, Any]) -> None:
         return
     if folder not in _pruned:
         _pruned.add(folder)
-        _prune(folder)
+        prune_oldest(folder, ".json", MAX_FILES)
 
 
-def _prune(folder: Path) -> None:
-    """Once per process and folder: above :data:`MAX_FILES` files, remove the oldest half."""
+def prune_oldest(folder: Path, suffix: str, max_files: int) -> None:
+    """Above ``max_files`` files named ``*suffix`` in ``folder``, remove the oldest of them, down to
+    half of ``max_files`` (errors ignored: another process may be pruning too)."""
     ages = []
     try:
         for entry in os.scandir(folder):
-            if entry.name.endswith(".json"):
+            if entry.name.endswith(suffix):
                 ages.append((entry.stat().st_mtime, entry.path))
     except OSError:
         return
-    if len(ages) <= MAX_FILES:
+    if len(ages) <= max_files:
         return
-    for _, path in sorted(ages)[: len(ages) - MAX_FILES // 2]:
+    for _, path in sorted(ages)[: len(ages) - max_files // 2]:
         try:
             os.unlink(path)
         except OSError:

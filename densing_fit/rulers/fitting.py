@@ -24,6 +24,7 @@ from densing_fit.rulers.backtest import backtest_direct, backtest_held_out, extr
 from densing_fit.rulers.chain import ChainedRuler
 from densing_fit.rulers.direct import FORMULA as DIRECT_FORMULA
 from densing_fit.rulers.direct import DirectRuler
+from densing_fit.rulers.ruler_cache import cached_fit_ruler
 from densing_fit.rulers.two_step import LOSS_FORMULA, SCORE_FORMULA, TwoStepRuler
 
 HELD_OUT = re.compile(r"held[- ]?out", re.IGNORECASE)
@@ -75,12 +76,16 @@ def benchmark_defaults(ds: Dataset) -> dict[str, dict[str, Any]]:
 
 
 def fit_ruler(ds: Dataset, ruler_id: str, *, d0_tokens: float = 1e12) -> FittedRuler:
-    """Fit ruler ``ruler_id`` of ``ds`` on each of its benchmarks."""
-    rows = ds.rulers[ds.rulers["id"] == ruler_id]
-    if rows.empty:
+    """Fit ruler ``ruler_id`` of ``ds`` on each of its benchmarks, or reuse the ruler fitted before on
+    the same records (:mod:`densing_fit.rulers.ruler_cache`)."""
+    if not (ds.rulers["id"] == ruler_id).any():
         known = ", ".join(sorted(ds.rulers["id"].astype(str))) or "none"
         raise FitError(f"unknown ruler {ruler_id!r}; the records define: {known}")
-    record = rows.iloc[0]
+    return cached_fit_ruler(_fit_ruler, ds, ruler_id, float(d0_tokens))
+
+
+def _fit_ruler(ds: Dataset, ruler_id: str, d0_tokens: float) -> FittedRuler:
+    record = ds.rulers[ds.rulers["id"] == ruler_id].iloc[0]
     benchmarks = tuple(str(b) for b in record["benchmarks"])
     defaults = benchmark_defaults(ds)
     estimators: dict[str, Ruler] = {}
