@@ -7,12 +7,14 @@ its protocol, read them on the ruler, aggregate, trend) is timed. Target: rulers
 bootstrap under 5 s on the 2-core development machine.
 
 Shipped data: the wall clock and CPU time of ``densing fit --out DIR`` in a fresh process, with the
-fit cache (``densing_fit.rulers.fit_cache``) cold, then warm (the everyday case: reference records
+fit caches (``densing_fit.rulers.fit_cache`` for curve fits, ``densing_fit.rulers.ruler_cache`` for
+whole rulers) cold, then warm (the everyday case: reference records
 unchanged) ``--repeats`` times, the best wall time kept (on a shared machine the least disturbed
-run), in a cache folder of its own; whether the outputs are byte-identical; the load average; then
-where the time goes, phase by phase, in this process (imports, load, rulers and their loss-law fits,
-the tracks, sensitivity, agreement, writing), fits computed afresh and then reused. Target (issue
-#19): ``densing fit`` ≤ 3 s with the cache warm.
+run), in a cache folder of its own, then once warm without worker processes
+(``DENSING_FIT_WORKERS=1``); whether the outputs are byte-identical; the load average; then where the
+time goes, phase by phase, in this process and without workers (imports, load, rulers and their
+loss-law fits, the tracks, sensitivity, agreement, writing), fits computed afresh and then reused.
+Target (issue #19): ``densing fit`` ≤ 3 s with the cache warm.
 
 Run: ``.venv/bin/python benchmarks/bench_fit.py [--models 1000] [--resamples 1000] [--repeats 5]``;
 ``--tiny`` runs every part at a tiny scale in a few seconds (20 synthetic models, 20 resamples, and
@@ -46,12 +48,13 @@ from densing_data.validate import RecordSet  # noqa: E402
 from densing_fit import pipeline  # noqa: E402
 from densing_fit.options import FitOptions  # noqa: E402
 from densing_fit.outputs import write_outputs  # noqa: E402
+from densing_fit.parallel import WORKERS_VARIABLE  # noqa: E402
 from densing_fit.pipeline import fit_all  # noqa: E402
 from densing_fit.reading.density import default_min_benchmarks, read_scores  # noqa: E402
 from densing_fit.reading.rank_range import N_DRAWS, add_rank_ranges  # noqa: E402
 from densing_fit.reading.table import densities_table  # noqa: E402
 from densing_fit.reading.track_select import select_track_scores  # noqa: E402
-from densing_fit.rulers import fit_cache, loss_law  # noqa: E402
+from densing_fit.rulers import fit_cache, loss_law, ruler_cache  # noqa: E402
 from densing_fit.rulers.fitting import benchmark_defaults, fit_ruler  # noqa: E402
 from densing_fit.tracks import ruler_track  # noqa: E402
 from densing_fit.trend.summary import trend_document  # noqa: E402
@@ -88,6 +91,7 @@ def synthetic(n_models: int, resamples: int, tiny: bool) -> None:
     )
     opts = FitOptions(n_resamples=resamples)
     fit_cache.forget_in_memory()
+    ruler_cache.forget_in_memory()
     timings = {}
     with fits_cache_off():
         start = time.perf_counter()
@@ -157,6 +161,20 @@ def fits_cache_off() -> Iterator[None]:
             os.environ["DENSING_CACHE_DIR"] = before
 
 
+@contextmanager
+def workers_off() -> Iterator[None]:
+    """Within the block, fits run every part in this process (so the phase timers see them all)."""
+    before = os.environ.get(WORKERS_VARIABLE)
+    os.environ[WORKERS_VARIABLE] = "1"
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ[WORKERS_VARIABLE]
+        else:
+            os.environ[WORKERS_VARIABLE] = before
+
+
 def densing_command() -> list[str]:
     """The ``densing`` console script beside this interpreter, else ``python -m densing_cli.main``."""
     script = Path(sys.executable).parent / "densing"
@@ -207,9 +225,9 @@ def shipped_wall_clock(work: Path, records: Path | None, repeats: int) -> None:
         print("note: PYTHONDONTWRITEBYTECODE is set: modules without a cached .pyc are compiled on every run")
     if records is None:
         timed_cli(work / "parse", ["--no-sensitivity", "--resamples", "10"], env)  # fills the parse cache
-        for path in (work / "cache" / "fits").glob("*.json"):
+        for path in [*(work / "cache" / "fits").glob("*.json"), *(work / "cache" / "rulers").glob("*")]:
             path.unlink()
-    runs = [("fit cache cold (every curve fitted)", "cold")]
+    runs = [("fit caches cold (every curve and ruler fitted)", "cold")]
     runs += [(f"fit cache warm, run {i}", f"warm{i}") for i in range(1, repeats + 1)]
     warm = []
     for label, name in runs:
@@ -217,8 +235,16 @@ def shipped_wall_clock(work: Path, records: Path | None, repeats: int) -> None:
         seconds, cpu = timed_cli(work / name, extra, env)
         warm += [(seconds, cpu)] if name != "cold" else []
         print(f"{seconds:8.3f} s  {shown}, {label} ({cpu:.2f} s CPU; load average {average})")
+    serial_env = dict(env, **{WORKERS_VARIABLE: "1"})
+    average = load_average()
+    serial, serial_cpu = timed_cli(work / "serial", extra, serial_env)
+    print(
+        f"{serial:8.3f} s  {shown}, fit cache warm, {WORKERS_VARIABLE}=1 (no worker processes; "
+        f"{serial_cpu:.2f} s CPU; load average {average})"
+    )
+    runs.append(("serial", "serial"))
     identical = all(same_tree(work / "cold", work / name) for _, name in runs[1:])
-    print(f"outputs byte-identical, cold and warm: {'yes' if identical else 'NO'}")
+    print(f"outputs byte-identical, cold, warm and without workers: {'yes' if identical else 'NO'}")
     if records is None:
         best = min(w for w, _ in warm)
         cpu = statistics.median(c for _, c in warm)
@@ -255,10 +281,10 @@ def fit_phases(ds: Dataset, opts: FitOptions, out: Path) -> dict[str, float]:
         (pipeline, "fit_ruler", "rulers"),
         (loss_law.LossLaw, "fit", "  of which loss-law fits (step 1 of two-step rulers)"),
         (pipeline, "fit_track", "tracks (select, read, aggregate, trend)"),
-        (pipeline, "sensitivity_table", "sensitivity table (incl. average rulers)"),
+        (pipeline, "sensitivity_rows", "sensitivity table (incl. average rulers)"),
         (pipeline, "agreement", "agreement"),
     ]
-    with _all_timed(phases, totals):
+    with _all_timed(phases, totals), workers_off():
         start = time.perf_counter()
         result = fit_all(ds, opts)
         total = time.perf_counter() - start
@@ -292,6 +318,7 @@ def shipped_phases(work: Path, records: Path | None) -> None:
     print(f"{time.perf_counter() - start:8.3f} s  load the records, data {ds.version}")
     opts = FitOptions() if records is None else FitOptions(n_resamples=20)
     fit_cache.forget_in_memory()
+    ruler_cache.forget_in_memory()
     for label in ("fitted afresh", "reused")[: 1 if records else 2]:
         if label == "fitted afresh":
             with fits_cache_off():

@@ -9,6 +9,8 @@ tracks and rulers: agreement between tracks, the sensitivity table, the compress
 from __future__ import annotations
 
 import dataclasses
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,17 +18,28 @@ import pandas as pd
 
 from densing_data.contrib.release.released_models import baseline_release, released_models
 from densing_data.loader import Dataset
-from densing_fit.capabilities import capabilities_document, capability_tracks
+from densing_fit.capabilities import GROUPS, capability_tracks, check_groups
+from densing_fit.capabilities.document import assemble_capabilities, track_capabilities
 from densing_fit.errors import FitError
 from densing_fit.options import FitOptions, track_d0_tokens
+from densing_fit.parallel import run_tasks
 from densing_fit.rulers.fitting import FittedRuler, benchmark_defaults, fit_ruler
 from densing_fit.summaries.agreement import agreement
 from densing_fit.summaries.compression import compression_table
-from densing_fit.summaries.sensitivity import SENSITIVITY_COLUMNS, sensitivity_table
+from densing_fit.summaries.sensitivity import base_models, sensitivity_frame, sensitivity_rows
 from densing_fit.track_fit import TrackResult, fit_track
 from densing_fit.tracks import DEFAULT_REASON, DEFAULT_TRACK, TRACKS, Track, find_track, ruler_track
 
 __all__ = ["FitOptions", "FitResult", "fit_all"]
+
+TEXT_STORAGE = "python"
+"""Storage of the text columns of the tables a fit builds: Python objects rather than pyarrow. The
+fit builds and filters thousands of small tables, where pyarrow's conversions cost about 15 % of its
+time for the same values. Only within :func:`fit_all`: the loaded records keep pandas' default (their
+Parquet exports are released byte for byte)."""
+
+TrackPart = tuple[TrackResult, tuple[dict[str, Any], pd.DataFrame] | None]
+"""A track's result (its fitted ruler left out) and its capability groups' part, when asked for."""
 
 
 @dataclass(frozen=True)
@@ -118,6 +131,11 @@ def fit_all(ds: Dataset, options: FitOptions | None = None, **changes: Any) -> F
     ``changes`` override fields of ``options`` (e.g. ``fit_all(ds, ruler_id="qwen3-report")``).
     """
     opts = dataclasses.replace(options or FitOptions(), **changes)
+    with pd.option_context("mode.string_storage", TEXT_STORAGE):
+        return _fit_all(ds, opts)
+
+
+def _fit_all(ds: Dataset, opts: FitOptions) -> FitResult:
     tracks, main_id = plan_tracks(ds, opts)
     fitted: dict[tuple[str, float], FittedRuler] = {}
 
@@ -130,21 +148,46 @@ def fit_all(ds: Dataset, options: FitOptions | None = None, **changes: Any) -> F
     baseline = None
     if opts.compare_release:
         baseline = baseline_release(frozenset(ds.models["id"].astype(str)), released_models(), ds.version)
-    results = tuple(fit_track(ds, t, ruler_of(t), opts, baseline) for t in tracks)
     extra = capability_tracks(ds) if opts.capabilities and opts.tracks is None else ()
-    capabilities, readings = None, pd.DataFrame()
-    if opts.capabilities:
-        extra_results = tuple(fit_track(ds, t, ruler_of(t), opts) for t in extra)
-        capabilities, readings = capabilities_document(ds, results, extra_results, opts)
     wanted = [t.ruler for t in tracks]
     if opts.sensitivity:
         wanted += sorted(ds.rulers["id"].astype(str))
     rulers = {rid: ruler_of(_track_of(rid, tracks, opts)) for rid in wanted}
-    main = next(r for r in results if r.track.id == main_id)
-    sensitivity = pd.DataFrame(columns=SENSITIVITY_COLUMNS)
+    for track in [*tracks, *extra]:
+        ruler_of(track)  # every ruler is fitted here, so the workers start with all of them
+    groups = check_groups(GROUPS) if opts.capabilities else ()
+
+    def track_task(track: Track, capability_only: bool) -> Callable[[], TrackPart]:
+        def task() -> TrackPart:
+            result = fit_track(ds, track, ruler_of(track), opts, None if capability_only else baseline)
+            part = track_capabilities(result, groups, opts, capability_only) if opts.capabilities else None
+            return dataclasses.replace(result, fitted_ruler=None), part  # the ruler stays here
+
+        return task
+
+    tasks: list[Callable[[], Any]] = [track_task(t, False) for t in tracks]
+    tasks += [track_task(t, True) for t in extra]
     if opts.sensitivity:
         by_ruler = {rid: _track_of(rid, [*tracks, *extra], opts) for rid in rulers}
-        sensitivity = sensitivity_table(ds, rulers, by_ruler, opts)
+        base = base_models(ds)
+        tasks += [
+            functools.partial(sensitivity_rows, ds, rulers[rid], by_ruler[rid], opts, base)
+            for rid in sorted(rulers)
+        ]
+    done = run_tasks(tasks)
+    parts: list[TrackPart] = done[: len(tracks) + len(extra)]
+    fitted_tracks = [
+        dataclasses.replace(result, fitted_ruler=ruler_of(track))
+        for (result, _), track in zip(parts, [*tracks, *extra], strict=True)
+    ]
+    results = tuple(fitted_tracks[: len(tracks)])
+    capabilities, readings = None, pd.DataFrame()
+    if opts.capabilities:
+        capabilities, readings = assemble_capabilities(
+            ds, [p for _, p in parts if p is not None], opts, groups
+        )
+    main = next(r for r in results if r.track.id == main_id)
+    sensitivity = sensitivity_frame(done[len(parts) :])
     default = DEFAULT_TRACK if any(r.track.id == DEFAULT_TRACK for r in results) else main_id
     return FitResult(
         ruler_id=main.track.ruler,

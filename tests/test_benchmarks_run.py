@@ -30,8 +30,9 @@ TINY: dict[str, tuple[list[str], list[str]]] = {
         ["--tiny"],
         [
             "rulers + densities + bootstrap (target < 5 s): OK",
-            "fit cache cold (every curve fitted)",
-            "outputs byte-identical, cold and warm: yes",
+            "fit caches cold (every curve and ruler fitted)",
+            "outputs byte-identical, cold, warm and without workers: yes",
+            "DENSING_FIT_WORKERS=1 (no worker processes",
             "of which loss-law fits",
             "write_outputs",
         ],

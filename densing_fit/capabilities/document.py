@@ -70,11 +70,23 @@ def capabilities_document(
     """The capabilities.json object and the capabilities.csv table for the leaderboard's ``tracks``
     and the capability-only ``extra`` tracks (a benchmark in two groups is refused first)."""
     groups = check_groups(groups)
-    entries, frames = [], []
-    for result, only in [*((t, False) for t in tracks), *((t, True) for t in extra)]:
-        entry, rows = track_capabilities(result, groups, opts, capability_only=only)
-        entries.append(entry)
-        frames.append(rows)
+    parts = [
+        track_capabilities(result, groups, opts, capability_only=only)
+        for result, only in [*((t, False) for t in tracks), *((t, True) for t in extra)]
+    ]
+    return assemble_capabilities(ds, parts, opts, groups)
+
+
+def assemble_capabilities(
+    ds: Dataset,
+    parts: Sequence[tuple[dict[str, Any], pd.DataFrame]],
+    opts: FitOptions,
+    groups: Sequence[CapabilityGroup],
+) -> tuple[dict[str, Any], pd.DataFrame]:
+    """capabilities.json and capabilities.csv from each track's part (:func:`track_capabilities` with
+    ``groups`` checked by :func:`check_groups`), in the order given."""
+    entries = [entry for entry, _ in parts]
+    frames = [rows for _, rows in parts]
     nonempty = [f for f in frames if not f.empty]
     table = pd.concat(nonempty, ignore_index=True) if nonempty else pd.DataFrame(columns=READING_COLUMNS)
     rulers = {e["ruler"]: tuple(g for grp in e["groups"] for g in grp["benchmarks"]) for e in entries}

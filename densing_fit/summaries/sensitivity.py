@@ -5,6 +5,7 @@ scores, because the rate depends on benchmarks and reference models."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -36,46 +37,77 @@ SENSITIVITY_COLUMNS = [
 ]
 
 
+@dataclass(frozen=True)
+class BaseModels:
+    """What every row reads of the base models: their ids, release dates and total sizes, and each
+    benchmark's standard chain-of-thought setting."""
+
+    ids: list[str]
+    dates: dict[str, Any]
+    sizes: dict[str, float]
+    standard: dict[str, bool | None]
+
+
+def base_models(ds: Dataset) -> BaseModels:
+    """The base models of ``ds`` as the sensitivity rows read them."""
+    base = ds.models[ds.models["kind"] == "base"].sort_values("id", kind="mergesort")
+    ids = base["id"].astype(str).tolist()
+    return BaseModels(
+        ids=ids,
+        dates=dict(zip(ids, pd.to_datetime(base["release_date"]).dt.date, strict=True)),
+        sizes=dict(zip(ids, base["params_total"].astype(float), strict=True)),
+        standard={b: d["setting"].cot for b, d in benchmark_defaults(ds).items()},
+    )
+
+
 def sensitivity_table(
     ds: Dataset, rulers: Mapping[str, FittedRuler], tracks: Mapping[str, Track], opts: FitOptions
 ) -> pd.DataFrame:
     """Doubling time and interval for each ruler × benchmark set (each benchmark alone, then the
     track's set, then the paper's average reading); ``tracks``: ruler id -> the track reading it."""
+    base = base_models(ds)
+    rows = [sensitivity_rows(ds, rulers[r], tracks[r], opts, base) for r in sorted(rulers)]
+    return sensitivity_frame(rows)
+
+
+def sensitivity_frame(rows: Sequence[list[dict[str, Any]]]) -> pd.DataFrame:
+    """The table from each ruler's rows (:func:`sensitivity_rows`), in the order given."""
+    return pd.DataFrame([row for part in rows for row in part], columns=SENSITIVITY_COLUMNS)
+
+
+def sensitivity_rows(
+    ds: Dataset, ruler: FittedRuler, track: Track, opts: FitOptions, base: BaseModels
+) -> list[dict[str, Any]]:
+    """One ruler's rows of the table, read with the scores of ``track``."""
     rows = []
-    base = ds.models[ds.models["kind"] == "base"].sort_values("id", kind="mergesort")
-    ids = base["id"].astype(str).tolist()
-    dates = dict(zip(ids, pd.to_datetime(base["release_date"]).dt.date, strict=True))
-    sizes = dict(zip(ids, base["params_total"].astype(float), strict=True))
-    standard = {b: d["setting"].cot for b, d in benchmark_defaults(ds).items()}
-    for ruler_id in sorted(rulers):
-        ruler, track = rulers[ruler_id], tracks[ruler_id]
-        settings = {b: ruler.settings[b] for b in ruler.benchmarks}
-        chosen, _ = select_track_scores(ds.scores, track, settings, opts.include_mismatched, standard)
-        per_bench = read_scores(chosen, ruler)
-        full = track.benchmark_set(ruler.benchmarks)
-        sets = [(b, (b,), 1) for b in ruler.benchmarks]
-        minimum = opts.min_benchmarks or track.min_benchmarks or default_min_benchmarks(full)
-        sets.append(("all", full, minimum))
-        for label, bench_set, minimum in sets:
-            if len(bench_set) == 1 and bench_set[0] in ruler.errors:
-                rows.append(_row(ruler_id, label, None, "ruler not fitted: " + ruler.errors[bench_set[0]]))
-                continue
-            aggregates = aggregate_all(per_bench, ids, bench_set, minimum)
-            frame = pd.DataFrame(
-                [
-                    {"model": m, "release_date": dates[m], "density": a.effective_params / sizes[m]}
-                    for m, a in aggregates.items()
-                    if a.in_trend and m not in ruler.members
-                ],
-                columns=["model", "release_date", "density"],
-            )
-            summary, _ = fit_trend(frame, opts)
-            rows.append(_row(ruler_id, label, summary, summary["error"] or ""))
-        n_all = rows[-1]["n_models"]
-        rows.append(
-            _average_row(ds, ruler, per_bench, full, sizes, dates, opts, track_d0_tokens(opts, track), n_all)
+    ids, dates, sizes = base.ids, base.dates, base.sizes
+    settings = {b: ruler.settings[b] for b in ruler.benchmarks}
+    chosen, _ = select_track_scores(ds.scores, track, settings, opts.include_mismatched, base.standard)
+    per_bench = read_scores(chosen, ruler)
+    full = track.benchmark_set(ruler.benchmarks)
+    sets = [(b, (b,), 1) for b in ruler.benchmarks]
+    minimum = opts.min_benchmarks or track.min_benchmarks or default_min_benchmarks(full)
+    sets.append(("all", full, minimum))
+    for label, bench_set, minimum in sets:
+        if len(bench_set) == 1 and bench_set[0] in ruler.errors:
+            rows.append(_row(ruler.ruler_id, label, None, "ruler not fitted: " + ruler.errors[bench_set[0]]))
+            continue
+        aggregates = aggregate_all(per_bench, ids, bench_set, minimum)
+        frame = pd.DataFrame(
+            [
+                {"model": m, "release_date": dates[m], "density": a.effective_params / sizes[m]}
+                for m, a in aggregates.items()
+                if a.in_trend and m not in ruler.members
+            ],
+            columns=["model", "release_date", "density"],
         )
-    return pd.DataFrame(rows, columns=SENSITIVITY_COLUMNS)
+        summary, _ = fit_trend(frame, opts)
+        rows.append(_row(ruler.ruler_id, label, summary, summary["error"] or ""))
+    n_all = rows[-1]["n_models"]
+    rows.append(
+        _average_row(ds, ruler, per_bench, full, sizes, dates, opts, track_d0_tokens(opts, track), n_all)
+    )
+    return rows
 
 
 def _average_row(

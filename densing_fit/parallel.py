@@ -1,0 +1,76 @@
+"""Independent parts of a fit run side by side in forked worker processes, results in order.
+
+A fit's tracks, the capability groups read on each, and the sensitivity table's rows per ruler do not
+depend on one another; each is deterministic (every bootstrap draws from a generator seeded by the
+options), so running them in worker processes gives the same numbers, bit for bit, as running them
+one after another, only sooner on a machine with more than one core.
+
+Workers are forked, so they start with everything the parent has computed (the records, the fitted
+rulers) and only their results travel back (pickled). Where forking is unavailable (not Linux or
+macOS' fork start method), inside a worker, or with one worker, the tasks run in this process.
+``DENSING_FIT_WORKERS`` sets the number of workers (``1``: never fork); the default is one per
+available core, at most one per task.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from densing_fit.errors import FitError
+
+T = TypeVar("T")
+
+WORKERS_VARIABLE = "DENSING_FIT_WORKERS"
+"""Environment variable: how many worker processes a fit may use (``1``: none)."""
+
+_pending: Sequence[Callable[[], Any]] = ()
+"""The tasks of the running :func:`run_tasks` call, which forked workers inherit."""
+
+
+class WorkersError(FitError):
+    """``DENSING_FIT_WORKERS`` is not a positive whole number."""
+
+
+def fit_workers() -> int:
+    """Worker processes a fit may use: ``DENSING_FIT_WORKERS``, else the cores available to us."""
+    setting = os.environ.get(WORKERS_VARIABLE, "").strip()
+    if setting:
+        if not setting.isdigit() or int(setting) < 1:
+            raise WorkersError(f"{WORKERS_VARIABLE}={setting!r}: expected a whole number of at least 1")
+        return int(setting)
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def run_tasks(tasks: Sequence[Callable[[], T]], workers: int | None = None) -> list[T]:
+    """Each task's result, in the order of ``tasks``; with ``workers`` > 1 (default
+    :func:`fit_workers`) in that many forked processes, handed out one task at a time in the given
+    order (put the longest first). A task's exception is raised here."""
+    count = min(fit_workers() if workers is None else workers, len(tasks))
+    if count <= 1 or not _can_fork():
+        return [task() for task in tasks]
+    global _pending
+    _pending = tasks
+    gc.freeze()  # the workers' garbage collector leaves the parent's objects (and their pages) alone
+    try:
+        with multiprocessing.get_context("fork").Pool(count) as pool:
+            return pool.map(_run, range(len(tasks)), chunksize=1)
+    finally:
+        gc.unfreeze()
+        _pending = ()
+
+
+def _run(index: int) -> Any:
+    return _pending[index]()
+
+
+def _can_fork() -> bool:
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return False
+    return not multiprocessing.current_process().daemon  # a pool's workers cannot start their own
