@@ -8,6 +8,7 @@ dated today by anyone anywhere is never refused, whatever the validating machine
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -18,10 +19,20 @@ EARLIEST_ZONE = dt.timezone(dt.timedelta(hours=14))
 _FIXED: ContextVar[dt.date | None] = ContextVar("densing_today", default=None)
 
 
+_LAST: list[tuple[int, dt.date]] = []
+"""The last second asked about and its date: validating thousands of records in the same second
+reads the clock's date once."""
+
+
 def today() -> dt.date:
     """The latest calendar date anywhere on Earth now (or the date set by :func:`fixed_today`)."""
     fixed = _FIXED.get()
-    return fixed if fixed is not None else dt.datetime.now(EARLIEST_ZONE).date()
+    if fixed is not None:
+        return fixed
+    second = int(time.time())
+    if not _LAST or _LAST[0][0] != second:
+        _LAST[:] = [(second, dt.datetime.fromtimestamp(second, EARLIEST_ZONE).date())]
+    return _LAST[0][1]
 
 
 @contextmanager

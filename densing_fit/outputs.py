@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import json
 import math
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,7 @@ from densing_data.atomic import write_text_atomically
 from densing_fit.calculator.export import calculator_document
 from densing_fit.capabilities.readings import READING_COLUMNS
 from densing_fit.capabilities.registry import GROUPS
+from densing_fit.parallel import run_tasks
 from densing_fit.pipeline import FitResult
 from densing_fit.reading.flags import FLAG_EXPLANATIONS
 from densing_fit.summaries.agreement import AGREEMENT_COLUMNS
@@ -84,6 +87,8 @@ BY_TRACK_COLUMNS = [
     "frontier_active",
 ]
 """densities_by_track.csv columns: one row per (model, track) with a density."""
+LARGEST_FILES = frozenset({"rulers.json", "capabilities.json", "capabilities.csv", "densities.csv"})
+"""Files that take longest to render: handed out first."""
 
 
 def write_outputs(result: FitResult, out_dir: Path | str) -> list[Path]:
@@ -92,35 +97,40 @@ def write_outputs(result: FitResult, out_dir: Path | str) -> list[Path]:
     densities_by_track.csv, agreement.csv, agreement.json, flags.json, calculator.json; capabilities.json
     and capabilities.csv when the capabilities were fitted (docs/dev/fit-outputs.md)."""
     out = Path(out_dir)
-    files = {
-        "densities.csv": densities_csv(result.densities, result.ruler),
-        "trend.json": json_text(result.trend),
-        "ruler.json": json_text(result.ruler),
-        "rulers.json": json_text(result.rulers),
-        "sensitivity.csv": csv_text(result.sensitivity, list(result.sensitivity.columns)),
-        "compression.csv": csv_text(
+    renderers: dict[str, Callable[[], str]] = {
+        "densities.csv": lambda: densities_csv(result.densities, result.ruler),
+        "trend.json": lambda: json_text(result.trend),
+        "ruler.json": lambda: json_text(result.ruler),
+        "rulers.json": lambda: json_text(result.rulers),
+        "sensitivity.csv": lambda: csv_text(result.sensitivity, list(result.sensitivity.columns)),
+        "compression.csv": lambda: csv_text(
             result.compression.sort_values("model", kind="mergesort")
             if not result.compression.empty
             else result.compression,
             list(result.compression.columns),
         ),
-        "tracks.json": json_text(tracks_document(result)),
-        "densities_by_track.csv": csv_text(densities_by_track(result), BY_TRACK_COLUMNS),
-        "agreement.csv": csv_text(
+        "tracks.json": lambda: json_text(tracks_document(result)),
+        "densities_by_track.csv": lambda: csv_text(densities_by_track(result), BY_TRACK_COLUMNS),
+        "agreement.csv": lambda: csv_text(
             pd.DataFrame(result.agreement, columns=AGREEMENT_COLUMNS), AGREEMENT_COLUMNS
         ),
-        "agreement.json": json_text(agreement_document(result)),
-        "flags.json": json_text(FLAG_EXPLANATIONS),
-        CALCULATOR_FILE: precise_json_text(calculator_document(result)),
+        "agreement.json": lambda: json_text(agreement_document(result)),
+        "flags.json": lambda: json_text(FLAG_EXPLANATIONS),
+        CALCULATOR_FILE: lambda: precise_json_text(calculator_document(result)),
     }
     if result.capabilities is not None:
-        files["capabilities.json"] = json_text(result.capabilities)
-        files["capabilities.csv"] = capabilities_csv(result.capability_readings)
+        capabilities = result.capabilities
+        renderers["capabilities.json"] = lambda: json_text(capabilities)
+        renderers["capabilities.csv"] = lambda: capabilities_csv(result.capability_readings)
     for track in result.tracks:
         folder = f"tracks/{track.track.id}"
-        files[f"{folder}/densities.csv"] = densities_csv(track.densities, track.ruler)
-        files[f"{folder}/trend.json"] = json_text(track.trend)
-        files[f"{folder}/ruler.json"] = json_text(track.ruler)
+        renderers[f"{folder}/densities.csv"] = functools.partial(densities_csv, track.densities, track.ruler)
+        renderers[f"{folder}/trend.json"] = functools.partial(json_text, track.trend)
+        renderers[f"{folder}/ruler.json"] = functools.partial(json_text, track.ruler)
+    # rendered side by side (as the fit's parts are), largest first; written here, in order
+    names = sorted(renderers, key=lambda name: name not in LARGEST_FILES)
+    files = dict(zip(names, run_tasks([renderers[name] for name in names]), strict=True))
+    files = {name: files[name] for name in renderers}
     written = []
     for name, text in files.items():
         path = out / name
