@@ -85,10 +85,19 @@ def citable_rank(table: pd.DataFrame, column: str = "density") -> pd.Series:
 
 
 def _add_benchmark_columns(table: pd.DataFrame, per_bench: pd.DataFrame, benchmarks: tuple[str, ...]) -> None:
+    """Four columns per benchmark of the ruler: the score read, its record id, its N̂ and its flag
+    (NaN, or ``""`` for the flag, where the model has no score on the benchmark)."""
+    readings: dict[str, dict[str, tuple]] = {bench: {} for bench in benchmarks}
+    columns = ("benchmark", "model", "score", "score_id", "effective_params", "flag")
+    for bench, model, *values in zip(*(per_bench[c].tolist() for c in columns), strict=True):
+        if bench in readings:
+            readings[bench][model] = tuple(values)
+    models = table["model"].tolist()
+    missing = (np.nan, np.nan, np.nan, "")
     for bench in benchmarks:
-        rows = per_bench[per_bench["benchmark"] == bench].set_index("model")
-        table[f"{bench}_score"] = table["model"].map(rows["score"]).astype(float)
-        table[f"{bench}_score_id"] = table["model"].map(rows["score_id"]).astype(object)
-        table[f"{bench}_effective_params"] = table["model"].map(rows["effective_params"]).astype(float)
-        flags = table["model"].map(rows["flag"]).astype(object)
-        table[f"{bench}_flag"] = flags.where(flags.notna(), "")
+        rows = [readings[bench].get(m, missing) for m in models]
+        score, score_id, effective, flag = zip(*rows, strict=True) if rows else ((), (), (), ())
+        table[f"{bench}_score"] = np.array(score, dtype=float)
+        table[f"{bench}_score_id"] = np.array(score_id, dtype=object)
+        table[f"{bench}_effective_params"] = np.array(effective, dtype=float)
+        table[f"{bench}_flag"] = np.array(flag, dtype=object)

@@ -42,14 +42,26 @@ def doubling_days_interval(low: float, high: float) -> tuple[float | None, float
 
 def release_days(dates: object) -> tuple[np.ndarray, dt.date]:
     """Days since the earliest of ``dates``, and that day; a clear error for none or a missing one."""
-    stamps = pd.to_datetime(pd.Series(np.asarray(dates).ravel()), errors="raise")
-    if stamps.empty:
+    stamps = as_datetime64(dates)
+    if stamps.size == 0:
         raise FitError("the trend needs at least 3 models with a density and a date, got 0")
-    if stamps.isna().any():
+    if np.isnat(stamps).any():
         raise FitError("release dates contain missing values; give a date for every model in the trend")
-    t0 = stamps.min().normalize()
-    days = ((stamps - t0) / pd.Timedelta(days=1)).to_numpy(dtype=float)
-    return days, t0.date()
+    t0 = stamps.min().astype("datetime64[D]")
+    days = (stamps - t0) / np.timedelta64(1, "D")
+    return days.astype(float), t0.astype(dt.date)
+
+
+def as_datetime64(dates: object) -> np.ndarray:
+    """``dates`` (dates, timestamps, ISO strings; any shape) as a flat ``datetime64[ns]`` array, missing
+    ones ``NaT``. Plain dates and datetime64 arrays are converted directly; anything else as
+    :func:`pandas.to_datetime` reads it."""
+    values = np.asarray(dates).ravel()
+    if values.dtype.kind == "M":
+        return values.astype("datetime64[ns]")
+    if values.dtype == object and all(type(v) is dt.date for v in values):
+        return values.astype("datetime64[D]").astype("datetime64[ns]")
+    return pd.to_datetime(pd.Series(values), errors="raise").to_numpy(dtype="datetime64[ns]")
 
 
 def frontier_mask(days: np.ndarray, densities: np.ndarray) -> np.ndarray:
@@ -206,8 +218,8 @@ class DensingTrend:
     def days_since_t0(self, dates: object) -> np.ndarray:
         """Days from the fit's ``t0_`` to each of ``dates``."""
         check_is_fitted(self, "t0_")
-        stamps = pd.to_datetime(pd.Series(np.asarray(dates).ravel()))
-        return ((stamps - pd.Timestamp(self.t0_)) / pd.Timedelta(days=1)).to_numpy(dtype=float)
+        days = (as_datetime64(dates) - np.datetime64(self.t0_, "ns")) / np.timedelta64(1, "D")
+        return days.astype(float)
 
     def predict(self, dates: object) -> np.ndarray:
         """Density on the fitted line at ``dates``."""
