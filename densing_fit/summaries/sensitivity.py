@@ -1,10 +1,11 @@
 """The sensitivity table: the densing-law trend again for every ruler × benchmark set (each benchmark
 alone, the track's aggregate set, and the paper's "average" reading), each read with its track's
-scores, because the rate depends on benchmarks and reference models."""
+scores, because the rate depends on benchmarks and reference models. :func:`sensitivity_rows` gives one
+ruler's rows (the fit runs them side by side), :func:`sensitivity_frame` the table from them."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,16 +59,6 @@ def base_models(ds: Dataset) -> BaseModels:
         sizes=dict(zip(ids, base["params_total"].astype(float), strict=True)),
         standard={b: d["setting"].cot for b, d in benchmark_defaults(ds).items()},
     )
-
-
-def sensitivity_table(
-    ds: Dataset, rulers: Mapping[str, FittedRuler], tracks: Mapping[str, Track], opts: FitOptions
-) -> pd.DataFrame:
-    """Doubling time and interval for each ruler × benchmark set (each benchmark alone, then the
-    track's set, then the paper's average reading); ``tracks``: ruler id -> the track reading it."""
-    base = base_models(ds)
-    rows = [sensitivity_rows(ds, rulers[r], tracks[r], opts, base) for r in sorted(rulers)]
-    return sensitivity_frame(rows)
 
 
 def sensitivity_frame(rows: Sequence[list[dict[str, Any]]]) -> pd.DataFrame:
