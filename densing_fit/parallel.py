@@ -6,8 +6,8 @@ options), so running them in worker processes gives the same numbers, bit for bi
 one after another, only sooner on a machine with more than one core.
 
 Workers are forked, so they start with everything the parent has computed (the records, the fitted
-rulers) and only their results travel back (pickled). Where forking is unavailable (not Linux or
-macOS' fork start method), inside a worker, or with one worker, the tasks run in this process.
+rulers) and only their results travel back (pickled). Off Linux (macOS' numerical libraries are not
+safe to fork; Windows cannot), inside a worker, or with one worker, the tasks run in this process.
 ``DENSING_FIT_WORKERS`` sets the number of workers (``1``: never fork); the default is one per
 available core, at most one per task.
 """
@@ -17,6 +17,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -71,6 +72,8 @@ def _run(index: int) -> Any:
 
 
 def _can_fork() -> bool:
-    if "fork" not in multiprocessing.get_all_start_methods():
+    # Linux only: on macOS, forking a process that has used the system's numerical libraries
+    # (numpy's Accelerate builds) is unsafe, and Windows cannot fork
+    if not sys.platform.startswith("linux"):
         return False
     return not multiprocessing.current_process().daemon  # a pool's workers cannot start their own
