@@ -176,11 +176,10 @@ def _fit_all(ds: Dataset, opts: FitOptions) -> FitResult:
         ]
     done = run_tasks(tasks)
     parts: list[TrackPart] = done[: len(tracks) + len(extra)]
-    fitted_tracks = [
+    results = tuple(
         dataclasses.replace(result, fitted_ruler=ruler_of(track))
-        for (result, _), track in zip(parts, [*tracks, *extra], strict=True)
-    ]
-    results = tuple(fitted_tracks[: len(tracks)])
+        for (result, _), track in zip(parts[: len(tracks)], tracks, strict=True)
+    )
     capabilities, readings = None, pd.DataFrame()
     if opts.capabilities:
         capabilities, readings = assemble_capabilities(
