@@ -181,6 +181,7 @@ def trend_svg(
     highlight: str | None = None,
     label: str = "Density of each model against its release date, with the fitted densing-law trend",
     tips: bool = True,
+    groups: bool = True,
 ) -> str:
     """Density (log) against release date: points coloured by status (open, with an arrow, when the
     density is only a bound), the fitted line and its band, dashed past the last frontier point
@@ -190,7 +191,9 @@ def trend_svg(
     ``points``: dicts with ``model, name, date, density, status, url, family, organization, tip`` and
     ``bound`` (``"lower"``, ``"upper"`` or empty). ``line``: trend.json ``line``. ``highlight``: a
     model id drawn large and labelled (the dashed extension's own label is then left to the caption).
-    ``tips``: hover texts (left out of the phone rendering: phones do not hover, a tap opens the model)."""
+    ``tips``: hover texts (left out of the phone rendering: phones do not hover, a tap opens the model).
+    ``groups``: each point's ``data-f``/``data-o`` (left out of the phone rendering beside a wide one:
+    the highlight control reads a point's family and organization from the wide point with its link)."""
     extension = extension or []
     pts = [p for p in points if p.get("density") and p["density"] > 0 and p.get("date")]
     dates = [_day(p["date"]) for p in pts] + [_day(p["date"]) for p in line + extension]
@@ -222,10 +225,12 @@ def trend_svg(
         mark = svgmarks.point_mark(
             px, py, radius, color, bound=p.get("bound"), css=css, title=p["tip"] if tips else ""
         )
-        out.append(
-            f'<a href="{escape(p["url"])}" data-f="{escape(p.get("family") or "")}" '
-            f'data-o="{escape(p.get("organization") or "")}">{mark}</a>'
+        grouped = (
+            f' data-f="{escape(p.get("family") or "")}" data-o="{escape(p.get("organization") or "")}"'
+            if groups
+            else ""
         )
+        out.append(f'<a href="{escape(p["url"])}"{grouped}>{mark}</a>')
         if big:
             lx, ly = _label_place(size, px, py, radius, p["name"])
             out.append(

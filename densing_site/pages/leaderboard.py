@@ -196,7 +196,9 @@ def chart_context(writer: PageWriter, data: SiteData, track: Track, root: str) -
     line, cut = track.trend.get("line") or [], (track.trend.get("cut") or {}).get("date")
     extension = track.trend.get("line_extension") or []
     wide = svgchart.trend_svg(points, line, cut, extension=extension, size=svgchart.WIDE)
-    compact = svgchart.trend_svg(points, line, cut, extension=extension, size=svgchart.COMPACT, tips=False)
+    compact = svgchart.trend_svg(
+        points, line, cut, extension=extension, size=svgchart.COMPACT, tips=False, groups=False
+    )
     return {
         "chart_wide": wide,
         "chart_compact": compact,

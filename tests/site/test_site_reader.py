@@ -293,9 +293,15 @@ def test_download_this_view_and_highlight(browser: Any, site_url: str) -> None:
     family = rows[0]["f"]
     Select(browser.find_element(By.ID, "lb-highlight")).select_by_value(f"f:{family}")
     lit = browser.execute_script(
-        "return Array.from(document.querySelectorAll('#lb-chart svg a.hl')).map(a => a.dataset.f)"
+        "return Array.from(document.querySelectorAll('.lb-chart__wide svg a.hl')).map(a => a.dataset.f)"
     )
     assert lit and set(lit) == {family}
+    links = (
+        "return Array.from(document.querySelectorAll('.lb-chart__{} svg a.hl'))"
+        ".map(a => a.getAttribute('href'))"
+    )
+    wide, phone = (sorted(browser.execute_script(links.format(w))) for w in ("wide", "compact"))
+    assert phone == wide  # the phone rendering lights the same models, by their links
 
 
 def test_track_switch_citations_and_formulas(browser: Any, site_url: str) -> None:

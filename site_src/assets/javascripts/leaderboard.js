@@ -328,8 +328,11 @@
     var chart = document.getElementById("lb-chart");
     if (!select || !chart || select.dataset.ready) return;
     select.dataset.ready = "1";
-    /* Options from the points themselves: every family, then every organization. */
+    /* Options from the points themselves: every family, then every organization. The phone
+       rendering's points carry no family or organization: theirs is the wide point's with the same link. */
     var points = chart.querySelectorAll(".lb-chart__wide svg a");
+    var wideOf = {};
+    Array.prototype.forEach.call(points, function (a) { wideOf[a.getAttribute("href")] = a; });
     [["f", "Family"], ["o", "Organization"]].forEach(function (kind) {
       var group = document.createElement("optgroup");
       group.label = kind[1];
@@ -347,7 +350,8 @@
       var value = select.value, key = value.slice(0, 2) === "f:" ? "f" : "o", wanted = value.slice(2);
       chart.classList.toggle("lb-chart--highlight", !!value);
       Array.prototype.forEach.call(chart.querySelectorAll("svg a"), function (a) {
-        a.classList.toggle("hl", !!value && a.dataset[key] === wanted);
+        var source = wideOf[a.getAttribute("href")] || a;
+        a.classList.toggle("hl", !!value && source.dataset[key] === wanted);
       });
     });
   }
