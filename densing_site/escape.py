@@ -46,6 +46,58 @@ def safe_url(url: Any) -> str | None:
     return url
 
 
+_URL_IN_TEXT = re.compile(r"https?://[^\s<>\"'`]+")
+_URL_TRAILING = ".,;:!?"
+
+
+def record_text(value: Any) -> Markup:
+    """Record text as HTML: escaped, with every http(s) address in it a link (``record-url``, which
+    the stylesheet lets break anywhere, so a long address never widens its table column). Trailing
+    sentence punctuation, and a closing bracket the address did not open, stay outside the link."""
+    text = "" if value is None else str(value)
+    parts: list[Markup] = []
+    last = 0
+    for match in _URL_IN_TEXT.finditer(text):
+        url = _trim_url(match.group(0))
+        href = safe_url(url)
+        if href is None:
+            continue
+        start, end = match.start(), match.start() + len(url)
+        parts.append(html_text(text[last:start]))
+        parts.append(
+            Markup('<a class="record-url" href="{}" rel="nofollow noopener noreferrer">{}</a>').format(
+                href, url
+            )
+        )
+        last = end
+    parts.append(html_text(text[last:]))
+    return Markup("").join(parts)
+
+
+def _trim_url(url: str) -> str:
+    """``url`` without the punctuation that ends the sentence around it."""
+    while url and (url[-1] in _URL_TRAILING or _unopened(url, url[-1])):
+        url = url[:-1]
+    return url
+
+
+def _unopened(url: str, last: str) -> bool:
+    """Whether ``last`` is a closing bracket that ``url`` has more of than of its opening one."""
+    pairs = {")": "(", "]": "["}
+    return last in pairs and url.count(last) > url.count(pairs[last])
+
+
+_ID_SEPARATORS = re.compile(r"([.\-/:])")
+
+
+def breakable_id(value: Any) -> Markup:
+    """An identifier or path as HTML, escaped, with a line-break opportunity (``<wbr>``) after each
+    ``.``, ``-``, ``/`` and ``:``: a long record id wraps between its parts instead of widening its
+    table column, and never inside a part."""
+    pieces = _ID_SEPARATORS.split("" if value is None else str(value))
+    return Markup("").join(html_text(p) + (Markup("<wbr>") if i % 2 else "") for i, p in enumerate(pieces))
+
+
 def external_link(url: Any, text: Any = None, title: Any = None) -> Markup:
     """An ``<a>`` to ``url`` when it is http(s), else the escaped text alone (never a link);
     ``title`` (escaped) becomes its hover text."""

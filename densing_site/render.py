@@ -42,6 +42,8 @@ def environment() -> jinja2.Environment:
         date=formatting.fmt_date,
         interval=formatting.fmt_interval,
         link=escape.external_link,
+        record=escape.record_text,
+        breakable=escape.breakable_id,
         json=escape.json_for_html,
         md=escape.markdown_text,
         missing=formatting.is_missing,

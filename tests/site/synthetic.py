@@ -183,7 +183,11 @@ def corrections(records: dict[str, list[dict]]) -> dict[str, list[dict]]:
     }
     score_a |= {
         "revision": 2,
-        "correction_note": "Value misread from the table.",
+        "correction_note": (
+            "Value misread from the table (https://github.com/exampleorg/exampleevaluations/blob/"
+            "0123456789abcdef0123456789abcdef01234567/reports/evaluationofeverybasemodel/tables/table2.md, "
+            "Table 2)."
+        ),
         "value": float(min(score_a["value"] + 1.0, 100.0)),
     }
     score_b |= {"revision": 2, "correction_note": "Wrong model; withdrawn.", "retracted": True}

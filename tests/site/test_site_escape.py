@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import html
 import json
+import re
 
 import markdown
 import pytest
 
-from densing_site.escape import external_link, html_text, json_for_html, markdown_text, safe_title, safe_url
+from densing_site.escape import (
+    breakable_id,
+    external_link,
+    html_text,
+    json_for_html,
+    markdown_text,
+    record_text,
+    safe_title,
+    safe_url,
+)
 
 HOSTILE = [
     "<img src=x onerror=alert(1)>",
@@ -114,3 +124,40 @@ def test_safe_title_keeps_names_as_written() -> None:
     assert safe_title("Data & citation", "x") == "Data &amp; citation"
     assert safe_title("Qwen\u2028 7B\n", "x") == "Qwen 7B"
     assert len(safe_title("x" * 300, "y")) == 120
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_record_text_leaves_no_markup_but_its_links(text: str) -> None:
+    out = str(record_text(text))
+    without_links = re.sub(
+        r'<a class="record-url" href="[^"<>]*" rel="nofollow noopener noreferrer">', "", out
+    )
+    without_links = without_links.replace("</a>", "")
+    assert "<" not in without_links and ">" not in without_links and '"' not in without_links
+
+
+def test_record_text_links_each_address_and_leaves_the_sentence_around_it() -> None:
+    text = (
+        "Read (https://example.org/a_(b)/t.md, table 2) and https://example.org/x?y=1&z=2. "
+        "Not javascript:alert(1) nor ftp://files.example/x; see [https://example.org/c]."
+    )
+    out = str(record_text(text))
+    hrefs = re.findall(r'<a class="record-url" href="([^"]*)"', out)
+    assert hrefs == [
+        "https://example.org/a_(b)/t.md",
+        "https://example.org/x?y=1&amp;z=2",
+        "https://example.org/c",
+    ]
+    assert html.unescape(re.sub(r"<[^>]+>", "", out)) == text  # the words read as before
+    assert str(record_text(None)) == ""
+
+
+def test_a_quote_ends_an_address_so_it_cannot_leave_its_attribute() -> None:
+    out = str(record_text('https://example.org/a"onmouseover="alert(1)'))
+    assert 'href="https://example.org/a"' in out and 'onmouseover="' not in out
+
+
+def test_breakable_id_breaks_between_parts_only() -> None:
+    out = str(breakable_id("gemma-2-27b.mmlu.5shot/<x>"))
+    assert out == "gemma-<wbr>2-<wbr>27b.<wbr>mmlu.<wbr>5shot/<wbr>&lt;x&gt;"
+    assert html.unescape(out.replace("<wbr>", "")) == "gemma-2-27b.mmlu.5shot/<x>"

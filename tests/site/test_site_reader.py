@@ -205,6 +205,17 @@ def test_desktop_text_columns_keep_room_for_their_sentences(browser: Any, site_u
             """
         )
         assert not narrow, (page, narrow[:3])
+    _open(browser, site_url + "changelog/")
+    fits = browser.execute_script(
+        """
+        const table = document.querySelector('table.changelog-corrections');
+        const link = table.querySelector('a.record-url');
+        const frame = table.closest('.md-typeset__scrollwrap') || table.closest('.md-content__inner');
+        return [table.scrollWidth, frame.clientWidth, link && link.getAttribute('href')];
+        """
+    )
+    assert fits[0] <= fits[1] + 1, fits  # a long address in a note breaks instead of widening the table
+    assert fits[2] and fits[2].startswith("https://github.com/exampleorg/"), fits  # and is a link
 
 
 def test_phone_leaderboard_shows_model_density_and_interval_on_the_first_screen(
