@@ -81,7 +81,7 @@ def ruler_inputs(ds: Dataset, ruler_id: str) -> Dataset:
         scores=scores.reset_index(drop=True),
         references=references.reset_index(drop=True),
         benchmarks=ds.benchmarks.reset_index(drop=True),
-        rulers=ds.rulers[ds.rulers["id"] == ruler_id].reset_index(drop=True),
+        rulers=rulers.reset_index(drop=True),
         version=INPUTS_VERSION,
         history={},
     )
@@ -94,16 +94,18 @@ def cached_fit_ruler(
     stored under the same inputs."""
     cut = ruler_inputs(ds, ruler_id)
     key = ruler_key(cut, ruler_id, d0_tokens)
-    stored = _recall(key)
+    stored = None if key is None else _recall(key)
     if stored is not None:
         return stored
     fitted = fit(cut, ruler_id, d0_tokens)
-    _store(key, fitted)
+    if key is not None:
+        _store(key, fitted)
     return fitted
 
 
-def ruler_key(cut: Dataset, ruler_id: str, d0_tokens: float) -> str:
-    """SHA-256 of everything that decides a ruler fitted on ``cut``."""
+def ruler_key(cut: Dataset, ruler_id: str, d0_tokens: float) -> str | None:
+    """SHA-256 of everything that decides a ruler fitted on ``cut``; None when a value in it cannot
+    be stated exactly (then the ruler is fitted afresh, never cached)."""
     digest = hashlib.sha256(f"densing-ruler-cache {FORMAT}\n".encode())
     versions = (np.__version__, scipy.__version__, pd.__version__, sys.version, platform.machine())
     for line in (*versions, package_hash(), ruler_id, float(d0_tokens).hex()):
@@ -113,7 +115,10 @@ def ruler_key(cut: Dataset, ruler_id: str, d0_tokens: float) -> str:
         digest.update(f"table {name}\n".encode())
         digest.update(json.dumps([[str(c), str(t)] for c, t in frame.dtypes.items()]).encode())
         columns = [frame[column].tolist() for column in frame.columns]  # keeps NA apart from None
-        digest.update(json.dumps(columns, default=_plain, allow_nan=True).encode())
+        try:
+            digest.update(json.dumps(columns, default=_plain, allow_nan=True).encode())
+        except TypeError:
+            return None
     return digest.hexdigest()
 
 

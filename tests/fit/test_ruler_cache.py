@@ -146,15 +146,24 @@ def test_an_unknown_ruler_is_named_with_the_ones_the_records_define(world: tuple
 
 def test_the_key_states_every_value_exactly() -> None:
     """Values that print alike but differ (a float's last bit, NA against NaN, 1 against 1.0) give
-    different keys; a type the key cannot state is refused, not guessed."""
+    different keys; a value the key cannot state gives no key (the ruler is then never cached)."""
 
-    def key(value: object) -> str:
+    def key(value: object) -> str | None:
         frame = pd.DataFrame({"id": ["x"], "value": pd.Series([value], dtype=object)})
         empty = pd.DataFrame()
         cut = Dataset(empty, empty, empty, empty, frame, "v", {})
         return ruler_cache.ruler_key(cut, "x", 1e12)
 
     values = [0.1, np.nextafter(0.1, 1.0), float("nan"), None, pd.NA, 1, 1.0, "1", True]
-    assert len({key(v) for v in values}) == len(values)
-    with pytest.raises(TypeError, match="cannot state a object value"):
-        key(object())
+    assert len({key(v) for v in values}) == len(values) and None not in {key(v) for v in values}
+    assert key(object()) is None
+
+
+def test_a_ruler_whose_inputs_cannot_be_stated_is_fitted_every_time(
+    cache: Path, world: tuple[Dataset, object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ruler_cache, "ruler_key", lambda *args: None)
+    ds, _ = world
+    first = fit_ruler(ds, "synthetic-direct")
+    assert _same(fit_ruler(ds, "synthetic-direct"), first)
+    assert CALLS["count"] == 2 and not cache.exists()
