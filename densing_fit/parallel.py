@@ -19,6 +19,8 @@ import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 from densing_fit.errors import FitError
@@ -30,10 +32,13 @@ WORKERS_VARIABLE = "DENSING_FIT_WORKERS"
 
 _pending: Sequence[Callable[[], Any]] = ()
 """The tasks of the running :func:`run_tasks` call, which forked workers inherit."""
+_in_worker = False
+"""True in a worker process: its own parts run in it, one after another (no workers of workers)."""
 
 
 class WorkersError(FitError):
-    """``DENSING_FIT_WORKERS`` is not a positive whole number."""
+    """The fit's worker processes cannot be used: ``DENSING_FIT_WORKERS`` is not a positive whole
+    number, or a worker died without a result."""
 
 
 def fit_workers() -> int:
@@ -52,7 +57,8 @@ def fit_workers() -> int:
 def run_tasks(tasks: Sequence[Callable[[], T]], workers: int | None = None) -> list[T]:
     """Each task's result, in the order of ``tasks``; with ``workers`` > 1 (default
     :func:`fit_workers`) in that many forked processes, handed out one task at a time in the given
-    order (put the longest first). A task's exception is raised here."""
+    order (put the longest first). A task's exception is raised here; a worker that dies without a
+    result (killed, out of memory) is a :class:`WorkersError`, never a hang."""
     count = min(fit_workers() if workers is None else workers, len(tasks))
     if count <= 1 or not _can_fork():
         return [task() for task in tasks]
@@ -60,8 +66,14 @@ def run_tasks(tasks: Sequence[Callable[[], T]], workers: int | None = None) -> l
     _pending = tasks
     gc.freeze()  # the workers' garbage collector leaves the parent's objects (and their pages) alone
     try:
-        with multiprocessing.get_context("fork").Pool(count) as pool:
-            return pool.map(_run, range(len(tasks)), chunksize=1)
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(count, mp_context=context, initializer=_mark_worker) as pool:
+            return list(pool.map(_run, range(len(tasks))))
+    except BrokenProcessPool:
+        raise WorkersError(
+            "a worker process of the fit stopped without a result (killed, or out of memory?); "
+            f"run again with {WORKERS_VARIABLE}=1 to fit in one process"
+        ) from None
     finally:
         gc.unfreeze()
         _pending = ()
@@ -71,9 +83,12 @@ def _run(index: int) -> Any:
     return _pending[index]()
 
 
+def _mark_worker() -> None:
+    global _in_worker
+    _in_worker = True
+
+
 def _can_fork() -> bool:
     # Linux only: on macOS, forking a process that has used the system's numerical libraries
     # (numpy's Accelerate builds) is unsafe, and Windows cannot fork
-    if not sys.platform.startswith("linux"):
-        return False
-    return not multiprocessing.current_process().daemon  # a pool's workers cannot start their own
+    return sys.platform.startswith("linux") and not _in_worker

@@ -37,12 +37,27 @@ def test_results_come_back_in_order_from_worker_processes() -> None:
     assert {pid for _, pid in run_tasks(tasks, workers=1)} == {os.getpid()}
 
 
+def test_a_worker_runs_its_own_parts_itself() -> None:
+    inner = [lambda: os.getpid(), lambda: os.getpid()]
+    outer = [lambda: (os.getpid(), run_tasks(inner, workers=2))] * 2
+    for worker, inner_pids in run_tasks(outer, workers=2):
+        assert worker != os.getpid() and set(inner_pids) == {worker}
+
+
 def test_a_task_error_is_raised_in_the_caller() -> None:
     def broken() -> None:
         raise FitError("ruler 'x' cannot be read on y")
 
     with pytest.raises(FitError, match="ruler 'x' cannot be read on y"):
         run_tasks([lambda: 1, broken, lambda: 3], workers=2)
+
+
+def test_a_worker_that_dies_is_an_error_not_a_hang() -> None:
+    def dies() -> None:
+        os._exit(9)  # as a worker killed for memory would, without a word
+
+    with pytest.raises(WorkersError, match="a worker process of the fit stopped without a result"):
+        run_tasks([lambda: 1, dies, lambda: 3], workers=2)
 
 
 @pytest.mark.parametrize("setting", ["0", "two", "-1", "1.5"])
