@@ -28,10 +28,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import platform
-import sys
-import tempfile
 import types
 from collections import OrderedDict
 from collections.abc import Callable
@@ -39,9 +35,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import scipy
 
 from densing_data.parse_cache import cache_dir
+from densing_fit.rulers.cache_store import code_and_libraries, remember, save_cache_file
 
 FORMAT = 1
 """Version of the key and file layout; bump it to orphan every stored fit."""
@@ -49,19 +45,15 @@ MAX_FILES = 4000
 """Fits kept on disk; beyond this the oldest half is removed."""
 MAX_IN_MEMORY = 1024
 """Fits kept in memory per process."""
-PACKAGE_DIR = Path(__file__).resolve().parents[1]
-"""The densing_fit package: the source of every one of its modules is part of a fit's key."""
-
 _memory: OrderedDict[str, dict[str, Any]] = OrderedDict()
-_source_hashes: dict[str, str] = {}
-_pruned: set[Path] = set()
+_module_hashes: dict[str, str] = {}
 
 
 def fit_key(functions: tuple[Callable[..., Any] | None, ...], *parts: object) -> str | None:
     """The key of a fit by ``functions`` (residuals, Jacobian; None allowed) on ``parts``, or None
     when something it depends on cannot be stated exactly (then the fit is not cached)."""
     digest = hashlib.sha256(f"densing-fit-cache {FORMAT}\n".encode())
-    for line in (np.__version__, scipy.__version__, sys.version, platform.machine(), package_hash()):
+    for line in code_and_libraries():
         digest.update(f"{line}\n".encode())
     for function in functions:
         described = _describe_function(function)
@@ -83,7 +75,7 @@ def recall(key: str | None) -> dict[str, Any] | None:
         return _copy(_memory[key])
     fields = _load_entry(key)
     if fields is not None:
-        _remember(key, fields)
+        remember(_memory, key, fields, MAX_IN_MEMORY)
         return _copy(fields)
     return None
 
@@ -92,7 +84,7 @@ def store(key: str | None, fields: dict[str, Any]) -> None:
     """Keep ``fields`` (arrays, floats and ints) under ``key``, in memory and on disk."""
     if key is None:
         return
-    _remember(key, _copy(fields))
+    remember(_memory, key, _copy(fields), MAX_IN_MEMORY)
     _save_entry(key, fields)
 
 
@@ -107,21 +99,10 @@ def fits_dir() -> Path | None:
     return None if base is None else base / "fits"
 
 
-def package_hash() -> str:
-    key = str(PACKAGE_DIR)
-    if key not in _source_hashes:
-        digest = hashlib.sha256()
-        for path in sorted(PACKAGE_DIR.rglob("*.py")):
-            digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0")
-            digest.update(path.read_bytes() + b"\0")
-        _source_hashes[key] = digest.hexdigest()
-    return _source_hashes[key]
-
-
 def _module_hash(path: str) -> str:
-    if path not in _source_hashes:
-        _source_hashes[path] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    return _source_hashes[path]
+    if path not in _module_hashes:
+        _module_hashes[path] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    return _module_hashes[path]
 
 
 def _describe_function(function: Callable[..., Any] | None) -> str | None:
@@ -157,13 +138,6 @@ def _add_part(digest: Any, part: object) -> bool:
 
 def _copy(fields: dict[str, Any]) -> dict[str, Any]:
     return {k: v.copy() if isinstance(v, np.ndarray) else v for k, v in fields.items()}
-
-
-def _remember(key: str, fields: dict[str, Any]) -> None:
-    _memory[key] = fields
-    _memory.move_to_end(key)
-    while len(_memory) > MAX_IN_MEMORY:
-        _memory.popitem(last=False)
 
 
 def _encode(value: Any) -> Any:
@@ -211,36 +185,4 @@ def _save_entry(key: str, fields: dict[str, Any]) -> None:
         return
     encoded = {k: _encode(v) for k, v in fields.items()}
     data = {"format": FORMAT, "key": key, "fields": encoded, "sha256": _checksum(key, encoded)}
-    tmp = None
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".fit-", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle)
-        os.replace(tmp, folder / f"{key}.json")
-    except OSError:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
-        return
-    if folder not in _pruned:
-        _pruned.add(folder)
-        prune_oldest(folder, ".json", MAX_FILES)
-
-
-def prune_oldest(folder: Path, suffix: str, max_files: int) -> None:
-    """Above ``max_files`` files named ``*suffix`` in ``folder``, remove the oldest of them, down to
-    half of ``max_files`` (errors ignored: another process may be pruning too)."""
-    ages = []
-    try:
-        for entry in os.scandir(folder):
-            if entry.name.endswith(suffix):
-                ages.append((entry.stat().st_mtime, entry.path))
-    except OSError:
-        return
-    if len(ages) <= max_files:
-        return
-    for _, path in sorted(ages)[: len(ages) - max_files // 2]:
-        try:
-            os.unlink(path)
-        except OSError:
-            continue
+    save_cache_file(folder, f"{key}.json", json.dumps(data).encode(), MAX_FILES)

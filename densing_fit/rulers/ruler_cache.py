@@ -27,11 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import pickle
-import platform
-import sys
-import tempfile
 from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
@@ -39,11 +35,10 @@ from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
-import scipy
 
 from densing_data.loader import Dataset
 from densing_data.parse_cache import cache_dir
-from densing_fit.rulers.fit_cache import package_hash, prune_oldest
+from densing_fit.rulers.cache_store import code_and_libraries, remember, save_cache_file
 
 Fitted = TypeVar("Fitted")
 """What the fit function returns (:class:`densing_fit.rulers.fitting.FittedRuler`)."""
@@ -58,7 +53,6 @@ INPUTS_VERSION = "ruler-inputs"
 """The data version a cut dataset carries: a ruler never reads it, so it is not part of the key."""
 
 _memory: OrderedDict[str, bytes] = OrderedDict()
-_pruned: set[Path] = set()
 
 
 def ruler_inputs(ds: Dataset, ruler_id: str) -> Dataset:
@@ -107,8 +101,7 @@ def ruler_key(cut: Dataset, ruler_id: str, d0_tokens: float) -> str | None:
     """SHA-256 of everything that decides a ruler fitted on ``cut``; None when a value in it cannot
     be stated exactly (then the ruler is fitted afresh, never cached)."""
     digest = hashlib.sha256(f"densing-ruler-cache {FORMAT}\n".encode())
-    versions = (np.__version__, scipy.__version__, pd.__version__, sys.version, platform.machine())
-    for line in (*versions, package_hash(), ruler_id, float(d0_tokens).hex()):
+    for line in (*code_and_libraries(), pd.__version__, ruler_id, float(d0_tokens).hex()):
         digest.update(f"{line}\n".encode())
     for name in ("rulers", "benchmarks", "models", "scores", "references"):
         frame: pd.DataFrame = getattr(cut, name)
@@ -170,21 +163,14 @@ def _recall(key: str) -> Any:
         fitted = pickle.loads(payload)
     except Exception:  # a file that passed its checksum but cannot be read back: fit again
         return None
-    _remember(key, payload)
+    remember(_memory, key, payload, MAX_IN_MEMORY)
     return fitted
 
 
 def _store(key: str, fitted: Any) -> None:
     payload = pickle.dumps(fitted, protocol=pickle.HIGHEST_PROTOCOL)
-    _remember(key, payload)
+    remember(_memory, key, payload, MAX_IN_MEMORY)
     _save_file(key, payload)
-
-
-def _remember(key: str, payload: bytes) -> None:
-    _memory[key] = payload
-    _memory.move_to_end(key)
-    while len(_memory) > MAX_IN_MEMORY:
-        _memory.popitem(last=False)
 
 
 def _checksum(key: str, payload: bytes) -> bytes:
@@ -207,17 +193,4 @@ def _save_file(key: str, payload: bytes) -> None:
     folder = rulers_dir()
     if folder is None:
         return
-    tmp = None
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".ruler-", suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(_checksum(key, payload) + b"\n" + payload)
-        os.replace(tmp, folder / f"{key}.pickle")
-    except OSError:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
-        return
-    if folder not in _pruned:
-        _pruned.add(folder)
-        prune_oldest(folder, ".pickle", MAX_FILES)
+    save_cache_file(folder, f"{key}.pickle", _checksum(key, payload) + b"\n" + payload, MAX_FILES)
