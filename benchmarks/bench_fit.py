@@ -35,7 +35,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -148,31 +148,27 @@ def synthetic(n_models: int, resamples: int, tiny: bool) -> None:
 
 
 @contextmanager
-def fits_cache_off() -> Iterator[None]:
+def environment(name: str, value: str) -> Iterator[None]:
+    """Within the block, the environment variable ``name`` is ``value``; restored afterwards."""
+    before = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ[name]
+        else:
+            os.environ[name] = before
+
+
+def fits_cache_off() -> AbstractContextManager[None]:
     """Within the block, curve fits are neither read from nor written to the fit cache's files."""
-    before = os.environ.get("DENSING_CACHE_DIR")
-    os.environ["DENSING_CACHE_DIR"] = "off"
-    try:
-        yield
-    finally:
-        if before is None:
-            del os.environ["DENSING_CACHE_DIR"]
-        else:
-            os.environ["DENSING_CACHE_DIR"] = before
+    return environment("DENSING_CACHE_DIR", "off")
 
 
-@contextmanager
-def workers_off() -> Iterator[None]:
+def workers_off() -> AbstractContextManager[None]:
     """Within the block, fits run every part in this process (so the phase timers see them all)."""
-    before = os.environ.get(WORKERS_VARIABLE)
-    os.environ[WORKERS_VARIABLE] = "1"
-    try:
-        yield
-    finally:
-        if before is None:
-            del os.environ[WORKERS_VARIABLE]
-        else:
-            os.environ[WORKERS_VARIABLE] = before
+    return environment(WORKERS_VARIABLE, "1")
 
 
 def densing_command() -> list[str]:

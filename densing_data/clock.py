@@ -8,6 +8,7 @@ dated today by anyone anywhere is never refused, whatever the validating machine
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,20 +20,17 @@ EARLIEST_ZONE = dt.timezone(dt.timedelta(hours=14))
 _FIXED: ContextVar[dt.date | None] = ContextVar("densing_today", default=None)
 
 
-_LAST: list[tuple[int, dt.date]] = []
-"""The last second asked about and its date: validating thousands of records in the same second
-reads the clock's date once."""
-
-
 def today() -> dt.date:
     """The latest calendar date anywhere on Earth now (or the date set by :func:`fixed_today`)."""
     fixed = _FIXED.get()
-    if fixed is not None:
-        return fixed
-    second = int(time.time())
-    if not _LAST or _LAST[0][0] != second:
-        _LAST[:] = [(second, dt.datetime.fromtimestamp(second, EARLIEST_ZONE).date())]
-    return _LAST[0][1]
+    return fixed if fixed is not None else _date_at(int(time.time()))
+
+
+@functools.lru_cache(maxsize=1)
+def _date_at(second: int) -> dt.date:
+    """The date at ``second`` in :data:`EARLIEST_ZONE`: validating thousands of records in the same
+    second works it out once."""
+    return dt.datetime.fromtimestamp(second, EARLIEST_ZONE).date()
 
 
 @contextmanager
