@@ -129,13 +129,12 @@ def write_outputs(result: FitResult, out_dir: Path | str) -> list[Path]:
         renderers[f"{folder}/ruler.json"] = functools.partial(json_text, track.ruler)
     # rendered side by side (as the fit's parts are), largest first; written here, in order
     names = sorted(renderers, key=lambda name: name not in LARGEST_FILES)
-    files = dict(zip(names, run_tasks([renderers[name] for name in names]), strict=True))
-    files = {name: files[name] for name in renderers}
+    texts = dict(zip(names, run_tasks([renderers[name] for name in names]), strict=True))
     written = []
-    for name, text in files.items():
+    for name in renderers:
         path = out / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_text_atomically(path, text)
+        write_text_atomically(path, texts[name])
         written.append(path)
     return written
 

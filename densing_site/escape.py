@@ -59,17 +59,8 @@ def record_text(value: Any) -> Markup:
     last = 0
     for match in _URL_IN_TEXT.finditer(text):
         url = _trim_url(match.group(0))
-        href = safe_url(url)
-        if href is None:
-            continue
-        start, end = match.start(), match.start() + len(url)
-        parts.append(html_text(text[last:start]))
-        parts.append(
-            Markup('<a class="record-url" href="{}" rel="nofollow noopener noreferrer">{}</a>').format(
-                href, url
-            )
-        )
-        last = end
+        parts += [html_text(text[last : match.start()]), external_link(url, css_class="record-url")]
+        last = match.start() + len(url)
     parts.append(html_text(text[last:]))
     return Markup("").join(parts)
 
@@ -98,18 +89,18 @@ def breakable_id(value: Any) -> Markup:
     return Markup("").join(html_text(p) + (Markup("<wbr>") if i % 2 else "") for i, p in enumerate(pieces))
 
 
-def external_link(url: Any, text: Any = None, title: Any = None) -> Markup:
+def external_link(url: Any, text: Any = None, title: Any = None, css_class: str | None = None) -> Markup:
     """An ``<a>`` to ``url`` when it is http(s), else the escaped text alone (never a link);
-    ``title`` (escaped) becomes its hover text."""
+    ``title`` (escaped) becomes its hover text, ``css_class`` its class."""
     label = html_text(url if text is None else text)
     href = safe_url(url)
     if href is None:
         return label
+    attributes = Markup(' class="{}"').format(css_class) if css_class else Markup("")
+    attributes += Markup(' href="{}" rel="nofollow noopener noreferrer"').format(href)
     if title:
-        return Markup('<a href="{}" rel="nofollow noopener noreferrer" title="{}">{}</a>').format(
-            href, " ".join(str(title).split()), label
-        )
-    return Markup('<a href="{}" rel="nofollow noopener noreferrer">{}</a>').format(href, label)
+        attributes += Markup(' title="{}"').format(" ".join(str(title).split()))
+    return Markup("<a{}>{}</a>").format(attributes, label)
 
 
 def markdown_text(value: Any) -> str:
