@@ -5,7 +5,6 @@ none, and the page says so).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from densing_site.errors import SiteError
+from densing_site.inputs.output_files import read_csv_table, read_json_object
 
 READING_COLUMNS = (
     "track",
@@ -53,15 +53,7 @@ def read_capabilities(fit_dir: Path) -> Capabilities | None:
     path = Path(fit_dir) / "capabilities.json"
     if not path.is_file():
         return None
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as err:
-        raise CapabilityOutputError(f"{path}:{err.lineno}: invalid JSON: {err.msg}") from None
-    if not isinstance(document, dict):
-        raise CapabilityOutputError(f"{path}: expected a JSON object, got {type(document).__name__}")
-    missing = [k for k in DOCUMENT_KEYS if k not in document]
-    if missing:
-        raise CapabilityOutputError(f"{path}: missing key(s) {missing} (see docs/dev/fit-outputs.md)")
+    document = read_json_object(path, DOCUMENT_KEYS, CapabilityOutputError)
     return Capabilities(document=document, readings=_read_readings(Path(fit_dir) / "capabilities.csv"))
 
 
@@ -69,14 +61,7 @@ def _read_readings(path: Path) -> pd.DataFrame:
     if not path.is_file():
         raise CapabilityOutputError(f"{path}: missing; capabilities.json is written with it")
     text_columns = ("track", "group", "model", "name", "kind", "release_date", "flags", "bound")
-    text = {c: "string" for c in text_columns}
-    try:
-        frame = pd.read_csv(path, dtype=text, keep_default_na=False, na_values=[""])
-    except (ValueError, pd.errors.ParserError) as err:
-        raise CapabilityOutputError(f"{path}: cannot be read as CSV: {err}") from None
-    missing = [c for c in READING_COLUMNS if c not in frame.columns]
-    if missing:
-        raise CapabilityOutputError(f"{path}: missing column(s) {missing}; expected {list(READING_COLUMNS)}")
+    frame = read_csv_table(path, READING_COLUMNS, CapabilityOutputError, lambda c: c in text_columns)
     for column in ("in_trend", "frontier"):
         values = frame[column].astype(str).str.lower()
         if not values.isin(["true", "false"]).all():

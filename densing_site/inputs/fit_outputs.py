@@ -6,7 +6,6 @@ these files. Missing files or columns raise :class:`FitOutputError` naming the f
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from densing_fit.summaries.compression import COMPRESSION_COLUMNS as _COMPRESSIO
 from densing_fit.summaries.sensitivity import SENSITIVITY_COLUMNS as _SENSITIVITY
 from densing_site.errors import SiteError
 from densing_site.inputs.fit_tracks import Track, read_agreement, read_flag_texts, read_tracks
+from densing_site.inputs.output_files import CONTRACT, read_csv_table, read_json_object
 
 OPTIONAL_DENSITY_COLUMNS = ("rank_low", "rank_high")
 """densities.csv columns the site reads when present (fit outputs written before they were added lack
@@ -140,37 +140,18 @@ def read_densities(path: Path) -> pd.DataFrame:
 
 def _read_csv(path: Path, required: tuple[str, ...]) -> pd.DataFrame:
     if not path.is_file():
-        raise FitOutputError(f"{path}: missing (see docs/dev/fit-outputs.md)")
-    try:
-        header = pd.read_csv(path, nrows=0).columns
-    except pd.errors.EmptyDataError:
-        raise FitOutputError(f"{path}: empty file; expected a header line with {list(required)}") from None
-    except (ValueError, pd.errors.ParserError) as err:
-        raise FitOutputError(f"{path}: cannot be read as CSV: {err}") from None
-    dtypes = {c: "string" for c in header if c in _TEXT_COLUMNS or c.endswith(("_flag", "_score_id"))}
-    try:
-        frame = pd.read_csv(path, dtype=dtypes, keep_default_na=False, na_values=[""])
-    except (ValueError, pd.errors.ParserError) as err:
-        raise FitOutputError(f"{path}: cannot be read as CSV: {err}") from None
-    missing = [c for c in required if c not in frame.columns]
-    if missing:
-        raise FitOutputError(f"{path}: missing column(s) {missing}; expected {list(required)}")
-    return frame
+        raise FitOutputError(f"{path}: missing (see {CONTRACT})")
+    return read_csv_table(path, required, FitOutputError, _is_text)
+
+
+def _is_text(column: str) -> bool:
+    return column in _TEXT_COLUMNS or column.endswith(("_flag", "_score_id"))
 
 
 def _read_json(path: Path, required: tuple[str, ...]) -> dict[str, Any]:
     if not path.is_file():
-        raise FitOutputError(f"{path}: missing (see docs/dev/fit-outputs.md)")
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as err:
-        raise FitOutputError(f"{path}:{err.lineno}: invalid JSON: {err.msg}") from None
-    if not isinstance(data, dict):
-        raise FitOutputError(f"{path}: expected a JSON object, got {type(data).__name__}")
-    missing = [k for k in required if k not in data]
-    if missing:
-        raise FitOutputError(f"{path}: missing key(s) {missing}")
-    return data
+        raise FitOutputError(f"{path}: missing (see {CONTRACT})")
+    return read_json_object(path, required, FitOutputError)
 
 
 def _as_bool(value: Any) -> bool:

@@ -8,7 +8,6 @@ frontier per track (the contract is in ``docs/dev/fit-outputs.md``). When a fit 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from densing_site.errors import SiteError
+from densing_site.inputs import output_files
 from densing_site.text.formatting import is_missing, number
 
 NOT_CITABLE_FLAGS = frozenset(
@@ -104,10 +104,7 @@ def _truthy(value: Any) -> bool:
 
 def read_json(path: Path) -> Any:
     """A JSON file, or a :class:`TrackOutputError` naming the file and line."""
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as err:
-        raise TrackOutputError(f"{path}:{err.lineno}: invalid JSON: {err.msg}") from None
+    return output_files.read_json(path, TrackOutputError)
 
 
 def read_flag_texts(fit_dir: Path) -> dict[str, str]:
